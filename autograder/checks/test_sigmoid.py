@@ -1,0 +1,94 @@
+"""Exercise 1: Sigmoid.forward values, stability at ±1000, and Sigmoid.backward's gradient check."""
+import numpy as np
+import pytest
+
+from autograder import reference
+from autograder.plugin import finish
+from autograder.rubric import GRADIENT_TIERS, UNSTABLE_FORWARD_SHARE, VALUE_REL_TOL, tier
+
+SHAPES = [(5,), (3, 4), (2, 3, 4)]
+EXTREME = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
+TIERS = ", ".join(f"≤{t:g}→{s:.0%}" for t, s in GRADIENT_TIERS)
+
+
+def case(k):
+    """Inputs for shape k: x spread over the sigmoid's interesting range, and a random upstream gradient."""
+    rng = np.random.default_rng([2026, k])
+    shape = SHAPES[k]
+    return rng.standard_normal(shape) * 3, rng.standard_normal(shape)
+
+
+@pytest.mark.rubric("Sigmoid.forward values")
+def test_forward_values(student, check):
+    right, worst = 0, 0.0
+    for k, shape in enumerate(SHAPES):
+        x, _ = case(k)
+        reply = student.request("Sigmoid", "sigmoid_forward", x=x)
+        if check.failed(reply, "Sigmoid.forward"):
+            return finish(check, right / len(SHAPES))
+        out = reply.value["out"]
+        if out.shape != x.shape:
+            check.say("shape", what="Sigmoid.forward", got=out.shape, expected=x.shape)
+            continue
+        error = reference.rel_error(out, reference.sigmoid(x))
+        worst = max(worst, error)
+        right += error <= VALUE_REL_TOL
+    check.say("values", what="Sigmoid.forward", right=right, total=len(SHAPES), error=worst, tol=VALUE_REL_TOL)
+    return finish(check, right / len(SHAPES))
+
+
+@pytest.mark.rubric("Sigmoid.forward extreme inputs")
+def test_forward_extreme_inputs(student, check):
+    reply = student.request("Sigmoid", "sigmoid_forward", x=EXTREME)
+    if check.failed(reply, "Sigmoid.forward"):
+        if "Overflow" in reply.error.get("message", "") or "overflow" in reply.error.get("message", ""):
+            check.hint("sigmoid-unstable")
+        return finish(check, 0)
+    out = reply.value["out"]
+    if out.shape != EXTREME.shape:
+        check.say("shape", what="Sigmoid.forward", got=out.shape, expected=EXTREME.shape)
+        return finish(check, 0)
+    if not np.all(np.isfinite(out)):
+        check.say("not-finite", what="Sigmoid.forward(±1000)")
+        check.hint("sigmoid-unstable")
+        return finish(check, 0)
+    expected = reference.sigmoid(EXTREME)
+    for x, got, want in zip(EXTREME, out, expected):
+        if not reference.matches(got, want):
+            check.say("extreme-wrong", x=f"{x:g}", got=f"{got:.6g}", expected=f"{want:.6g}")
+            check.hint("sigmoid-unstable")
+            return finish(check, 0)
+    overflow = [w for w in reply.warnings if "overflow" in w.lower() or "invalid value" in w.lower()]
+    if overflow:
+        check.say("extreme-warned", warnings="; ".join(overflow), share=UNSTABLE_FORWARD_SHARE)
+        check.hint("sigmoid-unstable")
+        return finish(check, UNSTABLE_FORWARD_SHARE)
+    check.say("extreme-ok")
+    return finish(check, 1.0)
+
+
+@pytest.mark.rubric("Sigmoid.backward gradient check")
+def test_backward_gradient_check(student, check):
+    errors, numerical_errors = [], []
+    for k, shape in enumerate(SHAPES):
+        x, dout = case(k)
+        reply = student.request("Sigmoid", "sigmoid_backward", x=x, dout=dout)
+        if check.failed(reply, "Sigmoid.backward"):
+            return finish(check, 0)
+        dx = reply.value["dx"]
+        if dx.shape != dout.shape:
+            check.say("shape", what="Sigmoid.backward", got=dx.shape, expected=dout.shape)
+            check.hint("sigmoid-wrong-shape")
+            return finish(check, 0)
+        expected = reference.sigmoid_backward(x, dout)
+        error = reference.rel_error(dx, expected)
+        errors.append(error)
+        numerical_errors.append(reference.rel_error(dx, reference.numerical_gradient(reference.sigmoid, x, dout)))
+        if error > VALUE_REL_TOL:
+            for hint_id, wrong in reference.sigmoid_mistakes(x, dout).items():
+                if reference.matches(dx, wrong):
+                    check.hint(hint_id)
+    worst = max(errors)
+    share = tier(worst)
+    check.say("gradient", what="Sigmoid.backward", error=worst, numerical=max(numerical_errors), share=share, tiers=TIERS)
+    return finish(check, share)

@@ -1,0 +1,177 @@
+"""Exercise 2: TwoLayerNet, graded with the reference Sigmoid and FullyConnectedLayer swapped in."""
+import numpy as np
+import pytest
+
+from autograder import messages, reference
+from autograder.plugin import finish
+from autograder.rubric import GRADIENT_TIERS, VALUE_REL_TOL, tier
+
+# Not only the notebook's 2-8-1: a net that hard-codes 8 hidden units must fail.
+DIMS = [(2, 8, 1), (3, 5, 2), (4, 3, 3)]
+SAMPLES = 5
+PARAM_NAMES = ("fc1.W", "fc1.b", "fc2.W", "fc2.b")
+GRAD_NAMES = ("fc1.dW", "fc1.db", "fc2.dW", "fc2.db")
+TIERS = ", ".join(f"≤{t:g}→{s:.0%}" for t, s in GRADIENT_TIERS)
+UPDATE_STEP = 0.1
+
+
+def case(k):
+    """Parameters, input and a random upstream gradient for size k."""
+    rng = np.random.default_rng([2026, 100 + k])
+    dims = DIMS[k]
+    params = reference.net_params(dims, rng)
+    return dims, params, rng.standard_normal((SAMPLES, dims[0])), rng.standard_normal((SAMPLES, dims[2]))
+
+
+def forward_backward(student, k):
+    dims, params, X, dout = case(k)
+    return student.request("TwoLayerNet", "net_forward_backward", key=("net_forward_backward", k),
+                           dims=list(dims), params=params, X=X, dout=dout)
+
+
+def backward_hints(check, reply):
+    message = (reply.error or {}).get("message", "")
+    if any(word in message for word in ("matmul", "shapes", "broadcast", "NoneType")):
+        check.hint("net-backward-wrong-order")
+
+
+@pytest.mark.rubric("TwoLayerNet structure")
+def test_structure(student, check):
+    right, hardcoded = 0, False
+    for dims in DIMS:
+        reply = student.request("TwoLayerNet", "net_structure", dims=list(dims))
+        if check.failed(reply, "TwoLayerNet(...)"):
+            return finish(check, right / len(DIMS))
+        n_in, hidden, n_out = dims
+        problems = []
+        for name, state in reply.value["layers"].items():
+            if state != "ok":
+                cls = "Sigmoid" if name == "sigmoid" else "FullyConnectedLayer"
+                problems.append(("layer-wrong", {"name": name, "cls": cls, "got": state}))
+        expected = {"fc1.W": [n_in, hidden], "fc1.b": [hidden], "fc2.W": [hidden, n_out], "fc2.b": [n_out]}
+        for name, shape in expected.items():
+            got = reply.value["shapes"].get(name)
+            if got != shape:
+                problems.append(("param-shape", {"name": name, "got": got, "expected": shape}))
+                hardcoded |= hidden != 8 and got is not None and 8 in got
+        if problems:
+            key, values = problems[0]
+            check.say("structure-bad", dims=dims, problem=messages.say(key, check.lang, **values))
+        else:
+            check.say("structure-ok", dims=dims)
+            right += 1
+    if hardcoded:
+        check.hint("net-hidden-size-hardcoded")
+    return finish(check, right / len(DIMS))
+
+
+@pytest.mark.rubric("TwoLayerNet.forward values")
+def test_forward_values(student, check):
+    right, worst = 0, 0.0
+    for k in range(len(DIMS)):
+        dims, params, X, _ = case(k)
+        reply = student.request("TwoLayerNet", "net_forward_backward", dims=list(dims), params=params, X=X, dout=None)
+        if check.failed(reply, "TwoLayerNet.forward"):
+            return finish(check, right / len(DIMS))
+        out, expected = reply.value["out"], reference.net_forward(params, X)
+        if out.shape != expected.shape:
+            check.say("shape", what="TwoLayerNet.forward", got=out.shape, expected=expected.shape)
+            continue
+        error = reference.rel_error(out, expected)
+        worst = max(worst, error)
+        right += error <= VALUE_REL_TOL
+        if error > VALUE_REL_TOL:
+            for hint_id, wrong in reference.net_mistakes(params, X, np.zeros_like(out))["forward"].items():
+                if reference.matches(out, wrong):
+                    check.hint(hint_id)
+    check.say("values", what="TwoLayerNet.forward", right=right, total=len(DIMS), error=worst, tol=VALUE_REL_TOL)
+    return finish(check, right / len(DIMS))
+
+
+@pytest.mark.rubric("TwoLayerNet.backward gradient check dX")
+def test_backward_dX(student, check):
+    errors, numerical_errors = [], []
+    for k in range(len(DIMS)):
+        dims, params, X, dout = case(k)
+        reply = forward_backward(student, k)
+        if check.failed(reply, "TwoLayerNet.backward"):
+            backward_hints(check, reply)
+            return finish(check, 0)
+        dX = reply.value["dX"]
+        if dX is None:
+            check.say("returned-none", message="TwoLayerNet.backward")
+            check.hint("net-backward-returns-none")
+            return finish(check, 0)
+        expected, _ = reference.net_backward(params, X, dout)
+        if dX.shape != expected.shape:
+            check.say("shape", what="dX", got=dX.shape, expected=expected.shape)
+            return finish(check, 0)
+        errors.append(reference.rel_error(dX, expected))
+        numerical_errors.append(reference.rel_error(dX, reference.net_numerical(params, X, dout)[0]))
+        if errors[-1] > VALUE_REL_TOL:
+            for hint_id, wrong in reference.net_mistakes(params, X, dout)["dX"].items():
+                if reference.matches(dX, wrong):
+                    check.hint(hint_id)
+    share = tier(max(errors))
+    check.say("gradient", what="TwoLayerNet.backward dX", error=max(errors), numerical=max(numerical_errors),
+              share=share, tiers=TIERS)
+    return finish(check, share)
+
+
+@pytest.mark.rubric("TwoLayerNet.backward gradient check parameters")
+def test_backward_parameters(student, check):
+    errors, numerical_errors = [], []
+    for k in range(len(DIMS)):
+        dims, params, X, dout = case(k)
+        reply = forward_backward(student, k)
+        if check.failed(reply, "TwoLayerNet.backward"):
+            backward_hints(check, reply)
+            return finish(check, 0)
+        _, expected = reference.net_backward(params, X, dout)
+        _, numerical = reference.net_numerical(params, X, dout)
+        for name, got, want, num in zip(GRAD_NAMES, reply.value["grads"], expected, numerical):
+            if got is None:
+                check.say("gradient-none", what=name)
+                return finish(check, 0)
+            errors.append(reference.rel_error(got, want))
+            numerical_errors.append(reference.rel_error(got, num))
+        skipped = reference.net_mistakes(params, X, dout)["dX"]["net-backward-skips-sigmoid"]
+        if reply.value["dX"] is not None and reference.matches(reply.value["dX"], skipped):
+            check.hint("net-backward-skips-sigmoid")
+    share = tier(max(errors))
+    check.say("gradient", what="fc1.dW, fc1.db, fc2.dW, fc2.db", error=max(errors),
+              numerical=max(numerical_errors), share=share, tiers=TIERS)
+    return finish(check, share)
+
+
+@pytest.mark.rubric("TwoLayerNet.get_params_and_grads")
+def test_get_params_and_grads(student, check):
+    k = 1
+    dims, params, X, dout = case(k)
+    reply = student.request("TwoLayerNet", "net_params_and_grads", dims=list(dims), params=params, X=X,
+                            dout=dout, step=UPDATE_STEP)
+    if check.failed(reply, "TwoLayerNet.get_params_and_grads"):
+        return finish(check, 0)
+    identities = reply.value["identities"]
+    if len(identities) != 4:
+        check.say("pairs-count", count=len(identities))
+    _, grads = reference.net_backward(params, X, dout)
+    expected_pairs = list(zip(PARAM_NAMES, GRAD_NAMES))
+    right = 0
+    for index, (want, got) in enumerate(zip(expected_pairs, identities)):
+        got = [name.removeprefix("view:") for name in got]
+        if tuple(got) == want:
+            after = reply.value["after"][index]
+            if reference.matches(after, params[index] - UPDATE_STEP * grads[index]):
+                right += 1
+            else:
+                check.say("pairs-not-updated", name=want[0])
+            continue
+        check.say("pairs-wrong", index=index, got=", ".join(got), expected=", ".join(want))
+        if "copy" in got:
+            check.hint("net-params-copies")
+        elif all(name in PARAM_NAMES + GRAD_NAMES for name in got):
+            check.hint("net-params-mismatched")
+    if right == 4 and len(identities) == 4:
+        check.say("pairs-ok")
+    return finish(check, right / 4 if len(identities) == 4 else right / max(4, len(identities)))

@@ -1,0 +1,259 @@
+"""The parent's handle on one submission's child process (see runner.py for the other side).
+
+``StudentProcess.request(part, op, **args)`` sends one request to the part's process and returns a
+``Reply``: the values the student's code produced, or why there are none (it raised, returned
+something that is not an array, exited, ran out of time). Whatever happens in the child, the parent
+only ever gets a ``Reply`` -- never an exception from student code, never a hang.
+"""
+import ctypes
+import dataclasses
+import os
+import select
+import signal
+import struct
+import subprocess
+import tempfile
+import time
+
+from . import runner, sandbox
+
+PR_SET_CHILD_SUBREAPER = 36
+# Children this process started on purpose and has not closed yet; any other child is a stray.
+_LIVE_CHILDREN = set()
+
+
+@dataclasses.dataclass
+class Reply:
+    """What one request produced. Exactly one of ``value`` and ``error`` is set."""
+
+    value: object = None
+    error: dict = None        # {"kind", "message", "where"}; kind: raised, timeout, exited, missing, ...
+    warnings: list = dataclasses.field(default_factory=list)
+    output: str = ""          # what the student's code printed meanwhile (capped)
+
+    @property
+    def ok(self):
+        return self.error is None
+
+
+class ChildGone(Exception):
+    pass
+
+
+def _become_subreaper():
+    """Orphans of a submission (double-forked daemons) are re-parented to us, so we can kill them."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+class StudentProcess:
+    """One submission's sandboxed zygote and, at most one at a time, its part processes."""
+
+    def __init__(self, chunks, *, limits=sandbox.Limits(), kind=None):
+        self.chunks, self.limits, self.kind = chunks, limits, kind or sandbox.isolation()
+        self.process = None
+        self.load_problems = None      # set after the first start: problems executing definitions
+        self.load_error = None         # the whole load failed (timeout, exit): a one-line reason
+        self.defined = []
+        self.part = None
+        self.output_kept = 0
+        self._output = None
+
+    # ------------------------------------------------------------ lifecycle
+    def _start(self):
+        _become_subreaper()
+        argv, env = sandbox.command(self.kind)
+        req_read, self._req_write = os.pipe()
+        self._rep_read, rep_write = os.pipe()
+        self._output = tempfile.TemporaryFile()
+        self._output_pos = 0
+        workdir = tempfile.mkdtemp(prefix="autograder-child-") if self.kind != "bubblewrap" else None
+        self._workdir = workdir
+        fds = {runner.REQUEST_FD: req_read, runner.REPLY_FD: rep_write}
+
+        def child_setup():
+            for target, source in fds.items():
+                os.dup2(source, target)
+                os.set_inheritable(target, True)
+            sandbox.preexec(self.limits, workdir)()
+
+        self.process = subprocess.Popen(
+            argv, env=env or None, stdin=subprocess.DEVNULL, stdout=self._output, stderr=subprocess.STDOUT,
+            pass_fds=(runner.REQUEST_FD, runner.REPLY_FD), preexec_fn=child_setup, close_fds=True)
+        _LIVE_CHILDREN.add(self.process.pid)
+        os.close(req_read)
+        os.close(rep_write)
+        self._send({"chunks": self.chunks})
+        try:
+            reply = self._receive(self.limits.load_seconds)
+        except ChildGone as gone:
+            self.load_error = str(gone)
+            self.close()
+            return False
+        if self.load_problems is None:
+            self.load_problems = reply.get("problems", [])
+            self.defined = reply.get("defined", [])
+        return True
+
+    def close(self):
+        if self.process is None:
+            return
+        for fd in (self._req_write, self._rep_read):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        sandbox.kill_group(self.process)
+        self.process.wait()
+        _LIVE_CHILDREN.discard(self.process.pid)
+        self._reap_orphans()
+        self.process, self.part = None, None
+        if self._workdir:
+            subprocess.run(["rm", "-rf", self._workdir], check=False)
+            self._workdir = None
+
+    def _reap_orphans(self):
+        """Kill processes the submission left behind that were re-parented to us (we are a subreaper)."""
+        me = str(os.getpid())
+        for _ in range(5):
+            strays = []
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    with open(f"/proc/{pid}/stat") as stat:
+                        parent = stat.read().rsplit(")", 1)[1].split()[1]
+                except (OSError, IndexError):
+                    continue
+                if parent == me and int(pid) not in _LIVE_CHILDREN:
+                    strays.append(int(pid))
+            if not strays:
+                return
+            for pid in strays:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ------------------------------------------------------------ wire
+    def _send(self, message):
+        data = runner.json.dumps(runner.encode(message)).encode("utf-8")
+        try:
+            os.write(self._req_write, struct.pack(">I", len(data)))
+            view = memoryview(data)
+            while view:
+                written = os.write(self._req_write, view)
+                view = view[written:]
+        except (BrokenPipeError, OSError):
+            pass  # the child is gone; _receive will say so
+
+    def _read_exact(self, size, deadline):
+        chunks, remaining = [], size
+        while remaining:
+            timeout = deadline - time.monotonic()
+            if timeout <= 0:
+                raise ChildGone("timeout")
+            ready, _, _ = select.select([self._rep_read], [], [], timeout)
+            if not ready:
+                raise ChildGone("timeout")
+            data = os.read(self._rep_read, min(remaining, 1 << 20))
+            if not data:
+                raise ChildGone("exited")
+            chunks.append(data)
+            remaining -= len(data)
+        return b"".join(chunks)
+
+    def _receive(self, seconds):
+        deadline = time.monotonic() + seconds
+        try:
+            (size,) = struct.unpack(">I", self._read_exact(4, deadline))
+            if size > runner.MAX_MESSAGE:
+                raise ChildGone("protocol")
+            return runner.decode(runner.json.loads(self._read_exact(size, deadline)))
+        except ChildGone as gone:
+            reason = str(gone)
+            self.close()
+            raise ChildGone(reason) from None
+        except ValueError:
+            self.close()
+            raise ChildGone("protocol") from None
+
+    def read_output(self):
+        """What the child printed since the last call, within the submission's output cap."""
+        if self._output is None:
+            return ""
+        self._output.seek(self._output_pos)
+        room = max(0, self.limits.output_bytes - self.output_kept)
+        data = self._output.read(room + 1)
+        self._output.seek(0, os.SEEK_END)
+        self._output_pos = self._output.tell()
+        kept = data[:room]
+        self.output_kept += len(kept)
+        text = kept.decode("utf-8", "replace")
+        if len(data) > room:
+            text += "\n[… output truncated]"
+        return text
+
+    # ------------------------------------------------------------ requests
+    def ensure_loaded(self):
+        """Start the child if needed. False when the definitions could not be loaded at all."""
+        if self.load_error:
+            return False
+        if self.process is None:
+            return self._start()
+        return True
+
+    def _enter_part(self, part, reference, inject):
+        if self.part == part and self.process is not None:
+            return None
+        if self.part is not None:
+            self._send({"op": "end"})
+            try:
+                self._receive(self.limits.request_seconds)   # part_ended
+            except ChildGone:
+                pass
+            self.part = None
+        if not self.ensure_loaded():
+            return {"kind": "load", "message": self.load_error}
+        self._send({"op": "part", "reference": reference, "inject": list(inject)})
+        try:
+            reply = self._receive(self.limits.request_seconds)
+        except ChildGone as gone:
+            return {"kind": str(gone), "message": "could not start the part process"}
+        if "ready" not in reply:
+            return {"kind": "exited", "message": f"the part process ended at start (exit {reply.get('part_ended')})"}
+        self.part = part
+        return None
+
+    def request(self, part, op, *, reference="", inject=(), needs=(), timeout=None, **args):
+        started = time.monotonic()
+        problem = self._enter_part(part, reference, inject)
+        if problem:
+            return Reply(error=problem, output=self.read_output())
+        self._send({"op": op, "args": args, "needs": list(needs)})
+        seconds = timeout or self.limits.request_seconds
+        try:
+            reply = self._receive(seconds)
+        except ChildGone as gone:
+            kind = str(gone)
+            message = (f"time limit of {seconds:g} s exceeded" if kind == "timeout"
+                       else "the process ended without answering")
+            return Reply(error={"kind": kind, "message": message, "where": ""}, output=self.read_output())
+        if "part_ended" in reply:
+            # The student's code ended the part process (os._exit, a signal): only this request is lost.
+            self.part = None
+            code = reply["part_ended"]
+            how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+            return Reply(error={"kind": "exited", "message": f"the process ended ({how})", "where": ""},
+                         output=self.read_output())
+        self.elapsed = time.monotonic() - started
+        if "error" in reply:
+            return Reply(error=reply["error"], warnings=reply.get("warnings", []), output=self.read_output())
+        return Reply(value=reply["ok"], warnings=reply.get("warnings", []), output=self.read_output())

@@ -1,0 +1,129 @@
+"""Command line: ``python -m autograder {grade,merge,rubric,demo}``.
+
+The CLI only parses arguments and calls one keyword-only function per command; errors the user can
+fix (a path that does not exist, a bad --shard) end it with a one-line reason and exit status 2.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from . import batch, discover, messages, report, rubric, sandbox
+
+
+class UsageError(Exception):
+    pass
+
+
+def _progress_bar(total, quiet):
+    if quiet or total == 0:
+        return None, lambda: None
+    from tqdm import tqdm
+    bar = tqdm(total=total, unit="submission", file=sys.stderr, dynamic_ncols=True,
+               bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, {rate_fmt}]")
+    return (lambda result: bar.update(1)), bar.close
+
+
+def grade(*, paths, json_path=None, csv_path=None, jobs=None, results_dir=None, force=False, shard=None,
+          lang="zh", feedback_dir=None, quiet=False, out=sys.stdout):
+    """Grade submissions and write the gradebook views; returns the collected results."""
+    try:
+        submissions = discover.find(paths)
+    except discover.DiscoveryError as exc:
+        raise UsageError(str(exc)) from None
+    if shard:
+        submissions = batch.shard(submissions, *shard)
+    if results_dir is None:
+        results_dir = Path(json_path).with_suffix(".results") if json_path else Path("autograder-results")
+    todo = batch.pending(submissions, results_dir, force=force)
+    print(sandbox.describe(), file=sys.stderr)
+    print(f"{len(submissions)} submissions, {len(submissions) - len(todo)} already graded "
+          f"(results in {results_dir}{'' if force else '; --force regrades'})", file=sys.stderr)
+    progress, close = _progress_bar(len(todo), quiet)
+    try:
+        batch.run(todo, results_dir, jobs=jobs, lang=lang, progress=progress)
+    finally:
+        close()
+    collected = batch.collect(submissions, results_dir)
+    _write_views(collected, json_path, csv_path, feedback_dir, lang, out)
+    return collected
+
+
+def _write_views(collected, json_path, csv_path, feedback_dir, lang, out):
+    if json_path:
+        report.write_json(collected, json_path)
+    if csv_path:
+        report.write_csv(collected, csv_path)
+    if feedback_dir:
+        report.write_feedback(collected, feedback_dir, lang)
+    print(report.table(collected), file=out)
+    print(report.summary_text(batch.summary(collected)), file=out)
+
+
+def merge(*, result_dirs, json_path=None, csv_path=None, feedback_dir=None, lang="zh", out=sys.stdout):
+    for folder in result_dirs:
+        if not Path(folder).is_dir():
+            raise UsageError(f"{folder}: no such results folder")
+    collected = batch.merge(result_dirs)
+    _write_views(collected, json_path, csv_path, feedback_dir, lang, out)
+    return collected
+
+
+def _shard(text):
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard takes K/N, e.g. 2/8 (got {text!r})") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"--shard {text}: K must be between 1 and N")
+    return k, n
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="python -m autograder",
+                                description="Hidden autograder of the backprop exercise kit.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("grade", help="grade submissions (files, folders, or nbgrader's submitted/ layout)")
+    g.add_argument("paths", nargs="+", metavar="PATH")
+    g.add_argument("--json", dest="json_path", metavar="OUT.json", help="results, one object per submission")
+    g.add_argument("--csv", dest="csv_path", metavar="OUT.csv", help="gradebook, one row per submission")
+    g.add_argument("--jobs", type=int, default=None, help="parallel workers (default: CPU cores)")
+    g.add_argument("--results-dir", type=Path, help="per-submission results (default: OUT.results/)")
+    g.add_argument("--force", action="store_true", help="regrade submissions that already have a result")
+    g.add_argument("--shard", type=_shard, metavar="K/N", help="grade only the K-th of N slices of the class")
+    g.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
+    g.add_argument("--feedback", dest="feedback_dir", type=Path, help="write one Markdown feedback file per student")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    m = sub.add_parser("merge", help="join results folders (e.g. from shards) into one gradebook")
+    m.add_argument("result_dirs", nargs="+", metavar="RESULTS_DIR")
+    m.add_argument("--json", dest="json_path", metavar="OUT.json")
+    m.add_argument("--csv", dest="csv_path", metavar="OUT.csv")
+    m.add_argument("--feedback", dest="feedback_dir", type=Path)
+    m.add_argument("--lang", choices=messages.LANGUAGES, default="zh")
+
+    sub.add_parser("rubric", help="print the points table (Markdown)")
+    d = sub.add_parser("demo", help="run the solved notebook and grade the bundled sample class")
+    d.add_argument("--out", type=Path, default=Path("demo-output"))
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    if args.jobs is not None and args.jobs < 1 if hasattr(args, "jobs") else False:
+        parser().error("--jobs must be at least 1")
+    try:
+        if args.command == "grade":
+            options = {k: v for k, v in vars(args).items() if k != "command"}
+            grade(**options)
+        elif args.command == "merge":
+            merge(**{k: v for k, v in vars(args).items() if k != "command"})
+        elif args.command == "rubric":
+            print(rubric.markdown_table())
+        elif args.command == "demo":
+            from . import demo
+            demo.main(out=args.out)
+    except UsageError as exc:
+        print(f"autograder: error: {exc}", file=sys.stderr)
+        return 2
+    return 0

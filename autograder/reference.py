@@ -1,0 +1,165 @@
+"""Expected values, computed in the grading process from the reference solutions.
+
+Also the models of typical mistakes the hints recognise: what a backward that ignores ``dout``
+would return, what a training loop that ascends the gradient would record, and so on.
+"""
+import ast
+import functools
+
+import numpy as np
+
+from solutions import backprop_basics as ref
+
+from . import rubric
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+XOR_Y = np.array([[0], [1], [1], [0]], dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=None)
+def source_of(*names):
+    """Source text of the reference definitions ``names`` (sent to a part's process)."""
+    with open(ref.__file__, encoding="utf-8") as f:
+        text = f.read()
+    tree = ast.parse(text)
+    pieces = {node.name: ast.get_source_segment(text, node) for node in tree.body
+              if isinstance(node, (ast.ClassDef, ast.FunctionDef))}
+    return "import numpy as np\n\n" + "\n\n\n".join(pieces[name] for name in names) + "\n"
+
+
+def rel_error(a, b):
+    """Largest relative error, the notebook's formula; inf when shapes differ."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        return float("inf")
+    if a.size == 0:
+        return 0.0
+    with np.errstate(all="ignore"):
+        error = np.abs(a - b) / (np.abs(a) + np.abs(b) + rubric.REL_ERROR_FLOOR)
+    return float(np.max(np.where(np.isnan(error), np.inf, error)))
+
+
+def matches(a, b, tol=rubric.VALUE_REL_TOL):
+    """Equal within ``tol``; ``a`` and ``b`` may be arrays or lists of arrays (parameters)."""
+    if a is None:
+        return False
+    if isinstance(b, list):
+        return isinstance(a, list) and len(a) == len(b) and all(matches(x, y, tol) for x, y in zip(a, b))
+    return rel_error(a, b) <= tol
+
+
+# ---------------------------------------------------------------- Sigmoid
+def sigmoid(x):
+    return ref.Sigmoid().forward(np.array(x, dtype=np.float64))
+
+
+def sigmoid_backward(x, dout):
+    layer = ref.Sigmoid()
+    layer.forward(np.array(x, dtype=np.float64))
+    return layer.backward(np.array(dout, dtype=np.float64))
+
+
+def numerical_gradient(f, x, dout, eps=rubric.NUMERICAL_EPS):
+    """Central differences of L = sum(f(x) * dout) with respect to x (x is not modified)."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        plus = np.sum(f(x) * dout)
+        x[i] = old - eps
+        minus = np.sum(f(x) * dout)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def sigmoid_mistakes(x, dout):
+    """What the typical wrong backward passes return, by hint id."""
+    s = sigmoid(x)
+    return {"sigmoid-ignores-dout": s * (1 - s),
+            "sigmoid-derivative-uses-input": dout * x * (1 - x)}
+
+
+# ---------------------------------------------------------------- TwoLayerNet
+def net_params(dims, rng):
+    n_in, hidden, n_out = dims
+    return [rng.standard_normal((n_in, hidden)) * np.sqrt(2.0 / n_in), rng.standard_normal(hidden) * 0.1,
+            rng.standard_normal((hidden, n_out)) * np.sqrt(2.0 / hidden), rng.standard_normal(n_out) * 0.1]
+
+
+def build_net(params):
+    """A reference TwoLayerNet holding copies of ``params``."""
+    W1, b1, W2, b2 = params
+    net = ref.TwoLayerNet(W1.shape[0], W1.shape[1], W2.shape[1])
+    for layer, W, b in ((net.fc1, W1, b1), (net.fc2, W2, b2)):
+        layer.W, layer.b = W.copy(), b.copy()
+    return net
+
+
+def params_of(net):
+    return [net.fc1.W, net.fc1.b, net.fc2.W, net.fc2.b]
+
+
+def net_forward(params, X):
+    return build_net(params).forward(np.array(X, dtype=np.float64))
+
+
+def net_backward(params, X, dout):
+    """dX and [dW1, db1, dW2, db2] of the reference network."""
+    net = build_net(params)
+    net.forward(np.array(X, dtype=np.float64))
+    dX = net.backward(np.array(dout, dtype=np.float64))
+    return dX, [net.fc1.dW, net.fc1.db, net.fc2.dW, net.fc2.db]
+
+
+def net_numerical(params, X, dout):
+    """Central-difference dX and parameter gradients of L = sum(forward * dout)."""
+    dX = numerical_gradient(lambda v: net_forward(params, v), X, dout)
+    grads = []
+    for k in range(4):
+        def f(v, k=k):
+            return net_forward(params[:k] + [v] + params[k + 1:], X)
+        grads.append(numerical_gradient(f, params[k], dout))
+    return dX, grads
+
+
+def net_mistakes(params, X, dout):
+    """Forward outputs and dX of the typical wrong networks, by hint id."""
+    W1, b1, W2, b2 = params
+    linear = (X @ W1 + b1) @ W2 + b2
+    skip_dX = (dout @ W2.T) @ W1.T
+    return {"forward": {"net-forward-skips-sigmoid": linear},
+            "dX": {"net-backward-skips-sigmoid": skip_dX}}
+
+
+# ---------------------------------------------------------------- train_xor
+def initial_params(seed, hidden=8):
+    return net_params((2, hidden, 1), np.random.default_rng(seed))
+
+
+@functools.lru_cache(maxsize=None)
+def train(seed, learning_rate, epochs, variant="reference"):
+    """(losses, final params) of a training run on XOR; ``variant`` models a typical mistake:
+    "ascend" (adds the gradient), "no-mean" (dY not divided by Y.size), "sgd" (one sample a step)."""
+    net = build_net(initial_params(seed))
+    with np.errstate(all="ignore"):
+        if variant == "reference":
+            losses = ref.train_xor(net, XOR_X, XOR_Y, learning_rate, epochs)
+        elif variant == "ascend":
+            losses = ref.train_xor(net, XOR_X, XOR_Y, -learning_rate, epochs)
+        elif variant == "no-mean":   # dY = 2 (Y - y) is Y.size times the mean's gradient
+            losses = ref.train_xor(net, XOR_X, XOR_Y, learning_rate * XOR_Y.size, epochs)
+        elif variant == "sgd":
+            losses = []
+            for _ in range(epochs):
+                losses.append(np.mean((net.forward(XOR_X) - XOR_Y) ** 2))
+                for i in range(len(XOR_X)):
+                    ref.train_xor(net, XOR_X[i:i + 1], XOR_Y[i:i + 1], learning_rate, 1)
+        else:
+            raise ValueError(f"unknown training variant {variant!r}")
+    return np.array(losses, dtype=np.float64), [p.copy() for p in params_of(net)]
+
+
+def accuracy(params):
+    return int(np.sum((net_forward(params, XOR_X)[:, 0] > 0.5) == (XOR_Y[:, 0] > 0.5)))

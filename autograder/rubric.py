@@ -1,0 +1,88 @@
+"""The grading rules, written once: every test's points, the credit tiers and the tolerances.
+
+The checks, the nbgrader test cells' points, the CSV columns and the README's table
+(``python -m autograder rubric``) all read this module.
+"""
+import dataclasses
+
+PARTS = ("Sigmoid", "TwoLayerNet", "train_xor")
+
+
+@dataclasses.dataclass(frozen=True)
+class Test:
+    name: str          # shown to students; begins with the part it grades
+    part: str
+    points: float
+    checks: str        # one line: what is checked (English, for the docs)
+
+
+TESTS = (
+    Test("Sigmoid.forward values", "Sigmoid", 10,
+         "σ(x) against the reference on random inputs of shapes (5,), (3, 4), (2, 3, 4); share of shapes right"),
+    Test("Sigmoid.forward extreme inputs", "Sigmoid", 5,
+         "x = ±1000, ±50, 0: finite and correct; an overflow warning keeps only the stable-form share"),
+    Test("Sigmoid.backward gradient check", "Sigmoid", 15,
+         "dx for random x and random upstream gradient dout, three shapes, against the reference and a "
+         "central-difference gradient; tiered by relative error"),
+    Test("TwoLayerNet structure", "TwoLayerNet", 5,
+         "fc1 / sigmoid / fc2 of the right classes and sizes for (2, 8, 1), (3, 5, 2), (4, 3, 3); share right"),
+    Test("TwoLayerNet.forward values", "TwoLayerNet", 8,
+         "output against the reference with the grader's parameters, three sizes; share right"),
+    Test("TwoLayerNet.backward gradient check dX", "TwoLayerNet", 9,
+         "dX for a random upstream gradient, three sizes; tiered by relative error"),
+    Test("TwoLayerNet.backward gradient check parameters", "TwoLayerNet", 10,
+         "fc1.dW, fc1.db, fc2.dW, fc2.db after backward, three sizes; tiered by relative error"),
+    Test("TwoLayerNet.get_params_and_grads", "TwoLayerNet", 8,
+         "the four documented (param, grad) pairs in order, the network's own arrays: an in-place update "
+         "through them changes the network"),
+    Test("train_xor loss trajectory", "train_xor", 10,
+         "losses from the reference TwoLayerNet: one per epoch, losses[i] before the i-th update, equal "
+         "to the reference run (lr 0.3, 1000 epochs)"),
+    Test("train_xor final parameters", "train_xor", 6,
+         "parameters after training equal the reference run's (updated in place, full batch)"),
+    Test("train_xor honours learning_rate and epochs", "train_xor", 6,
+         "a second run with lr 0.5 and 37 epochs: half for the number of losses, half for matching the "
+         "reference"),
+    Test("train_xor XOR accuracy", "train_xor", 8,
+         "4/4 on XOR from two fixed initialisations where the reference reaches 4/4 (lr 0.3, 1000 epochs)"),
+)
+
+BY_NAME = {test.name: test for test in TESTS}
+PART_POINTS = {part: sum(t.points for t in TESTS if t.part == part) for part in PARTS}
+TOTAL_POINTS = sum(PART_POINTS.values())
+
+# Relative error |a - b| / (|a| + |b| + REL_ERROR_FLOOR), the notebook's own formula.
+REL_ERROR_FLOOR = 1e-8
+# Forward values and trajectories are compared with this relative tolerance.
+VALUE_REL_TOL = 1e-7
+# Gradient checks: the share of a test's points by the largest relative error against the reference.
+GRADIENT_TIERS = ((1e-7, 1.0), (1e-5, 0.7), (1e-3, 0.3))
+# Central differences of the reference, reported beside the error so a student sees both.
+NUMERICAL_EPS = 1e-6
+# Share of "Sigmoid.forward extreme inputs" kept when the values are right but overflow warnings fired.
+UNSTABLE_FORWARD_SHARE = 0.6
+
+
+def tier(error):
+    """Share of the points a gradient with this relative error earns."""
+    for threshold, share in GRADIENT_TIERS:
+        if error <= threshold:
+            return share
+    return 0.0
+
+
+def markdown_table():
+    lines = ["| test | points | what is checked |", "|---|---:|---|"]
+    for part in PARTS:
+        for test in TESTS:
+            if test.part == part:
+                lines.append(f"| `{test.name}` | {test.points:g} | {test.checks} |")
+        lines.append(f"| **{part}** | **{PART_POINTS[part]:g}** | |")
+    lines.append(f"| **total** | **{TOTAL_POINTS:g}** | |")
+    tiers = ", ".join(f"≤ {t:g} → {s:.0%}" for t, s in GRADIENT_TIERS)
+    lines.append("")
+    lines.append(f"Gradient tiers (largest relative error against the reference): {tiers}, else 0. "
+                 f"Values match when their relative error is ≤ {VALUE_REL_TOL:g}.")
+    return "\n".join(lines)
+# Loss trajectories and trained parameters: rounding differs between correct forms of the same math.
+TRAJECTORY_REL_TOL = 1e-6

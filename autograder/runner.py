@@ -1,0 +1,322 @@
+"""The child side of grading: runs one student's code and answers the parent's requests.
+
+This file is executed as a script inside the sandbox (``python -I -S runner.py SITE_PACKAGES``); it
+imports nothing of the autograder, holds no expected value and computes no score. The parent sends
+requests over fd 3 and reads replies on fd 4 (length-prefixed JSON, arrays as base64 float64), so
+whatever the student's code prints, patches or forges here can only change the arrays it returns.
+
+Process layout: this process (the "zygote") executes the submission's definitions once, then forks
+one process per graded part. Reference code for a part (e.g. the reference ``Sigmoid`` while
+``TwoLayerNet`` is graded) is sent to that part's process only, so no process that runs the student's
+``Sigmoid`` ever holds the reference ``Sigmoid``.
+"""
+import base64
+import json
+import os
+import signal
+import struct
+import sys
+import traceback
+import types
+import warnings
+
+if __name__ == "__main__":   # started with -S: the venv's site-packages comes as the first argument
+    sys.path.append(sys.argv[1])
+import numpy as np  # noqa: E402
+
+REQUEST_FD, REPLY_FD = 3, 4
+MAX_MESSAGE = 64 * 1024 * 1024
+
+
+# ---------------------------------------------------------------- wire format
+def encode(value):
+    if isinstance(value, np.ndarray):
+        return {"__ndarray__": list(value.shape),
+                "data": base64.b64encode(np.ascontiguousarray(value, dtype="<f8").tobytes()).decode("ascii")}
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    return value
+
+
+def decode(value):
+    if isinstance(value, dict):
+        if "__ndarray__" in value:
+            return np.frombuffer(base64.b64decode(value["data"]), dtype="<f8").reshape(value["__ndarray__"]).copy()
+        return {k: decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
+
+
+def read_message(stream):
+    header = stream.read(4)
+    if len(header) < 4:
+        raise EOFError
+    (size,) = struct.unpack(">I", header)
+    if size > MAX_MESSAGE:
+        raise ValueError("message too large")
+    return decode(json.loads(stream.read(size)))
+
+
+def write_message(stream, message):
+    data = json.dumps(encode(message)).encode("utf-8")
+    stream.write(struct.pack(">I", len(data)) + data)
+    stream.flush()
+
+
+# ---------------------------------------------------------------- student errors
+class StudentError(Exception):
+    """The student's code raised, or returned something that is not a float64 array."""
+
+    def __init__(self, kind, message, where=""):
+        super().__init__(message)
+        self.kind, self.message, self.where = kind, message, where
+
+
+def student_frames(tb):
+    """'cell 20, line 31, in forward' for the frames in the student's own code, innermost last."""
+    frames = []
+    for frame in traceback.extract_tb(tb):
+        if frame.filename.startswith("<") and frame.filename != "<reference>":
+            frames.append(f"{frame.filename.strip('<>')}, line {frame.lineno}, in {frame.name}")
+    return frames
+
+
+def call(what, function, *args):
+    """Call student code; turn whatever it raises (SystemExit included) into a StudentError."""
+    try:
+        return function(*args)
+    except BaseException as exc:  # noqa: B902 -- a student's sys.exit() must lose one test, not the process
+        frames = student_frames(exc.__traceback__)
+        message = f"{type(exc).__name__}: {exc}"[:500]
+        raise StudentError("raised", message, frames[-1] if frames else what) from None
+
+
+def as_array(what, value, allow_none=False):
+    if value is None and allow_none:
+        return None
+    if value is None:
+        raise StudentError("returned-none", f"{what} returned None")
+    try:
+        array = np.array(value, dtype=np.float64)  # a copy: subclasses and views lose their tricks here
+    except BaseException as exc:  # noqa: B902
+        raise StudentError("not-array", f"{what} returned {type(value).__name__}, not numbers ({exc})"[:300]) from None
+    return np.asarray(array, dtype=np.float64).view(np.ndarray)
+
+
+# ---------------------------------------------------------------- loading
+def load(namespace, chunks):
+    """Execute each chunk of definitions on its own: one broken cell costs only what it defines."""
+    problems = []
+    for chunk in chunks:
+        try:
+            code = compile(chunk["source"], f"<{chunk['origin']}>", "exec", dont_inherit=True)
+            exec(code, namespace)
+        except SyntaxError as exc:
+            problems.append({"origin": chunk["origin"], "kind": "SyntaxError", "line": exc.lineno,
+                             "message": f"SyntaxError: {exc.msg}"})
+        except BaseException as exc:  # noqa: B902 -- exit() or anything else at definition time
+            frames = student_frames(exc.__traceback__)
+            problems.append({"origin": chunk["origin"], "kind": type(exc).__name__,
+                             "line": None, "where": frames[-1] if frames else "",
+                             "message": f"{type(exc).__name__}: {exc}"[:500]})
+    return problems
+
+
+# ---------------------------------------------------------------- the requests a part process answers
+def op_sigmoid_forward(ns, ref, x):
+    layer = call("Sigmoid()", ns["Sigmoid"])
+    return {"out": as_array("Sigmoid.forward", call("Sigmoid.forward", layer.forward, x.copy()))}
+
+
+def op_sigmoid_backward(ns, ref, x, dout):
+    layer = call("Sigmoid()", ns["Sigmoid"])
+    out = as_array("Sigmoid.forward", call("Sigmoid.forward", layer.forward, x.copy()))
+    dx = as_array("Sigmoid.backward", call("Sigmoid.backward", layer.backward, dout.copy()))
+    return {"out": out, "dx": dx}
+
+
+LAYER_ATTRIBUTES = ("fc1", "sigmoid", "fc2")
+PARAM_NAMES = ("fc1.W", "fc1.b", "fc2.W", "fc2.b")
+GRAD_NAMES = ("fc1.dW", "fc1.db", "fc2.dW", "fc2.db")
+
+
+def attribute(obj, dotted):
+    for name in dotted.split("."):
+        obj = getattr(obj, name)
+    return obj
+
+
+def build_net(ns, dims):
+    return call("TwoLayerNet(...)", ns["TwoLayerNet"], *[int(d) for d in dims])
+
+
+def set_params(net, params):
+    """Write the parent's parameters into the network's own arrays (shapes must already agree)."""
+    for name, value in zip(PARAM_NAMES, params):
+        try:
+            target = attribute(net, name)
+        except AttributeError:
+            raise StudentError("structure", f"the network has no {name}") from None
+        if not isinstance(target, np.ndarray) or target.shape != value.shape:
+            shape = getattr(target, "shape", type(target).__name__)
+            raise StudentError("structure", f"{name} has shape {shape}, expected {tuple(value.shape)}")
+        target[...] = value
+
+
+def op_net_structure(ns, ref, dims):
+    net = build_net(ns, dims)
+    report = {}
+    for name in LAYER_ATTRIBUTES:
+        layer = getattr(net, name, None)
+        expected = ns["Sigmoid"] if name == "sigmoid" else ns["FullyConnectedLayer"]
+        report[name] = "ok" if isinstance(layer, expected) else ("missing" if layer is None else type(layer).__name__)
+    shapes = {}
+    for name in PARAM_NAMES:
+        try:
+            shapes[name] = list(np.shape(attribute(net, name)))
+        except AttributeError:
+            shapes[name] = None
+    return {"layers": report, "shapes": shapes}
+
+
+def op_net_forward_backward(ns, ref, dims, params, X, dout):
+    net = build_net(ns, dims)
+    set_params(net, params)
+    out = as_array("TwoLayerNet.forward", call("TwoLayerNet.forward", net.forward, X.copy()))
+    reply = {"out": out}
+    if dout is not None:
+        dX = call("TwoLayerNet.backward", net.backward, dout.copy())
+        reply["dX"] = as_array("TwoLayerNet.backward", dX, allow_none=True)
+        reply["grads"] = [as_array(name, attribute(net, name), allow_none=True) for name in GRAD_NAMES]
+    return reply
+
+
+def op_net_params_and_grads(ns, ref, dims, params, X, dout, step):
+    net = build_net(ns, dims)
+    set_params(net, params)
+    call("TwoLayerNet.forward", net.forward, X.copy())
+    call("TwoLayerNet.backward", net.backward, dout.copy())
+    own = {id(attribute(net, name)): name for name in PARAM_NAMES + GRAD_NAMES}
+    pairs = call("TwoLayerNet.get_params_and_grads", net.get_params_and_grads)
+    try:
+        pairs = [tuple(pair) for pair in pairs]
+    except BaseException:  # noqa: B902
+        raise StudentError("not-array", "get_params_and_grads must return a list of (param, grad) pairs") from None
+
+    def identify(array):
+        if id(array) in own:
+            return own[id(array)]
+        if not isinstance(array, np.ndarray):
+            return type(array).__name__
+        for name in PARAM_NAMES + GRAD_NAMES:   # a view is as good as the array: updates reach the net
+            mine = attribute(net, name)
+            if isinstance(mine, np.ndarray) and array.shape == mine.shape and np.shares_memory(array, mine):
+                return "view:" + name
+        return "copy"
+
+    identities = [[identify(p) for p in pair[:2]] for pair in pairs]
+    # Update through the returned arrays, as training does, then read the network back.
+    for pair in pairs:
+        if len(pair) == 2 and isinstance(pair[0], np.ndarray) and isinstance(pair[1], np.ndarray):
+            try:
+                pair[0][...] -= step * pair[1]
+            except ValueError:
+                pass
+    after = [as_array(name, attribute(net, name)) for name in PARAM_NAMES]
+    return {"identities": identities, "after": after}
+
+
+def op_train(ns, ref, params, X, y, learning_rate, epochs):
+    net = ref["TwoLayerNet"](2, params[0].shape[1], 1)
+    set_params(net, params)
+    losses = call("train_xor", ns["train_xor"], net, X.copy(), y.copy(), float(learning_rate), int(epochs))
+    if losses is None:
+        raise StudentError("returned-none", "train_xor returned None")
+    try:
+        losses = np.array([float(loss) for loss in list(losses)[: 10 * int(epochs) + 10]], dtype=np.float64)
+    except BaseException as exc:  # noqa: B902
+        raise StudentError("not-array", f"train_xor must return a list of losses ({exc})"[:300]) from None
+    return {"losses": losses, "params": [as_array(name, attribute(net, name)) for name in PARAM_NAMES]}
+
+
+OPERATIONS = {
+    "sigmoid_forward": op_sigmoid_forward,
+    "sigmoid_backward": op_sigmoid_backward,
+    "net_structure": op_net_structure,
+    "net_forward_backward": op_net_forward_backward,
+    "net_params_and_grads": op_net_params_and_grads,
+    "train": op_train,
+}
+
+
+def serve_part(requests, replies, namespace, reference_source, inject):
+    """Body of a part process: add the reference pieces this part needs, then answer requests."""
+    ref = {"__name__": "reference", "np": np}
+    if reference_source:
+        exec(compile(reference_source, "<reference>", "exec"), ref)
+    for name in inject:
+        namespace[name] = ref[name]
+    write_message(replies, {"ready": True})
+    while True:
+        request = read_message(requests)
+        if request.get("op") == "end":
+            return
+        missing = [name for name in request.get("needs", []) if name not in namespace]
+        np.random.seed(0)  # the same submission always sees the same global RNG state
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            np.seterr(all="warn")
+            try:
+                if missing:
+                    raise StudentError("missing", f"{', '.join(missing)} is not defined")
+                reply = {"ok": OPERATIONS[request["op"]](namespace, ref, **request["args"])}
+            except StudentError as exc:
+                reply = {"error": {"kind": exc.kind, "message": exc.message, "where": exc.where}}
+        reply["warnings"] = sorted({f"{w.category.__name__}: {w.message}"[:200] for w in caught})
+        write_message(replies, reply)
+
+
+def main():
+    # Keep the protocol fds away from anything the student might close or write to by number.
+    requests = os.fdopen(os.dup2(REQUEST_FD, 63), "rb")
+    replies = os.fdopen(os.dup2(REPLY_FD, 62), "wb")
+    os.close(REQUEST_FD)
+    os.close(REPLY_FD)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the output cap, writes fail instead of killing us
+    namespace = {"__name__": "submission", "__builtins__": __builtins__}
+    sys.modules["submission"] = types.ModuleType("submission")
+    sys.modules["submission"].__dict__.update(namespace)
+    namespace = sys.modules["submission"].__dict__
+
+    request = read_message(requests)
+    problems = load(namespace, request["chunks"])
+    write_message(replies, {"problems": problems,
+                            "defined": sorted(k for k in ("Sigmoid", "TwoLayerNet", "train_xor") if k in namespace)})
+    while True:
+        try:
+            request = read_message(requests)
+        except EOFError:
+            return
+        if request.get("op") != "part":
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                serve_part(requests, replies, namespace, request.get("reference", ""), request.get("inject", []))
+            except BaseException:  # noqa: B902 -- EOF from the parent, or the student broke the pipe
+                status = 1
+            finally:
+                os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        write_message(replies, {"part_ended": code})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""How a submission's child process is started: bubblewrap where available, limits always.
+
+With bubblewrap the child sees a read-only system, the Python installation and the venv's
+site-packages, a private empty ``/tmp`` as home and working directory, no network, its own PID
+namespace (every process it starts dies with it) and nothing of the repository: not ``solutions/``,
+not the checks, not other submissions. The submission's code reaches it over a pipe, not as a file.
+
+Without bubblewrap the child runs with the same resource limits in its own session (process group),
+with ``python -I -S`` so the venv's ``.pth`` file does not put the repository on its path -- but it
+can read whatever files the grading user can. ``describe()`` says which of the two is in force.
+"""
+import dataclasses
+import os
+import resource
+import shutil
+import signal
+import sys
+import sysconfig
+from pathlib import Path
+
+RUNNER = Path(__file__).with_name("runner.py")
+SANDBOX_RUNNER = "/grader/runner.py"
+NOBODY = 65534
+ENV = {
+    # One BLAS thread: the same submission always gets the same result, and fork() stays safe.
+    "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
+    "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """Resource limits of one submission's child (defaults documented in the README)."""
+
+    memory_bytes: int = 2 * 1024 ** 3      # address space per process
+    cpu_seconds: int = 120                 # CPU time per process (the zygote and each part)
+    request_seconds: float = 20.0          # wall clock for one request (one call into student code)
+    load_seconds: float = 30.0             # wall clock to execute the definitions
+    file_bytes: int = 8 * 1024 ** 2        # largest file the child may write (its output included)
+    output_bytes: int = 64 * 1024          # how much of what it prints is kept in feedback
+    processes: int = 64                    # extra processes (enforced where the kernel can)
+
+
+def bwrap_path():
+    return shutil.which("bwrap")
+
+
+def isolation():
+    """'bubblewrap' or 'limits-only': which isolation grading children get on this machine."""
+    return "bubblewrap" if bwrap_path() and os.environ.get("AUTOGRADER_NO_BWRAP") != "1" else "limits-only"
+
+
+def describe(kind=None):
+    kind = kind or isolation()
+    if kind == "bubblewrap":
+        return ("isolation: bubblewrap (no network, read-only system, private /tmp, "
+                "no view of solutions/ or other submissions)")
+    return ("isolation: limits only -- bubblewrap (bwrap) not found; submissions can read files the "
+            "grading user can read. Install it (Debian: apt-get install bubblewrap).")
+
+
+def site_packages():
+    import numpy
+    return str(Path(numpy.__file__).resolve().parent.parent)
+
+
+def _bwrap_command(python, site):
+    command = [bwrap_path(), "--unshare-all", "--die-with-parent", "--new-session",
+               "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
+               "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
+               "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
+    for top in ("/bin", "/lib", "/lib64", "/lib32", "/sbin"):
+        if os.path.islink(top):
+            command += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            command += ["--ro-bind", top, top]
+    # The interpreter, its standard library and the venv's packages -- and nothing else of the venv's
+    # parent (the repository, when the venv lives inside it).
+    seen = set()
+    for path in (sys.base_prefix, sys.prefix, site, str(Path(python).resolve().parent)):
+        path = str(Path(path).resolve())
+        if path.startswith("/usr/") or any(path == s or path.startswith(s + "/") for s in seen):
+            continue
+        seen.add(path)
+        command += ["--ro-bind", path, path]
+    venv_bin = str(Path(python).parent)
+    if venv_bin not in seen and not venv_bin.startswith("/usr/"):
+        command += ["--ro-bind", venv_bin, venv_bin]
+    command += ["--ro-bind", str(RUNNER), SANDBOX_RUNNER]
+    for key, value in {**ENV, "HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "TMPDIR": "/tmp"}.items():
+        command += ["--setenv", key, value]
+    return command + [python, "-I", "-S", SANDBOX_RUNNER, site]
+
+
+def command(kind=None):
+    """The argv that starts a child, and the environment it gets."""
+    python, site = sys.executable, site_packages()
+    if (kind or isolation()) == "bubblewrap":
+        return _bwrap_command(python, site), {}
+    return [python, "-I", "-S", str(RUNNER), site], dict(ENV)
+
+
+def preexec(limits, workdir):
+    """Runs in the child between fork and exec: own session, resource limits."""
+    def apply():
+        os.setsid()
+        for name, value in ((resource.RLIMIT_AS, limits.memory_bytes),
+                            (resource.RLIMIT_CPU, limits.cpu_seconds),
+                            (resource.RLIMIT_FSIZE, limits.file_bytes),
+                            (resource.RLIMIT_CORE, 0)):
+            resource.setrlimit(name, (value, value))
+        if os.getuid() != 0:
+            # RLIMIT_NPROC counts every process of the user, so it is relative to what runs now.
+            current = sum(1 for p in os.listdir("/proc") if p.isdigit())
+            resource.setrlimit(resource.RLIMIT_NPROC, (current + limits.processes,) * 2)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        if workdir:
+            os.chdir(workdir)
+    return apply
+
+
+def kill_group(process):
+    """Kill the child and everything it started (its session; with bubblewrap, its PID namespace)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        process.kill()
+    except ProcessLookupError:
+        pass
