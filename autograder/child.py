@@ -60,6 +60,8 @@ class StudentProcess:
         self.part = None
         self.output_kept = 0
         self._output = None
+        self.timed_out = {}            # part -> the request that ran out of time: later ones fail at once
+        self.spent = 0.0               # wall clock spent in requests, against limits.submission_seconds
 
     # ------------------------------------------------------------ lifecycle
     def _start(self):
@@ -89,7 +91,7 @@ class StudentProcess:
         try:
             reply = self._receive(self.limits.load_seconds)
         except ChildGone as gone:
-            self.load_error = str(gone)
+            self.load_error = "load-timeout" if str(gone) == "timeout" else "load-exited"
             self.close()
             return False
         if self.load_problems is None:
@@ -221,7 +223,7 @@ class StudentProcess:
                 pass
             self.part = None
         if not self.ensure_loaded():
-            return {"kind": "load", "message": self.load_error}
+            return {"kind": self.load_error, "message": "", "where": ""}
         self._send({"op": "part", "reference": reference, "inject": list(inject)})
         try:
             reply = self._receive(self.limits.request_seconds)
@@ -233,7 +235,21 @@ class StudentProcess:
         return None
 
     def request(self, part, op, *, reference="", inject=(), needs=(), timeout=None, **args):
+        if part in self.timed_out:
+            return Reply(error=dict(self.timed_out[part], message=self.timed_out[part]["message"] + " (earlier call)"))
+        if self.spent >= self.limits.submission_seconds:
+            return Reply(error={"kind": "timeout", "where": "",
+                                "message": f"the submission's time budget of {self.limits.submission_seconds:g} s is used up"})
         started = time.monotonic()
+        try:
+            reply = self._request(part, op, reference, inject, needs, timeout, args)
+        finally:
+            self.spent += time.monotonic() - started
+        if not reply.ok and reply.error.get("kind") in ("timeout", "load-timeout", "load-exited"):
+            self.timed_out[part] = reply.error
+        return reply
+
+    def _request(self, part, op, reference, inject, needs, timeout, args):
         problem = self._enter_part(part, reference, inject)
         if problem:
             return Reply(error=problem, output=self.read_output())
@@ -253,7 +269,6 @@ class StudentProcess:
             how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
             return Reply(error={"kind": "exited", "message": f"the process ended ({how})", "where": ""},
                          output=self.read_output())
-        self.elapsed = time.monotonic() - started
         if "error" in reply:
             return Reply(error=reply["error"], warnings=reply.get("warnings", []), output=self.read_output())
         return Reply(value=reply["ok"], warnings=reply.get("warnings", []), output=self.read_output())

@@ -18,6 +18,8 @@ IMPORTS = (ast.Import, ast.ImportFrom)
 ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 # Cell magics whose body is still Python; any other (%%bash, %%writefile, ...) makes the cell not code.
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
+# Lines only IPython understands: %magic, !shell, x = !shell, ?help, help? / help??
+IPYTHON_LINE = re.compile(r"\s*([%!]|[\w.,\s]+=\s*[%!]|\?{1,2}[\w.]+\s*$|[\w.]+\?{1,2}\s*$)")
 
 
 class LoadError(Exception):
@@ -100,7 +102,7 @@ def strip_magics(source):
         if first[2:].split(" ")[0] not in PYTHON_CELL_MAGICS:
             return None
         lines[0] = ""
-    return "\n".join("" if re.match(r"\s*[%!]", line) else line for line in lines)
+    return "\n".join("" if IPYTHON_LINE.match(line) else line for line in lines)
 
 
 def _names_loaded(node):

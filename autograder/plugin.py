@@ -76,7 +76,9 @@ class Check:
         kind = error.get("kind", "raised")
         if kind == "timeout":
             self.say("timeout", what=what, seconds=self._limits().request_seconds)
-        elif kind in ("exited", "missing", "returned-none", "not-array", "structure", "load", "protocol"):
+        elif kind in ("load-timeout", "load-exited"):
+            self.say(kind, seconds=self._limits().load_seconds)
+        elif kind in ("exited", "missing", "returned-none", "not-array", "structure", "protocol"):
             self.say(kind, what=what, message=error.get("message", ""))
         else:
             self.say("raised", what=what, message=error.get("message", ""), where=error.get("where") or what)
@@ -179,8 +181,15 @@ def student(request):
             problems = handle.process.load_problems or []
             extra = _load_report(load.Program(chunks=[], problems=problems), request.config.getoption("lang"))
             if handle.process.load_error:
-                extra = messages.say("load", request.config.getoption("lang"), message=handle.process.load_error)
+                extra = messages.say(handle.process.load_error, request.config.getoption("lang"),
+                                     seconds=handle.process.limits.load_seconds)
             record.output = "\n".join(x for x in (record.output, extra) if x)
+            if record.status == results.GRADED and record.output and (
+                    handle.process.load_error or ((program.problems or handle.process.load_problems)
+                                                 and not handle.process.defined)):
+                # Nothing of the exercise could be loaded: say so, not just 0.
+                record.status = results.LOAD_ERROR
+                record.reason = record.output.splitlines()[0]
         final = state["results"][submission.id]
         final.execution_time = time.monotonic() - started
         final.tests.sort(key=lambda t: [x.name for x in rubric.TESTS].index(t.name))
@@ -193,8 +202,12 @@ def _load_report(program, lang):
     lines = list(program.notes)
     for problem in program.problems:
         if problem.get("line"):
+            in_cell = problem["origin"].startswith("cell ")
+            scope = ("這一格" if in_cell else "這個檔案") if lang != "en" else ("this cell" if in_cell else "this file")
+            if problem["kind"] != "SyntaxError":
+                scope = "這一行" if lang != "en" else "this statement"
             lines.append(messages.say("load-problem", lang, origin=problem["origin"], line=problem["line"],
-                                      message=problem["message"]))
+                                      message=problem["message"], scope=scope))
         else:
             where = problem.get("where") or problem["origin"]
             lines.append(messages.say("load-problem-noline", lang, origin=where, message=problem["message"]))

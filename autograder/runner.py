@@ -10,6 +10,7 @@ one process per graded part. Reference code for a part (e.g. the reference ``Sig
 ``TwoLayerNet`` is graded) is sent to that part's process only, so no process that runs the student's
 ``Sigmoid`` ever holds the reference ``Sigmoid``.
 """
+import ast
 import base64
 import json
 import os
@@ -90,8 +91,7 @@ def call(what, function, *args):
         return function(*args)
     except BaseException as exc:  # noqa: B902 -- a student's sys.exit() must lose one test, not the process
         frames = student_frames(exc.__traceback__)
-        message = f"{type(exc).__name__}: {exc}"[:500]
-        raise StudentError("raised", message, frames[-1] if frames else what) from None
+        raise StudentError("raised", safe_message(exc), frames[-1] if frames else what) from None
 
 
 def as_array(what, value, allow_none=False):
@@ -102,27 +102,39 @@ def as_array(what, value, allow_none=False):
     try:
         array = np.array(value, dtype=np.float64)  # a copy: subclasses and views lose their tricks here
     except BaseException as exc:  # noqa: B902
-        raise StudentError("not-array", f"{what} returned {type(value).__name__}, not numbers ({exc})"[:300]) from None
+        raise StudentError("not-array", f"{what} returned {type(value).__name__}, not numbers ({safe_message(exc)})") from None
     return np.asarray(array, dtype=np.float64).view(np.ndarray)
 
 
 # ---------------------------------------------------------------- loading
 def load(namespace, chunks):
-    """Execute each chunk of definitions on its own: one broken cell costs only what it defines."""
+    """Execute the definitions statement by statement: a failing import or a broken cell costs only
+    what it defines, not the definitions after it."""
     problems = []
     for chunk in chunks:
+        filename = f"<{chunk['origin']}>"
         try:
-            code = compile(chunk["source"], f"<{chunk['origin']}>", "exec", dont_inherit=True)
-            exec(code, namespace)
-        except SyntaxError as exc:
-            problems.append({"origin": chunk["origin"], "kind": "SyntaxError", "line": exc.lineno,
-                             "message": f"SyntaxError: {exc.msg}"})
-        except BaseException as exc:  # noqa: B902 -- exit() or anything else at definition time
-            frames = student_frames(exc.__traceback__)
-            problems.append({"origin": chunk["origin"], "kind": type(exc).__name__,
-                             "line": None, "where": frames[-1] if frames else "",
-                             "message": f"{type(exc).__name__}: {exc}"[:500]})
+            tree = ast.parse(chunk["source"], filename)
+        except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+            problems.append({"origin": chunk["origin"], "kind": "SyntaxError", "line": getattr(exc, "lineno", None),
+                             "message": f"{type(exc).__name__}: {getattr(exc, 'msg', exc)}"})
+            continue
+        for node in tree.body:
+            try:
+                exec(compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", dont_inherit=True), namespace)
+            except BaseException as exc:  # noqa: B902 -- exit() or anything else at definition time
+                problems.append({"origin": chunk["origin"], "kind": type(exc).__name__, "line": node.lineno,
+                                 "message": safe_message(exc)})
     return problems
+
+
+def safe_message(exc):
+    """'Type: message', bounded: a student's exception may have a huge, raising or endless __str__."""
+    try:
+        text = str(exc.args[0]) if exc.args and isinstance(exc.args[0], str) else ""
+    except BaseException:  # noqa: B902
+        text = ""
+    return f"{type(exc).__name__}: {text[:300]}"
 
 
 # ---------------------------------------------------------------- the requests a part process answers
@@ -238,7 +250,7 @@ def op_train(ns, ref, params, X, y, learning_rate, epochs):
     try:
         losses = np.array([float(loss) for loss in list(losses)[: 10 * int(epochs) + 10]], dtype=np.float64)
     except BaseException as exc:  # noqa: B902
-        raise StudentError("not-array", f"train_xor must return a list of losses ({exc})"[:300]) from None
+        raise StudentError("not-array", f"train_xor must return a list of losses ({safe_message(exc)})") from None
     return {"losses": losses, "params": [as_array(name, attribute(net, name)) for name in PARAM_NAMES]}
 
 
@@ -271,7 +283,7 @@ def serve_part(requests, replies, namespace, reference_source, inject):
             np.seterr(all="warn")
             try:
                 if missing:
-                    raise StudentError("missing", f"{', '.join(missing)} is not defined")
+                    raise StudentError("missing", ", ".join(missing))
                 reply = {"ok": OPERATIONS[request["op"]](namespace, ref, **request["args"])}
             except StudentError as exc:
                 reply = {"error": {"kind": exc.kind, "message": exc.message, "where": exc.where}}

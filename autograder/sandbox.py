@@ -35,8 +35,9 @@ class Limits:
 
     memory_bytes: int = 2 * 1024 ** 3      # address space per process
     cpu_seconds: int = 120                 # CPU time per process (the zygote and each part)
-    request_seconds: float = 20.0          # wall clock for one request (one call into student code)
-    load_seconds: float = 30.0             # wall clock to execute the definitions
+    request_seconds: float = 10.0          # wall clock for one request (one call into student code)
+    load_seconds: float = 20.0             # wall clock to execute the definitions
+    submission_seconds: float = 90.0       # wall clock for all of one submission's requests
     file_bytes: int = 8 * 1024 ** 2        # largest file the child may write (its output included)
     output_bytes: int = 64 * 1024          # how much of what it prints is kept in feedback
     processes: int = 64                    # extra processes (enforced where the kernel can)
