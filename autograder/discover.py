@@ -18,7 +18,7 @@ SKIP_DIRS = {".ipynb_checkpoints", "__pycache__", ".git"}
 class Submission:
     id: str          # student id (nbgrader layout) or the file's path relative to the folder given
     path: Path
-    given: str       # the path as the user gave it (shown in results)
+    given: str       # the path as the user gave it, or the student id in nbgrader's layout (shown in results)
     duplicate_of: tuple = ()   # other paths claiming the same id: then nothing is graded
 
 
@@ -56,7 +56,7 @@ def _nbgrader_submissions(submitted, assignment):
         notebooks = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
         preferred = [p for p in notebooks if p.name == NOTEBOOK]
         path = (preferred or notebooks or [folder / NOTEBOOK])[0]
-        result.append(Submission(id=student.name, path=path, given=str(path)))
+        result.append(Submission(id=student.name, path=path, given=student.name))
     return result
 
 

@@ -12,6 +12,7 @@ one process per graded part. Reference code for a part (e.g. the reference ``Sig
 """
 import ast
 import base64
+import itertools
 import json
 import os
 import signal
@@ -248,7 +249,7 @@ def op_train(ns, ref, params, X, y, learning_rate, epochs):
     if losses is None:
         raise StudentError("returned-none", "train_xor returned None")
     try:
-        losses = np.array([float(loss) for loss in list(losses)[: 10 * int(epochs) + 10]], dtype=np.float64)
+        losses = np.array([float(loss) for loss in itertools.islice(iter(losses), 10 * int(epochs) + 100_000)], dtype=np.float64)
     except BaseException as exc:  # noqa: B902
         raise StudentError("not-array", f"train_xor must return a list of losses ({safe_message(exc)})") from None
     return {"losses": losses, "params": [as_array(name, attribute(net, name)) for name in PARAM_NAMES]}

@@ -1,0 +1,27 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = Path(__file__).resolve().parent / "files"
+VENV_BIN = Path(sys.executable).parent
+
+
+def run_cli(*args, check=True, **kwargs):
+    """Run `python -m autograder ...` for real, as an instructor would."""
+    env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.update(kwargs.pop("env", {}))
+    done = subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=kwargs.pop("cwd", ROOT),
+                          capture_output=True, text=True, env=env, **kwargs)
+    if check and done.returncode != 0:
+        raise AssertionError(f"autograder exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+@pytest.fixture(scope="session")
+def nbgrader_env():
+    """Environment for nbgrader commands: the venv's bin on PATH (nbgrader runs `alembic` by name)."""
+    return dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", MPLBACKEND="Agg")

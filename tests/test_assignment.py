@@ -1,0 +1,210 @@
+"""The assignment: source notebook from the seed, release by real nbgrader, solutions derived."""
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder import rubric
+from solutions import build
+
+from .conftest import ROOT
+
+SOURCE = ROOT / "source" / "01_backprop_basics"
+RELEASE = ROOT / "assignments" / "01_backprop_basics" / "backprop_basics.ipynb"
+SEED = ROOT / "docs" / "seed_01_backprop_basics.txt"
+EXERCISE_IDS = ("Sigmoid", "TwoLayerNet", "train_xor")
+STUBBED_METHODS = ["Sigmoid.forward", "Sigmoid.backward", "TwoLayerNet.__init__", "TwoLayerNet.forward",
+                   "TwoLayerNet.backward", "TwoLayerNet.get_params_and_grads", "train_xor"]
+
+# Seed lines the kit changed on purpose, by seed code cell (0-based among all seed cells), and why.
+CHANGED_SEED_LINES = {
+    # Plot titles fall back to English where no CJK font is installed; the add node's title no longer
+    # says the gradient is split evenly (each input gets all of it).
+    15: {"ax.set_title('加法節點: 梯度平均分配', fontsize=12)", "ax.set_title('乘法節點: 梯度交換', fontsize=12)",
+         "ax.set_title('Max 節點: 梯度只流向最大值', fontsize=12)"},
+    # Exercise 1 became a solution region; the forward is the overflow-free exp(-|x|) form.
+    17: {"與輸入相同形狀", "# 解答：", "# 數值穩定的 sigmoid 實作", "# 對於 x < 0: sigmoid = exp(x) / (1 + exp(x))",
+         "out = np.where(x >= 0,", "1 / (1 + np.exp(-x)),", "np.exp(x) / (1 + np.exp(x)))",
+         "self.cache = out  # 儲存輸出值，不是輸入", "對輸入的梯度"},
+    19: {"# 解答：初始化各層", "# 解答：", "# 解答：以相反順序呼叫 backward"},
+    # The network gradient check returns its largest error (so tests can assert on it).
+    20: {'print("梯度檢驗完成!")'},
+    # The training loop became train_xor(net, X, y, learning_rate, epochs); 1.0 diverged, 0.3 is used.
+    23: {"# 解答：訓練網路解決 XOR", "# 訓練參數", "learning_rate = 1.0", "Y = net.forward(X_xor)",
+         "loss = np.mean((Y - y_xor) ** 2)", "dY = 2 * (Y - y_xor) / Y.size", "# 更新參數（SGD）",
+         "if epoch % 500 == 0:", 'print(f"Epoch {epoch:4d}, Loss: {loss:.6f}")'},
+}
+
+
+def seed_cells():
+    """The seed text split into (type, source) cells, code cells marked by 'In [None]:'."""
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    cells, kind, current = [], "markdown", []
+
+    def flush():
+        text = "\n".join(current).strip("\n")
+        if text.strip():
+            cells.append((kind, text))
+        current.clear()
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() == "In [None]:":
+            flush()
+            kind = "code"
+        elif kind == "code" and not line.strip():
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j >= len(lines) or re.match(r"#{2,3} ", lines[j]) or lines[j].strip() == "In [None]:":
+                flush()
+                kind = "markdown"
+                i = j
+                continue
+            current.append(line)
+        else:
+            current.append(line)
+        i += 1
+    flush()
+    return cells
+
+
+def code_lines(nb):
+    return {line.strip() for cell in nb.cells if cell.cell_type == "code" for line in cell.source.split("\n")}
+
+
+def test_every_seed_code_line_is_in_the_source_notebook_or_a_documented_change():
+    nb = nbformat.read(SOURCE / "backprop_basics.ipynb", as_version=4)
+    have = code_lines(nb)
+    cells = seed_cells()
+    assert sum(kind == "code" for kind, _ in cells) == 15
+    for index, (kind, text) in enumerate(cells):
+        if kind != "code":
+            continue
+        missing = {line.strip() for line in text.split("\n") if line.strip() and line.strip() not in have}
+        assert missing == CHANGED_SEED_LINES.get(index, set()), f"seed cell {index}"
+
+
+def test_seed_markdown_headings_are_in_order():
+    nb = nbformat.read(SOURCE / "backprop_basics.ipynb", as_version=4)
+    text = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    headings = [line for kind, md in seed_cells() if kind == "markdown" for line in md.split("\n")
+                if line.startswith("#")]
+    positions = [text.index(h) for h in headings]
+    assert positions == sorted(positions)
+
+
+def test_solution_regions_cover_exactly_the_three_exercises():
+    nb = nbformat.read(SOURCE / "backprop_basics.ipynb", as_version=4)
+    with_solutions = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells if "### BEGIN SOLUTION" in c.source]
+    assert with_solutions == list(EXERCISE_IDS)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        if meta is None and cell.cell_type == "code":
+            assert cell.metadata.get("editable") is False and cell.metadata.get("deletable") is False
+
+
+def test_test_cells_carry_the_rubric_points():
+    nb = nbformat.read(SOURCE / "backprop_basics.ipynb", as_version=4)
+    points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+              for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    assert points == {f"test_{part}": rubric.PART_POINTS[part] for part in rubric.PARTS}
+
+
+def test_solutions_are_generated_from_the_source_notebook():
+    assert build.main(["--check"]) == 0
+
+
+def test_reference_module_defines_the_student_api():
+    from solutions import backprop_basics as ref
+    for name in ("FullyConnectedLayer", "Sigmoid", "TwoLayerNet", "train_xor"):
+        assert hasattr(ref, name)
+
+
+def test_source_folder_holds_only_the_notebook():
+    # nbgrader copies every other file of the assignment folder into the student release.
+    assert sorted(p.name for p in SOURCE.iterdir()) == ["backprop_basics.ipynb"]
+
+
+def test_release_has_no_solution_code_and_no_hidden_tests():
+    release_files = sorted(p.name for p in RELEASE.parent.iterdir())
+    assert release_files == ["backprop_basics.ipynb"]
+    text = RELEASE.read_text(encoding="utf-8")
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "autograder", "grade_part"):
+        assert marker not in text
+    reference = build.reference_module(nbformat.read(SOURCE / "backprop_basics.ipynb", as_version=4))
+    release_code = code_lines(nbformat.read(RELEASE, as_version=4))
+    for solution_line in ("z = np.exp(-np.abs(x))", "dx = dout * sigmoid_out * (1 - sigmoid_out)",
+                          "dh1 = self.sigmoid.backward(dh2)", "param -= learning_rate * grad",
+                          "self.fc1 = FullyConnectedLayer(in_features, hidden_features)"):
+        assert solution_line in reference
+        assert solution_line not in release_code
+
+
+def test_each_stub_names_what_to_implement():
+    nb = nbformat.read(RELEASE, as_version=4)
+    stubs = re.findall(r'raise NotImplementedError\("請實作 ([\w.]+)"\)', "\n".join(c.source for c in nb.cells))
+    assert stubs == STUBBED_METHODS
+
+
+@pytest.mark.slow
+def test_regenerating_the_release_gives_the_committed_one(tmp_path, nbgrader_env):
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "source", course / "source")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    (course / ".nbgrader").mkdir()
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "01_backprop_basics",
+                    "--log-level=WARN"], cwd=course, env=nbgrader_env, check=True, capture_output=True)
+    fresh = nbformat.read(course / "assignments" / "01_backprop_basics" / "backprop_basics.ipynb", as_version=4)
+    committed = nbformat.read(RELEASE, as_version=4)
+    assert [c.source for c in fresh.cells] == [c.source for c in committed.cells]
+    assert [c.metadata for c in fresh.cells] == [c.metadata for c in committed.cells]
+
+
+def execute(path, tmp_path):
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    return nb
+
+
+def errors(cell):
+    return [o for o in cell.get("outputs", []) if o.output_type == "error"]
+
+
+def text_of(cell):
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
+
+
+@pytest.mark.slow
+def test_solved_notebook_runs_headless_and_solves_xor(tmp_path):
+    nb = execute(ROOT / "solutions" / "backprop_basics.ipynb", tmp_path)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.source[:40] for c in code if errors(c)] == []
+    assert [c.source[:40] for c in code if any(o.get("name") == "stderr" for o in c.outputs)] == []
+    assert "XOR 正確率: 4/4" in "".join(text_of(c) for c in code)
+    assert "全部通過" in "".join(text_of(c) for c in code)
+
+
+@pytest.mark.slow
+def test_untouched_release_runs_to_the_end(tmp_path):
+    nb = execute(RELEASE, tmp_path)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        found = [e.ename for e in errors(cell)]
+        if meta.get("grade"):
+            assert found == ["AssertionError"], meta["grade_id"]      # the self-check fails, readably
+            assert "還沒實作" in text_of(cell)
+        elif meta.get("solution"):
+            assert found == []                                         # defining the stubs is fine
+        elif "TwoLayerNet(" in cell.source and "net = " in cell.source or "sigmoid.forward(x)" in cell.source:
+            assert found == ["NotImplementedError"], cell.source[:60]  # demo cells call the stubs
+        else:
+            assert found == [], cell.source[:60]                       # every given cell still runs

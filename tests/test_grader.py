@@ -1,0 +1,120 @@
+"""The grader on the corpus of correct variants and typical mistakes, through the real CLI."""
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder import messages, rubric
+
+from .conftest import FILES, ROOT, run_cli
+
+CORPUS = FILES / "corpus"
+MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def part_scores(result):
+    scores = {part: 0.0 for part in rubric.PARTS}
+    for test in result["tests"]:
+        scores[rubric.BY_NAME[test["name"]].part] += test["score"]
+    return scores
+
+
+def grade(paths, tmp, lang="zh"):
+    out = tmp / f"grades-{lang}.json"
+    run_cli("grade", *paths, "--json", out, "--csv", tmp / f"grades-{lang}.csv", "--lang", lang, "--quiet")
+    return {r["id"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("corpus")
+    return grade([CORPUS], tmp)
+
+
+@pytest.fixture(scope="module")
+def graded_en(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("corpus-en")
+    return grade([CORPUS / "mistakes", CORPUS / "correct"], tmp, lang="en")
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_each_part_keeps_or_loses_exactly_its_points(graded, name):
+    expected = MANIFEST[name]
+    result = graded[name.removesuffix(".py")]
+    assert result["status"] == "graded"
+    scores = part_scores(result)
+    for part in expected["keeps"]:
+        assert scores[part] == rubric.PART_POINTS[part], (part, result)
+    for part in expected["loses"]:
+        assert scores[part] < rubric.PART_POINTS[part], part
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_the_right_hint_in_the_right_part_and_none_on_correct_code(graded, name):
+    hint = MANIFEST[name]["hint"]
+    result = graded[name.removesuffix(".py")]
+    tags = {(rubric.BY_NAME[t["name"]].part, tag) for t in result["tests"] for tag in t["tags"]}
+    if hint is None:
+        assert tags == set()
+    else:
+        part = MANIFEST[name]["loses"][0]
+        assert (part, hint) in tags
+        assert {tag for _, tag in tags} == {hint}, "only the mistake's own hint"
+        shown = [t["output"] for t in result["tests"] if hint in t["tags"]]
+        assert all(messages.hint(hint, "zh") in output for output in shown)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MANIFEST if MANIFEST[n]["hint"]))
+def test_english_feedback_gives_the_same_hint_in_english(graded, graded_en, name):
+    sid = name.removesuffix(".py").replace("mistakes/", "")
+    result = graded_en[sid]
+    hint = MANIFEST[name]["hint"]
+    assert hint in {tag for t in result["tests"] for tag in t["tags"]}
+    feedback = "\n".join(t["output"] for t in result["tests"])
+    assert messages.hint(hint, "en") in feedback
+    assert not CJK.search(feedback.replace("σ", "")), feedback
+    assert part_scores(result) == part_scores(graded[name.removesuffix(".py")])
+
+
+def as_notebook(source, path, split=True):
+    """The .py file as a notebook: one cell per top-level block (or one cell), with a magic added."""
+    blocks = re.split(r"\n(?=(?:class |def |import |from ))", source) if split else [source]
+    cells = [nbformat.v4.new_code_cell("%matplotlib inline")] + [nbformat.v4.new_code_cell(b) for b in blocks]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+
+
+def test_a_notebook_and_a_py_file_with_the_same_code_get_the_same_grades(graded, tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    names = ["correct/c01_split_abs.py", "correct/c06_demo_main.py", "mistakes/sigmoid-ignores-dout.py",
+             "mistakes/net-params-copies.py", "mistakes/train-off-by-one.py"]
+    for name in names:
+        source = (CORPUS / name).read_text(encoding="utf-8")
+        stem = name.replace("/", "__").removesuffix(".py")
+        as_notebook(source, folder / f"{stem}.ipynb")
+        as_notebook(source, folder / f"{stem}__one_cell.ipynb", split=False)
+    notebooks = grade([folder], tmp_path)
+    for name in names:
+        stem = name.replace("/", "__").removesuffix(".py")
+        expected = [t["score"] for t in graded[name.removesuffix(".py")]["tests"]]
+        assert [t["score"] for t in notebooks[stem]["tests"]] == expected
+        assert [t["score"] for t in notebooks[f"{stem}__one_cell"]["tests"]] == expected
+
+
+def test_pytest_door_grades_one_submission_with_the_same_tests(tmp_path):
+    command = [sys.executable, "-m", "pytest", str(ROOT / "autograder" / "checks"), "-p", "no:cacheprovider",
+               "--rootdir", str(ROOT / "autograder" / "checks"), "-c", "/dev/null", "--submission"]
+    good = subprocess.run(command + [str(CORPUS / "correct" / "c01_split_abs.py")], capture_output=True, text=True)
+    assert good.returncode == 0, good.stdout
+    assert "12 passed" in good.stdout
+    assert "c01_split_abs: 100/100" in good.stdout
+    bad = subprocess.run(command + [str(CORPUS / "mistakes" / "sigmoid-ignores-dout.py")], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "1 failed, 11 passed" in bad.stdout
+    assert "Sigmoid.backward" in bad.stdout or "test_backward_gradient_check" in bad.stdout
+    assert "Sigmoid 15/30, TwoLayerNet 40/40, train_xor 30/30" in bad.stdout
