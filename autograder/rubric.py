@@ -55,6 +55,8 @@ TOTAL_POINTS = sum(PART_POINTS.values())
 REL_ERROR_FLOOR = 1e-8
 # Forward values and trajectories are compared with this relative tolerance.
 VALUE_REL_TOL = 1e-7
+# Loss trajectories and trained parameters: rounding differs between correct forms of the same math.
+TRAJECTORY_REL_TOL = 1e-6
 # Gradient checks: the share of a test's points by the largest relative error against the reference.
 GRADIENT_TIERS = ((1e-7, 1.0), (1e-5, 0.7), (1e-3, 0.3))
 # Central differences of the reference, reported beside the error so a student sees both.
@@ -82,7 +84,7 @@ def markdown_table():
     tiers = ", ".join(f"≤ {t:g} → {s:.0%}" for t, s in GRADIENT_TIERS)
     lines.append("")
     lines.append(f"Gradient tiers (largest relative error against the reference): {tiers}, else 0. "
-                 f"Values match when their relative error is ≤ {VALUE_REL_TOL:g}.")
+                 f"Values match when their relative error is ≤ {VALUE_REL_TOL:g}; loss trajectories and "
+                 f"trained parameters when it is ≤ {TRAJECTORY_REL_TOL:g}. Relative error is "
+                 f"|a − b| / (|a| + |b| + {REL_ERROR_FLOOR:g}), the notebook's formula.")
     return "\n".join(lines)
-# Loss trajectories and trained parameters: rounding differs between correct forms of the same math.
-TRAJECTORY_REL_TOL = 1e-6
