@@ -44,17 +44,17 @@ def grade(*, paths, json_path=None, csv_path=None, jobs=None, results_dir=None, 
     finally:
         close()
     collected = batch.collect(submissions, results_dir)
-    _write_views(collected, json_path, csv_path, feedback_dir, lang, out)
+    _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir)
     return collected
 
 
-def _write_views(collected, json_path, csv_path, feedback_dir, lang, out):
+def _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir=None):
     if json_path:
         report.write_json(collected, json_path)
     if csv_path:
         report.write_csv(collected, csv_path)
     if feedback_dir:
-        report.write_feedback(collected, feedback_dir, lang)
+        report.write_feedback(collected, feedback_dir, lang, results_dir)
     print(report.table(collected), file=out)
     print(report.summary_text(batch.summary(collected)), file=out)
 

@@ -14,6 +14,7 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from . import discover, load, messages, reference, results, rubric, sandbox
@@ -195,6 +196,12 @@ def student(request):
         final.tests.sort(key=lambda t: [x.name for x in rubric.TESTS].index(t.name))
         results_dir = request.config.getoption("results_dir")
         if results_dir:
+            training = handle.cache.get(("train", "main")) if handle is not None else None
+            if training is not None and training.ok:
+                losses, params = training.value["losses"], training.value["params"]
+                Path(results_dir).mkdir(parents=True, exist_ok=True)
+                np.savez(results.training_path(results_dir, submission.id), losses=losses,
+                         **{f"param{i}": p for i, p in enumerate(params)})
             results.save(final, results_dir)
 
 

@@ -7,6 +7,8 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
+
 from . import results, rubric
 from .results import write_atomic
 
@@ -75,12 +77,23 @@ def feedback_markdown(result, lang="zh"):
     return "\n".join(lines)
 
 
-def write_feedback(collected, folder, lang="zh"):
+def write_feedback(collected, folder, lang="zh", results_dir=None):
+    """One Markdown file per student; with the results folder, a PNG of their train_xor run beside it."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for result in collected:
         path = results.result_path(folder, result.id).with_suffix(".md")
-        path.write_text(feedback_markdown(result, lang), encoding="utf-8")
+        text = feedback_markdown(result, lang)
+        training = results.training_path(results_dir, result.id) if results_dir else None
+        if training is not None and training.exists():
+            from . import plots
+            with np.load(training, allow_pickle=False) as data:
+                params = [data[f"param{i}"] for i in range(4)]
+                png = plots.render_training(data["losses"], params, path.with_suffix(".png"),
+                                            run=rubric.TRAIN_RUNS["main"], lang=lang)
+            caption = "train_xor：損失曲線與決策邊界" if lang != "en" else "train_xor: loss curve and decision boundary"
+            text += f"\n## {caption}\n\n![{caption}]({png.name})\n"
+        path.write_text(text, encoding="utf-8")
 
 
 def dumps(collected):

@@ -112,6 +112,11 @@ def result_path(results_dir, submission_id):
     return Path(results_dir) / f"{safe}-{short}.json"
 
 
+def training_path(results_dir, submission_id):
+    """Where the student's main train_xor run (losses, trained parameters) is kept for feedback plots."""
+    return result_path(results_dir, submission_id).with_suffix(".training.npz")
+
+
 def write_atomic(path, data):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
