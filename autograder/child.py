@@ -72,6 +72,8 @@ class StudentProcess:
         self._output = tempfile.TemporaryFile()
         self._output_pos = 0
         workdir = tempfile.mkdtemp(prefix="autograder-child-") if self.kind != "bubblewrap" else None
+        if workdir and sandbox.drop_to_nobody():
+            os.chown(workdir, sandbox.NOBODY, sandbox.NOBODY)
         self._workdir = workdir
         fds = {runner.REQUEST_FD: req_read, runner.REPLY_FD: rep_write}
 

@@ -10,10 +10,12 @@ with ``python -I -S`` so the venv's ``.pth`` file does not put the repository on
 can read whatever files the grading user can. ``describe()`` says which of the two is in force.
 """
 import dataclasses
+import functools
 import os
 import resource
 import shutil
 import signal
+import subprocess
 import sys
 import sysconfig
 from pathlib import Path
@@ -57,8 +59,9 @@ def describe(kind=None):
     if kind == "bubblewrap":
         return ("isolation: bubblewrap (no network, read-only system, private /tmp, "
                 "no view of solutions/ or other submissions)")
-    return ("isolation: limits only -- bubblewrap (bwrap) not found; submissions can read files the "
-            "grading user can read. Install it (Debian: apt-get install bubblewrap).")
+    user = "as user 'nobody'" if drop_to_nobody() else "as the grading user"
+    return (f"isolation: limits only, {user} -- bubblewrap (bwrap) not found; submissions can read files "
+            "that user can read. Install it (Debian: apt-get install bubblewrap).")
 
 
 def site_packages():
@@ -102,8 +105,28 @@ def command(kind=None):
     return [python, "-I", "-S", str(RUNNER), site], dict(ENV)
 
 
+@functools.lru_cache(maxsize=None)
+def drop_to_nobody():
+    """Without bubblewrap, a grader running as root runs children as 'nobody' -- if nobody can run
+    this Python and import numpy (an interpreter under /root usually cannot be reached)."""
+    if isolation() == "bubblewrap" or os.getuid() != 0:
+        return False
+    probe = [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site_packages()!r}); import numpy"]
+
+    def become_nobody():
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+    try:
+        return subprocess.run(probe, preexec_fn=become_nobody, capture_output=True, timeout=30, cwd="/").returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def preexec(limits, workdir):
-    """Runs in the child between fork and exec: own session, resource limits."""
+    """Runs in the child between fork and exec: own session, resource limits, 'nobody' if we can."""
+    as_nobody = drop_to_nobody()
+
     def apply():
         os.setsid()
         for name, value in ((resource.RLIMIT_AS, limits.memory_bytes),
@@ -111,13 +134,17 @@ def preexec(limits, workdir):
                             (resource.RLIMIT_FSIZE, limits.file_bytes),
                             (resource.RLIMIT_CORE, 0)):
             resource.setrlimit(name, (value, value))
-        if os.getuid() != 0:
+        if os.getuid() != 0 or as_nobody:
             # RLIMIT_NPROC counts every process of the user, so it is relative to what runs now.
             current = sum(1 for p in os.listdir("/proc") if p.isdigit())
             resource.setrlimit(resource.RLIMIT_NPROC, (current + limits.processes,) * 2)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         if workdir:
             os.chdir(workdir)
+        if as_nobody:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
     return apply
 
 
