@@ -51,8 +51,9 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", progress=None):
     if not submissions:
         return
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(submissions)))
-    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", **{k: v for k, v in sandbox.ENV.items()
-                                                                   if k.endswith("NUM_THREADS")})
+    grader = results.grader_fingerprint()
+    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", AUTOGRADER_FINGERPRINT=grader,
+               **{k: v for k, v in sandbox.ENV.items() if k.endswith("NUM_THREADS")})
     workers, started = [], time.monotonic()
     with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
         for k in range(jobs):
@@ -64,7 +65,6 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", progress=None):
             process = subprocess.Popen(_worker_command(list_file, results_dir, lang), env=env,
                                        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             workers.append((process, share, log))
-        grader = results.grader_fingerprint()
         expected = {s.id: results.fingerprint(s, grader) for s in submissions}
         done = set()
         while True:
@@ -83,8 +83,8 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", progress=None):
             log.close()
             for submission in share:
                 if submission.id not in done:
-                    reason = (f"grading worker ended with exit status {process.returncode} before this "
-                              f"submission was graded (log: {log.name})")
+                    reason = (f"the grading worker stopped (exit status {process.returncode}) without a result "
+                              f"for this submission; see {log.name}")
                     result = results.ungraded(submission, results.GRADER_ERROR, reason, sandbox.isolation())
                     result.fingerprint = ""   # always regraded on the next run
                     results.save(result, results_dir)

@@ -8,6 +8,7 @@ only ever gets a ``Reply`` -- never an exception from student code, never a hang
 import ctypes
 import dataclasses
 import os
+import re
 import select
 import signal
 import struct
@@ -18,6 +19,8 @@ import time
 from . import runner, sandbox
 
 PR_SET_CHILD_SUBREAPER = 36
+ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Children this process started on purpose and has not closed yet; any other child is a stray.
 _LIVE_CHILDREN = set()
 
@@ -200,7 +203,8 @@ class StudentProcess:
         self._output_pos = self._output.tell()
         kept = data[:room]
         self.output_kept += len(kept)
-        text = kept.decode("utf-8", "replace")
+        # Terminal escapes and control bytes would garble the gradebook and feedback files.
+        text = CONTROL.sub("", ANSI_ESCAPE.sub("", kept.decode("utf-8", "replace")))
         if len(data) > room:
             text += "\n[… output truncated]"
         return text

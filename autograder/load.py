@@ -137,8 +137,9 @@ def load_cells(cells):
             problems.append({"origin": origin, "kind": "SyntaxError", "line": exc.lineno,
                              "message": f"SyntaxError: {exc.msg}"})
             continue
-        except ValueError as exc:  # e.g. null bytes
-            problems.append({"origin": origin, "kind": "SyntaxError", "line": None, "message": str(exc)})
+        except (ValueError, MemoryError, RecursionError) as exc:  # null bytes; nesting too deep to parse
+            problems.append({"origin": origin, "kind": "SyntaxError", "line": None,
+                             "message": f"{type(exc).__name__}: the code cannot be parsed ({str(exc)[:100] or 'too deeply nested'})"})
             continue
         parsed.append((origin, python, tree))
 

@@ -85,7 +85,12 @@ def ungraded(submission, status, reason, isolation=""):
 
 
 def grader_fingerprint():
-    """Changes whenever the checks, the reference or the rubric change, so stale results are regraded."""
+    """Changes whenever the checks, the reference or the rubric change, so stale results are regraded.
+
+    A batch computes it once and hands it to its workers (AUTOGRADER_FINGERPRINT), so editing the
+    grader during a run cannot make the batch disown the results its workers write."""
+    if os.environ.get("AUTOGRADER_FINGERPRINT"):
+        return os.environ["AUTOGRADER_FINGERPRINT"]
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
     from solutions import backprop_basics
