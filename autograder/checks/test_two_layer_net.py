@@ -34,16 +34,17 @@ def expected(k):
     return dX, grads, num_dX, num_grads
 
 
-def forward_backward(student, k):
+def forward_backward(student, check, k):
+    """Case k's forward+backward reply (shared by both backward tests), or None once explained."""
     dims, params, X, dout = case(k)
-    return student.request("TwoLayerNet", "net_forward_backward", key=("net_forward_backward", k),
-                           dims=list(dims), params=params, X=X, dout=dout)
-
-
-def backward_hints(check, reply):
+    reply = student.request("TwoLayerNet", "net_forward_backward", key=("net_forward_backward", k),
+                            dims=list(dims), params=params, X=X, dout=dout)
+    if not check.failed(reply, "TwoLayerNet.backward"):
+        return reply
     message = (reply.error or {}).get("message", "")
     if any(word in message for word in ("matmul", "shapes", "broadcast")):
         check.hint("net-backward-wrong-order")
+    return None
 
 
 @pytest.mark.rubric("TwoLayerNet structure")
@@ -104,9 +105,8 @@ def test_backward_dX(student, check):
     errors, numerical_errors = [], []
     for k in range(len(DIMS)):
         dims, params, X, dout = case(k)
-        reply = forward_backward(student, k)
-        if check.failed(reply, "TwoLayerNet.backward"):
-            backward_hints(check, reply)
+        reply = forward_backward(student, check, k)
+        if reply is None:
             return finish(check, 0)
         dX = reply.value["dX"]
         if dX is None:
@@ -134,9 +134,8 @@ def test_backward_parameters(student, check):
     errors, numerical_errors = [], []
     for k in range(len(DIMS)):
         dims, params, X, dout = case(k)
-        reply = forward_backward(student, k)
-        if check.failed(reply, "TwoLayerNet.backward"):
-            backward_hints(check, reply)
+        reply = forward_backward(student, check, k)
+        if reply is None:
             return finish(check, 0)
         _, wanted, _, numerical = expected(k)
         for name, got, want, num in zip(GRAD_NAMES, reply.value["grads"], wanted, numerical):
