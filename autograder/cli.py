@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {grade,merge,rubric,demo}``.
+"""Command line: ``python -m autograder {grade,merge,gradescope,rubric,demo}``.
 
 The CLI only parses arguments and calls one keyword-only function per command; errors the user can
 fix (a path that does not exist, a bad --shard) end it with a one-line reason and exit status 2.
@@ -102,6 +102,10 @@ def parser():
     m.add_argument("--feedback", dest="feedback_dir", type=Path)
     m.add_argument("--lang", choices=messages.LANGUAGES, default="zh")
 
+    z = sub.add_parser("gradescope", help="build the Gradescope autograder bundle (autograder.zip)")
+    z.add_argument("--out", type=Path, default=Path("autograder.zip"))
+    z.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
+
     sub.add_parser("rubric", help="print the points table (Markdown)")
     d = sub.add_parser("demo", help="run the solved notebook and grade the bundled sample class")
     d.add_argument("--out", type=Path, default=Path("demo-output"))
@@ -110,7 +114,7 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    if args.jobs is not None and args.jobs < 1 if hasattr(args, "jobs") else False:
+    if getattr(args, "jobs", None) is not None and args.jobs < 1:
         parser().error("--jobs must be at least 1")
     try:
         if args.command == "grade":
@@ -118,6 +122,9 @@ def main(argv=None):
             grade(**options)
         elif args.command == "merge":
             merge(**{k: v for k, v in vars(args).items() if k != "command"})
+        elif args.command == "gradescope":
+            from . import gradescope
+            print(f"wrote {gradescope.build(args.out, lang=args.lang)}")
         elif args.command == "rubric":
             print(rubric.markdown_table())
         elif args.command == "demo":

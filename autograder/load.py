@@ -1,9 +1,9 @@
 """From a submission file to the definitions the grader executes.
 
 This is the only module that knows what a notebook is. A submission becomes a list of chunks (one
-per notebook cell, or one for a ``.py`` file) holding only the top-level statements that define
-things: ``import``/``from`` statements whose names the definitions use, ``def`` and ``class``, and
-the top-level assignments the definitions read (followed transitively). Training runs, prints,
+per notebook cell, or one for a ``.py`` file) holding only the top-level statements the student API
+(``Sigmoid``, ``TwoLayerNet``, ``train_xor``, ``FullyConnectedLayer``) needs: their ``class``/``def``
+and, followed transitively, the functions, constants and imports they read. Training runs, prints,
 plots and ``if __name__ == "__main__":`` blocks are blanked out, line numbers kept, so a notebook
 grades in the time of its ``.py`` equivalent and a student's error points at the right line.
 """
@@ -11,8 +11,11 @@ import ast
 import dataclasses
 import json
 import re
+import symtable
 
 MAX_BYTES = 5 * 1024 * 1024
+# The names the grader calls; everything executed is what these need.
+ENTRY_POINTS = ("FullyConnectedLayer", "Sigmoid", "TwoLayerNet", "train_xor")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 IMPORTS = (ast.Import, ast.ImportFrom)
 ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
@@ -106,8 +109,32 @@ def strip_magics(source):
 
 
 def _names_loaded(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} | \
-           {n.value.id for n in ast.walk(node) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _globals_read(table):
+    """Module-level names a function or class body reads (its locals and parameters are not)."""
+    if table.get_type() == "function":
+        names = set(table.get_globals())
+    else:
+        names = {s.get_name() for s in table.get_symbols() if s.is_referenced() and not s.is_assigned()}
+    for child in table.get_children():
+        names |= _globals_read(child)
+    return names
+
+
+def _names_read(node, tables):
+    """Module-level names a top-level statement reads when it runs or when its functions run."""
+    if not isinstance(node, DEFINITIONS):
+        return _names_loaded(node)
+    table = tables.get((node.name, node.lineno))
+    at_definition = list(node.decorator_list)
+    if isinstance(node, ast.ClassDef):
+        at_definition += node.bases + [k.value for k in node.keywords]
+    else:
+        at_definition += node.args.defaults + [d for d in node.args.kw_defaults if d is not None]
+    names = set().union(*[_names_loaded(n) for n in at_definition]) if at_definition else set()
+    return names | (_globals_read(table) if table is not None else _names_loaded(node))
 
 
 def _names_bound(node):
@@ -141,26 +168,32 @@ def load_cells(cells):
             problems.append({"origin": origin, "kind": "SyntaxError", "line": None,
                              "message": f"{type(exc).__name__}: the code cannot be parsed ({str(exc)[:100] or 'too deeply nested'})"})
             continue
-        parsed.append((origin, python, tree))
+        try:
+            module = symtable.symtable(python, origin, "exec")
+            tables = {(t.get_name(), t.get_lineno()): t for t in module.get_children()}
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            tables = {}
+        parsed.append((origin, python, tree, tables))
 
-    statements = [(i, node) for i, (_, _, tree) in enumerate(parsed) for node in tree.body]
-    keep = {id(node) for _, node in statements if isinstance(node, DEFINITIONS)}
-    keep |= {id(node) for _, node in statements
-             if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)}
-    needed = set().union(*[_names_loaded(node) for _, node in statements if id(node) in keep]) if keep else set()
+    statements = [(tables, node) for (_, _, tree, tables) in parsed for node in tree.body]
+    # Start from the student API and follow every top-level name it reads, transitively: helpers,
+    # constants and imports it uses are kept, the notebook's plotting set-up and demos are not.
+    keep = {id(node) for _, node in statements
+            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)}
+    needed = set(ENTRY_POINTS)
     changed = True
-    while changed:  # follow assignments and imports the kept code reads, transitively
+    while changed:
         changed = False
-        for _, node in statements:
-            if id(node) in keep or not isinstance(node, IMPORTS + ASSIGNMENTS):
+        for tables, node in statements:
+            if id(node) in keep or not isinstance(node, DEFINITIONS + IMPORTS + ASSIGNMENTS):
                 continue
             if _names_bound(node) & needed:
                 keep.add(id(node))
-                needed |= _names_loaded(node)
+                needed |= _names_read(node, tables)
                 changed = True
 
     chunks = []
-    for i, (origin, python, tree) in enumerate(parsed):
+    for origin, python, tree, _ in parsed:
         lines = python.split("\n")
         kept = [False] * len(lines)
         for node in tree.body:

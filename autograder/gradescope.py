@@ -1,0 +1,379 @@
+"""Gradescope: build ``autograder.zip``, and (inside it) turn one graded submission into results.json.
+
+``build(out_path)`` writes the zip. Gradescope extracts it into ``/autograder/source``, runs
+``setup.sh`` once when it builds the image, then, for every submission, copies ``run_autograder`` to
+``/autograder/run_autograder`` and runs it with the student's files in ``/autograder/submission``;
+whatever ``/autograder/results/results.json`` holds afterwards is the grade
+(https://gradescope-autograders.readthedocs.io/en/latest/specs/). Zip layout, all at its root::
+
+    setup.sh           apt: python3-venv, pip, bubblewrap if missing; venv /autograder/venv; pip -r requirements.txt
+    run_autograder     picks the submission file, runs `python -m autograder grade`, converts the result
+    requirements.txt   this repository's pinned dependencies, verbatim (the environment local grading has)
+    autograder/        the grader package (checks included; this module is the run-time helper)
+    solutions/         __init__.py and backprop_basics.py only: the reference the checks compare with
+
+Never in it: tests/, assignments/, the source/ notebooks, the solved notebook, solutions/build.py,
+nor autograder/demo.py and sample.py, which need them (grading imports ``solutions.backprop_basics``
+and nothing that reads a notebook with nbformat).
+
+``run_autograder`` honours ``AUTOGRADER_ROOT`` (default ``/autograder``) and ``AUTOGRADER_PYTHON``
+(default ``$AUTOGRADER_ROOT/venv/bin/python``), so the bundle can be exercised outside Gradescope.
+Its helpers are this module's command line, ``python -m autograder.gradescope pick|sandbox-check|convert``.
+"""
+import argparse
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_FILES = ("solutions/__init__.py", "solutions/backprop_basics.py")
+SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
+# Modules for building samples and the demo: they read solutions/build.py and the notebooks, which
+# the bundle leaves out, and grading never imports them.
+LEFT_OUT = {"autograder/demo.py", "autograder/sample.py"}
+NOTEBOOK = "backprop_basics.ipynb"          # the file students are asked to submit
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)            # fixed timestamps: the same tree gives the same bytes
+
+# The keys Gradescope's results.json defines for a test; the kit's other keys go into extra_data.
+TEST_KEYS = ("name", "score", "max_score", "status", "output", "tags")
+
+SETUP_SH = r"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image (Ubuntu 22.04: python3.10).
+set -euo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+SOURCE="$ROOT/source"
+VENV="$ROOT/venv"
+
+need=()
+if command -v python3 >/dev/null 2>&1; then
+    # Debian's python3 has a venv module that cannot bootstrap pip without python3-venv: try one.
+    probe="$(mktemp -d)"
+    python3 -m venv "$probe/venv" >/dev/null 2>&1 || need+=(python3-venv)
+    rm -rf "$probe"
+    python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+else
+    need+=(python3 python3-venv python3-pip)
+fi
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "setup.sh: installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || {
+    echo "setup.sh: the grader needs Python 3.10 or newer, found $(python3 --version 2>&1)" >&2
+    echo "setup.sh: choose the Ubuntu 22.04 (or newer) base image on Gradescope" >&2
+    exit 1
+}
+
+python3 -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --upgrade pip
+"$VENV/bin/python" -m pip install -q -r "$SOURCE/requirements.txt"
+chmod +x "$SOURCE/run_autograder"
+
+# Fail the build now, not at the first submission, if the grader cannot start here.
+cd "$SOURCE"
+PYTHONPATH="$SOURCE" "$VENV/bin/python" -c 'import autograder.cli, autograder.plugin, autograder.gradescope'
+PYTHONPATH="$SOURCE" "$VENV/bin/python" -m autograder.gradescope sandbox-check || true
+echo "setup.sh: done"
+"""
+
+RUN_AUTOGRADER = r"""#!/usr/bin/env bash
+# Gradescope copies this to /autograder/run_autograder and runs it once per submission (cwd /autograder).
+# AUTOGRADER_ROOT / AUTOGRADER_PYTHON point it elsewhere (the kit's tests run it in a temporary folder).
+set -uo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+SOURCE="$ROOT/source"
+SUBMISSION="$ROOT/submission"
+RESULTS="$ROOT/results"
+PY="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
+LANG_FEEDBACK="${AUTOGRADER_LANG:-@LANG@}"
+export PYTHONPATH="$SOURCE${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg
+mkdir -p "$RESULTS"
+rm -f "$RESULTS/results.json"
+cd "$SOURCE" || exit 1
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+# The one file to grade; with none (or several and no backprop_basics.ipynb) the helper writes a
+# score-0 results.json that says what was expected.
+if ! FILE="$("$PY" -m autograder.gradescope pick "$SUBMISSION" --results "$RESULTS/results.json" \
+        --lang "$LANG_FEEDBACK")"; then
+    if [ -s "$RESULTS/results.json" ]; then exit 0; fi
+    echo "run_autograder: could not choose a submission file" >&2
+    exit 1
+fi
+echo "run_autograder: grading $FILE"
+
+# Docker often forbids the user namespaces bubblewrap needs: then grade with resource limits only.
+if [ "${AUTOGRADER_NO_BWRAP:-}" != "1" ] && ! "$PY" -m autograder.gradescope sandbox-check; then
+    export AUTOGRADER_NO_BWRAP=1
+fi
+
+STARTED="$(date +%s.%N)"
+"$PY" -m autograder grade "$FILE" --json "$WORK/grade.json" --results-dir "$WORK/results" \
+    --force --quiet --jobs 1 --lang "$LANG_FEEDBACK"
+STATUS=$?
+if [ "$STATUS" -ne 0 ] || [ ! -s "$WORK/grade.json" ]; then
+    for log in "$WORK"/results/.worker-*.log; do
+        [ -s "$log" ] && { echo "---- $log"; tail -n 80 "$log"; }
+    done
+fi
+
+# No results.json (Gradescope then reports a failed autograder run) when the grader itself failed.
+"$PY" -m autograder.gradescope convert "$WORK/grade.json" "$RESULTS/results.json" \
+    --file "$FILE" --submission-dir "$SUBMISSION" --grade-status "$STATUS" --started "$STARTED" \
+    --lang "$LANG_FEEDBACK"
+"""
+
+
+# ------------------------------------------------------------------ building the zip
+def bundle_files(root=ROOT):
+    """Path in the zip -> file on disk: the grader package, the reference module, requirements."""
+    files = {}
+    package = root / "autograder"
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(root)
+        if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts):
+            continue
+        if relative.as_posix() not in LEFT_OUT:
+            files[relative.as_posix()] = path
+    for name in (*REFERENCE_FILES, "requirements.txt"):
+        path = root / name
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: needed in the Gradescope bundle")
+        files[name] = path
+    return files
+
+
+def _add(archive, name, data, executable=False):
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = ((0o100755 if executable else 0o100644) & 0xFFFF) << 16
+    archive.writestr(info, data)
+
+
+def build(out_path, *, lang="zh"):
+    """Write the Gradescope autograder bundle to ``out_path`` and return its path.
+
+    ``lang`` ("zh" or "en") is the feedback language baked into ``run_autograder``.
+    """
+    from . import messages
+    if lang not in messages.LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(messages.LANGUAGES)}, not {lang!r}")
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(f".{out_path.name}.tmp")
+    with zipfile.ZipFile(tmp, "w") as archive:
+        _add(archive, "setup.sh", SETUP_SH, executable=True)
+        _add(archive, "run_autograder", RUN_AUTOGRADER.replace("@LANG@", lang), executable=True)
+        for name, path in bundle_files().items():
+            _add(archive, name, path.read_bytes())
+    tmp.replace(out_path)
+    return out_path
+
+
+# ------------------------------------------------------------------ run time, inside Gradescope
+def _text(lang, zh, en):
+    return en if lang == "en" else zh
+
+
+def candidates(folder):
+    """The .ipynb and .py files a student uploaded (hidden files and caches ignored), sorted."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix in (".ipynb", ".py") and path.is_file():
+            found.append(path)
+    return found
+
+
+def pick(folder):
+    """(file to grade, None) or (None, why not): backprop_basics.ipynb (the shallowest), else the
+    only notebook, else the only .py file."""
+    files = candidates(folder)
+    named = sorted((p for p in files if p.name == NOTEBOOK), key=lambda p: (len(p.parts), str(p)))
+    if named:
+        return named[0], None
+    notebooks = [p for p in files if p.suffix == ".ipynb"]
+    scripts = [p for p in files if p.suffix == ".py"]
+    if len(notebooks) == 1:
+        return notebooks[0], None
+    if not notebooks and len(scripts) == 1:
+        return scripts[0], None
+    return None, files
+
+
+def _ungraded_tests(reason):
+    from . import rubric
+    return [{"name": t.name, "score": 0.0, "max_score": t.points, "status": "failed", "output": reason,
+             "tags": []} for t in rubric.TESTS]
+
+
+def not_submitted(folder, found, lang="zh"):
+    """results.json for a submission with no file (or no one file) to grade: 0, and what was expected."""
+    folder = Path(folder)
+    names = [str(p.relative_to(folder)) for p in found]
+    uploaded = []
+    if folder.is_dir():
+        uploaded = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    if names:
+        why = _text(lang, f"找到多個可評分的檔案，無法判斷要評哪一個：{', '.join(names)}。",
+                    f"Several gradable files were found and none is {NOTEBOOK}: {', '.join(names)}.")
+    else:
+        why = _text(lang, "沒有找到 .ipynb 或 .py 檔案。", "No .ipynb or .py file was found.")
+    expected = _text(lang, f"請上傳你完成的 {NOTEBOOK}（或只上傳一個 .ipynb 或 .py 檔案）後重新提交。",
+                     f"Upload your completed {NOTEBOOK} (or exactly one .ipynb or .py file) and "
+                     "submit again.")
+    seen = _text(lang, "收到的檔案：", "Files received: ") + (", ".join(uploaded) if uploaded else "—")
+    output = "\n".join((why, expected, seen))
+    short = _text(lang, f"未評分：沒有 {NOTEBOOK}", f"not graded: no {NOTEBOOK} submitted")
+    return {"score": 0.0, "execution_time": 0, "output": output, "output_format": "text",
+            "tests": _ungraded_tests(short),
+            "extra_data": {"status": "no-submission", "files": uploaded}}
+
+
+def to_results(result, *, file_name="", execution_time=None, lang="zh"):
+    """Gradescope's results.json for one kit result (``SubmissionResult.to_gradescope()``).
+
+    Tests keep only the keys Gradescope defines; the top-level score is set to their sum (a top-level
+    score overrides the tests' total on Gradescope, so the two must agree); the kit's status, reason
+    and isolation go into ``extra_data``. Outputs are plain text: students' printed text is never rendered as HTML.
+    """
+    from . import rubric
+    tests = [{k: t[k] for k in TEST_KEYS if k in t} for t in result["tests"]]
+    score = round(sum(t["score"] for t in tests), 4)
+    max_score = sum(t["max_score"] for t in tests)
+    lines = [_text(lang, f"總分 {score:g} / {max_score:g}（{file_name}）",
+                   f"Score {score:g} / {max_score:g} ({file_name})")]
+    parts = {}
+    for t in tests:
+        part = rubric.BY_NAME[t["name"]].part if t["name"] in rubric.BY_NAME else t["name"].split(".")[0]
+        got, out_of = parts.get(part, (0.0, 0.0))
+        parts[part] = (got + t["score"], out_of + t["max_score"])
+    lines.append(", ".join(f"{p} {g:g}/{m:g}" for p, (g, m) in parts.items()))
+    if result.get("status", "graded") != "graded":
+        lines.append(_text(lang, f"無法評分（{result['status']}）：{result.get('reason', '')}",
+                           f"Not graded ({result['status']}): {result.get('reason', '')}"))
+    if result.get("output") and result.get("output") != result.get("reason"):
+        lines += ["", result["output"]]
+    elapsed = execution_time if execution_time is not None else result.get("execution_time", 0)
+    return {"score": score, "execution_time": round(float(elapsed), 3), "output": "\n".join(lines),
+            "output_format": "text", "tests": tests,
+            "extra_data": {"status": result.get("status", ""), "reason": result.get("reason", ""),
+                           "isolation": result.get("isolation", ""), "file": file_name,
+                           "max_score": result.get("max_score", max_score)}}
+
+
+def write_results(data, path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def sandbox_usable():
+    """(usable, description): False only when bubblewrap is installed but cannot start a child here."""
+    from . import sandbox
+    if sandbox.isolation() != "bubblewrap":
+        return True, "bubblewrap not in use"
+    python, site = sys.executable, sandbox.site_packages()
+    probe = f"import sys; sys.path.append({site!r}); import numpy"
+    try:
+        argv = sandbox._bwrap_command(python, site)
+        last = len(argv) - 1 - argv[::-1].index(python)
+        argv = argv[:last] + [python, "-I", "-S", "-c", probe]
+    except (AttributeError, TypeError, ValueError):
+        argv = [sandbox.bwrap_path(), "--unshare-all", "--unshare-user", "--die-with-parent",
+                "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", python, "-I", "-S", "-c", probe]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, f"bubblewrap could not start: {exc}"
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        return False, f"bubblewrap cannot run here (exit {done.returncode}: {detail[-1] if detail else 'no output'})"
+    return True, "bubblewrap works"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m autograder.gradescope",
+                                description="Build the Gradescope bundle, or run one of its steps.")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="write autograder.zip")
+    b.add_argument("--out", type=Path, default=Path("autograder.zip"))
+    b.add_argument("--lang", default="zh")
+    k = sub.add_parser("pick", help="print the submission file to grade (else write a score-0 results.json)")
+    k.add_argument("folder", type=Path)
+    k.add_argument("--results", type=Path, required=True)
+    k.add_argument("--lang", default="zh")
+    sub.add_parser("sandbox-check", help="exit 1 when bubblewrap is installed but unusable here")
+    c = sub.add_parser("convert", help="the grader's JSON for one submission -> Gradescope's results.json")
+    c.add_argument("grade_json", type=Path)
+    c.add_argument("results_json", type=Path)
+    c.add_argument("--file", default="")
+    c.add_argument("--submission-dir", type=Path)
+    c.add_argument("--grade-status", type=int, default=0)
+    c.add_argument("--started", type=float)
+    c.add_argument("--lang", default="zh")
+    args = p.parse_args(argv)
+
+    if args.command == "build":
+        print(build(args.out, lang=args.lang))
+    elif args.command == "pick":
+        chosen, found = pick(args.folder)
+        if chosen is None:
+            write_results(not_submitted(args.folder, found, args.lang), args.results)
+            print(f"no single file to grade in {args.folder} ({len(found)} candidates): wrote a score-0 "
+                  f"{args.results}", file=sys.stderr)
+            return 3
+        print(chosen.resolve())
+    elif args.command == "sandbox-check":
+        ok, why = sandbox_usable()
+        print(f"sandbox-check: {why}" + ("" if ok else "; grading with resource limits only"), file=sys.stderr)
+        return 0 if ok else 1
+    elif args.command == "convert":
+        try:
+            data = json.loads(args.grade_json.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"convert: the grader wrote no usable result (exit status {args.grade_status}): {exc}",
+                  file=sys.stderr)
+            return 1
+        if not isinstance(data, list) or len(data) != 1:
+            print(f"convert: expected one result, found {len(data) if isinstance(data, list) else data!r}",
+                  file=sys.stderr)
+            return 1
+        result = data[0]
+        if result.get("status") == "grader-error":
+            # A bug in the grader, not the student's doing: no results.json, so Gradescope shows a
+            # failed run (regrade after fixing) instead of recording a silent 0.
+            print(f"convert: grader error, no results.json written: {result.get('reason')}", file=sys.stderr)
+            return 1
+        name = args.file
+        if args.submission_dir and name:
+            try:
+                name = str(Path(name).resolve().relative_to(args.submission_dir.resolve()))
+            except ValueError:
+                name = Path(name).name
+        elapsed = None
+        if args.started is not None:
+            import time
+            elapsed = max(time.time() - args.started, 0.0)
+        write_results(to_results(result, file_name=name, execution_time=elapsed, lang=args.lang),
+                      args.results_json)
+        print(f"convert: {args.results_json}: {sum(t['score'] for t in result['tests']):g} points", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
