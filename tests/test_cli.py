@@ -105,3 +105,15 @@ def test_nbgrader_submitted_layout_gives_one_result_per_student(tmp_path):
     assert [(r["submission"], r["id"], r["score"]) for r in data] == [("s1", "s1", 100), ("s2", "s2", 85), ("s3", "s3", 0)]
     untouched = data[2]
     assert all("請實作" in t["output"] for t in untouched["tests"]), "a 0 that says why"
+
+
+def test_a_missing_import_the_code_uses_is_reported_and_costs_only_what_needs_it(tmp_path):
+    source = (CORPUS / "correct" / "c01_split_abs.py").read_text(encoding="utf-8")
+    source = "import no_such_module_backprop_xyz as helper\n" + source.replace(
+        "def train_xor(net, X, y, learning_rate, epochs):", "def train_xor(net, X, y, learning_rate, epochs):\n    helper.start()", 1)
+    (tmp_path / "sub.py").write_text(source, encoding="utf-8")
+    run_cli("grade", tmp_path / "sub.py", "--json", tmp_path / "g.json", "--quiet")
+    result = json.loads((tmp_path / "g.json").read_text())[0]
+    assert "sub.py 第 1 行：ModuleNotFoundError" in result["output"]
+    scores = {part: sum(t["score"] for t in result["tests"] if rubric.BY_NAME[t["name"]].part == part) for part in rubric.PARTS}
+    assert scores == {"Sigmoid": 30, "TwoLayerNet": 40, "train_xor": 0}
