@@ -38,13 +38,14 @@ def pending(submissions, results_dir, force=False):
     return todo
 
 
-def _worker_command(list_file, results_dir, lang):
+def _worker_command(list_file, results_dir, lang, limits=()):
     return [sys.executable, "-m", "pytest", str(CHECKS), "--submission-list", str(list_file),
             "--results-dir", str(results_dir), "--lang", lang, "-q", "-p", "no:cacheprovider",
-            "-p", "no:warnings", "--rootdir", str(CHECKS), "-c", os.devnull]
+            "-p", "no:warnings", "--rootdir", str(CHECKS), "-c", os.devnull,
+            *(arg for limit in limits for arg in ("--limit", limit))]
 
 
-def run(submissions, results_dir, *, jobs=None, lang="zh", progress=None):
+def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=None):
     """Grade ``submissions`` into ``results_dir`` with ``jobs`` parallel workers."""
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -62,7 +63,7 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", progress=None):
             list_file.write_text(json.dumps([{"id": s.id, "path": str(s.path), "given": s.given,
                                               "duplicate_of": list(s.duplicate_of)} for s in share]))
             log = open(results_dir / f".worker-{k + 1}.log", "w")
-            process = subprocess.Popen(_worker_command(list_file, results_dir, lang), env=env,
+            process = subprocess.Popen(_worker_command(list_file, results_dir, lang, limits), env=env,
                                        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             workers.append((process, share, log))
         expected = {s.id: results.fingerprint(s, grader) for s in submissions}

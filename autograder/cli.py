@@ -24,8 +24,12 @@ def _progress_bar(total, quiet):
 
 
 def grade(*, paths, json_path=None, csv_path=None, jobs=None, results_dir=None, force=False, shard=None,
-          lang="zh", feedback_dir=None, quiet=False, out=sys.stdout):
+          lang="zh", feedback_dir=None, quiet=False, limits=(), out=sys.stdout):
     """Grade submissions and write the gradebook views; returns the collected results."""
+    try:
+        sandbox.parse_limits(limits)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     try:
         submissions = discover.find(paths)
     except discover.DiscoveryError as exc:
@@ -40,7 +44,7 @@ def grade(*, paths, json_path=None, csv_path=None, jobs=None, results_dir=None, 
           f"(results in {results_dir}{'' if force else '; --force regrades'})", file=sys.stderr)
     progress, close = _progress_bar(len(todo), quiet)
     try:
-        batch.run(todo, results_dir, jobs=jobs, lang=lang, progress=progress)
+        batch.run(todo, results_dir, jobs=jobs, lang=lang, limits=limits, progress=progress)
     finally:
         close()
     collected = batch.collect(submissions, results_dir)
@@ -94,6 +98,8 @@ def parser():
     g.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
     g.add_argument("--feedback", dest="feedback_dir", type=Path, help="write one Markdown feedback file per student")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.add_argument("--limit", dest="limits", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a sandbox limit, e.g. request_seconds=30 or memory_bytes=4e9 (see README)")
 
     m = sub.add_parser("merge", help="join results folders (e.g. from shards) into one gradebook")
     m.add_argument("result_dirs", nargs="+", metavar="RESULTS_DIR")

@@ -58,6 +58,7 @@ class Check:
         self.test, self.lang = test, lang
         self.share = 0.0
         self.lines, self.tags = [], []
+        self.limits = sandbox.Limits()
 
     def say(self, key, **values):
         self.lines.append(messages.say(key, self.lang, **values))
@@ -76,17 +77,15 @@ class Check:
         error = reply.error
         kind = error.get("kind", "raised")
         if kind == "timeout":
-            self.say("timeout", what=what, seconds=self._limits().request_seconds)
+            self.say("timeout", what=what, seconds=self.limits.request_seconds)
         elif kind in ("load-timeout", "load-exited"):
-            self.say(kind, seconds=self._limits().load_seconds)
+            self.say(kind, seconds=self.limits.load_seconds)
         elif kind in ("exited", "missing", "returned-none", "not-array", "structure", "protocol"):
             self.say(kind, what=what, message=error.get("message", ""))
         else:
             self.say("raised", what=what, message=error.get("message", ""), where=error.get("where") or what)
         return True
 
-    def _limits(self):
-        return getattr(self, "limits", sandbox.Limits())
 
     @property
     def points(self):
@@ -106,6 +105,8 @@ def pytest_addoption(parser):
     group.addoption("--results-dir", metavar="DIR", help="write each submission's result here, atomically")
     group.addoption("--lang", default="zh", choices=messages.LANGUAGES, help="feedback language (default zh)")
     group.addoption("--part", action="append", default=[], choices=rubric.PARTS, help="grade only these parts")
+    group.addoption("--limit", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a sandbox limit (autograder.sandbox.Limits), e.g. request_seconds=30")
 
 
 def _submissions(config):
@@ -125,7 +126,11 @@ def _submissions(config):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "rubric(name): the rubric test this pytest test grades")
-    config._autograder = {"results": {}, "order": []}
+    try:
+        limits = sandbox.parse_limits(config.getoption("limit", default=[]) or [])
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config._autograder = {"results": {}, "order": [], "limits": limits}
 
 
 def pytest_report_header(config):
@@ -169,7 +174,7 @@ def student(request):
                                  + ", ".join(submission.duplicate_of))
         program = load.load_path(submission.path)
         record.output = _load_report(program, request.config.getoption("lang"))
-        handle = Student(submission, program, sandbox.Limits(), kind)
+        handle = Student(submission, program, state["limits"], kind)
         yield handle
     except load.LoadError as exc:
         status = results.DUPLICATE if submission.duplicate_of else results.LOAD_ERROR
@@ -226,7 +231,9 @@ def check(request, student):
     if student is None:
         pytest.skip("submission could not be loaded")
     test = rubric.BY_NAME[_rubric_name(request.node)]
-    return Check(test, request.config.getoption("lang"))
+    check = Check(test, request.config.getoption("lang"))
+    check.limits = student.process.limits
+    return check
 
 
 # ------------------------------------------------------------------ outcomes

@@ -45,6 +45,25 @@ class Limits:
     processes: int = 64                    # extra processes (enforced where the kernel can)
 
 
+def parse_limits(assignments):
+    """Limits from ``["request_seconds=30", "memory_bytes=4e9", ...]`` (the CLI's --limit); ValueError
+    with a one-line reason for an unknown name or a value that is not a positive number."""
+    values = {}
+    fields = {f.name: f.type for f in dataclasses.fields(Limits)}
+    for item in assignments:
+        name, _, text = item.partition("=")
+        if name not in fields:
+            raise ValueError(f"--limit {item}: unknown limit {name!r}; known: {', '.join(fields)}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"--limit {item}: {text!r} is not a number") from None
+        if value <= 0:
+            raise ValueError(f"--limit {item}: must be positive")
+        values[name] = int(value) if fields[name] in (int, "int") else value
+    return Limits(**values)
+
+
 def bwrap_path():
     return shutil.which("bwrap")
 

@@ -117,3 +117,16 @@ def test_a_missing_import_the_code_uses_is_reported_and_costs_only_what_needs_it
     assert "sub.py 第 1 行：ModuleNotFoundError" in result["output"]
     scores = {part: sum(t["score"] for t in result["tests"] if rubric.BY_NAME[t["name"]].part == part) for part in rubric.PARTS}
     assert scores == {"Sigmoid": 30, "TwoLayerNet": 40, "train_xor": 0}
+
+
+def test_limits_are_overridable_and_checked(tmp_path):
+    slow = (CORPUS / "correct" / "c01_split_abs.py").read_text(encoding="utf-8").replace(
+        "def train_xor(net, X, y, learning_rate, epochs):", "def train_xor(net, X, y, learning_rate, epochs):\n    import time; time.sleep(3)", 1)
+    (tmp_path / "slow.py").write_text(slow, encoding="utf-8")
+    run_cli("grade", tmp_path / "slow.py", "--json", tmp_path / "g.json", "--quiet", "--limit", "request_seconds=1")
+    result = json.loads((tmp_path / "g.json").read_text())[0]
+    train = [t for t in result["tests"] if t["name"].startswith("train_xor")]
+    assert all(t["score"] == 0 for t in train) and "1 秒" in train[0]["output"]
+    assert result["score"] == 70
+    bad = run_cli("grade", tmp_path / "slow.py", "--limit", "speed=3", check=False)
+    assert bad.returncode == 2 and "unknown limit 'speed'" in bad.stderr
