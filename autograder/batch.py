@@ -41,7 +41,7 @@ def pending(submissions, results_dir, force=False):
 def _worker_command(list_file, results_dir, lang, limits=()):
     return [sys.executable, "-m", "pytest", str(CHECKS), "--submission-list", str(list_file),
             "--results-dir", str(results_dir), "--lang", lang, "-q", "-p", "no:cacheprovider",
-            "-p", "no:warnings", "--rootdir", str(CHECKS), "-c", os.devnull,
+            "-p", "no:warnings", "--tb=line", "--rootdir", str(CHECKS), "-c", os.devnull,
             *(arg for limit in limits for arg in ("--limit", limit))]
 
 
@@ -67,16 +67,21 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=N
                                        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             workers.append((process, share, log))
         expected = {s.id: results.fingerprint(s, grader) for s in submissions}
+        waiting = {results.result_path(results_dir, s.id).name: s.id for s in submissions}
         done = set()
         while True:
             running = [p for p, _, _ in workers if p.poll() is None]
-            for sid, fp in expected.items():
-                if sid not in done:
-                    result = results.load(results_dir, sid)
-                    if result is not None and result.fingerprint == fp:
-                        done.add(sid)
-                        if progress:
-                            progress(result)
+            # One directory listing per tick: results appear whole (os.replace), so only new names
+            # need reading, and the loop stays linear in the class size.
+            with os.scandir(results_dir) as entries:
+                fresh = [waiting[e.name] for e in entries if e.name in waiting]
+            for sid in fresh:
+                result = results.load(results_dir, sid)
+                if result is not None and result.fingerprint == expected[sid]:
+                    del waiting[results.result_path(results_dir, sid).name]
+                    done.add(sid)
+                    if progress:
+                        progress(result)
             if not running:
                 break
             time.sleep(0.1)
