@@ -38,7 +38,8 @@ def pending(submissions, results_dir, force=False):
     return todo
 
 
-def _worker_command(list_file, results_dir, lang, limits=()):
+def worker_command(list_file, results_dir, lang, limits=()):
+    """The pytest command one worker runs over a list of submissions (also used by the nbgrader bridge)."""
     return [sys.executable, "-m", "pytest", str(CHECKS), "--submission-list", str(list_file),
             "--results-dir", str(results_dir), "--lang", lang, "-q", "-p", "no:cacheprovider",
             "-p", "no:warnings", "--tb=line", "--rootdir", str(CHECKS), "-c", os.devnull,
@@ -63,7 +64,7 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=N
             list_file.write_text(json.dumps([{"id": s.id, "path": str(s.path), "given": s.given,
                                               "duplicate_of": list(s.duplicate_of)} for s in share]))
             log = open(results_dir / f".worker-{k + 1}.log", "w")
-            process = subprocess.Popen(_worker_command(list_file, results_dir, lang, limits), env=env,
+            process = subprocess.Popen(worker_command(list_file, results_dir, lang, limits), env=env,
                                        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             workers.append((process, share, log))
         expected = {s.id: results.fingerprint(s, grader) for s in submissions}

@@ -39,7 +39,7 @@ def grade_cells(history, part, lang="zh"):
         submission.write_text(json.dumps(_history_notebook(history)), encoding="utf-8")
         listing = Path(tmp) / "list.json"
         listing.write_text(json.dumps([{"id": "notebook", "path": str(submission), "given": "notebook"}]))
-        command = batch._worker_command(listing, Path(tmp) / "results", lang) + ["--part", part]
+        command = batch.worker_command(listing, Path(tmp) / "results", lang) + ["--part", part]
         env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
         finished = subprocess.run(command, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
         files = list((Path(tmp) / "results").glob("*.json"))

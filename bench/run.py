@@ -11,7 +11,7 @@ Modes (one per run; see bench/README.md for what each number means):
   ``bench/output/scale.json``.
 * ``--profile`` -- where one worker's seconds go on ``--profile-count`` (10) submissions: start-up
   micro-measurements, then ``python -m cProfile -m pytest autograder/checks --submission-list ...``
-  (the very command ``batch._worker_command`` runs). Writes ``bench/output/profile.{json,txt,prof}``.
+  (the very command ``batch.worker_command`` runs). Writes ``bench/output/profile.{json,txt,prof}``.
 
 Everything is built from ``autograder.sample`` (the real release notebook, filled in with the
 reference solution or one typical mistake), in a temporary folder that is removed afterwards
@@ -631,7 +631,7 @@ def startup_costs(tmp, repeat):
     empty.write_text("[]")
     worker_env = dict(env(), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
                       **{k: v for k, v in sandbox.ENV.items() if k.endswith("NUM_THREADS")})
-    costs["worker_fixed_s"] = timed(batch._worker_command(empty, tmp / "empty-results", "zh"), repeat, env=worker_env)
+    costs["worker_fixed_s"] = timed(batch.worker_command(empty, tmp / "empty-results", "zh"), repeat, env=worker_env)
     # The child side: `python -I -S` with and without numpy, with and without bubblewrap.
     bare = [sys.executable, "-I", "-S", "-c", "pass"]
     with_numpy = [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site!r}); import numpy"]
@@ -793,7 +793,7 @@ def profile_benchmark(args, tmp):
 
     list_file = tmp / "profile-list.json"
     list_file.write_text(json.dumps(subs))
-    argv = batch._worker_command(list_file, tmp / "profile-results", "zh")
+    argv = batch.worker_command(list_file, tmp / "profile-results", "zh")
     prof = OUTPUT / "profile.prof"
     OUTPUT.mkdir(parents=True, exist_ok=True)
     argv = [argv[0], "-m", "cProfile", "-o", str(prof)] + argv[1:]
@@ -809,7 +809,7 @@ def profile_benchmark(args, tmp):
     # pytest builds a full traceback for every failed test (each lost point is a failed test); the
     # worker's log is the only reader. The same worker with --tb=native, unprofiled, for comparison.
     say("the worker unprofiled, default --tb vs --tb=native ...")
-    plain_argv = batch._worker_command(list_file, tmp / "tb-results", "zh")
+    plain_argv = batch.worker_command(list_file, tmp / "tb-results", "zh")
     tb = {}
     for _ in range(3):
         for label, extra in (("default", []), ("native", ["--tb=native"])):
