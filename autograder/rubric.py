@@ -39,7 +39,8 @@ TESTS = (
          "fc1.dW, fc1.db, fc2.dW, fc2.db after backward, three sizes; tiered by relative error"),
     Test("TwoLayerNet.get_params_and_grads", "TwoLayerNet", 8,
          "the four documented (param, grad) pairs in order, the network's own arrays: an in-place update "
-         "through them changes the network"),
+         "through them changes the network (with known gradients put in the layers, so a wrong backward "
+         "costs only its own tests)"),
     Test("train_xor loss trajectory", "train_xor", 10,
          "losses from the reference TwoLayerNet: one per epoch, losses[i] before the i-th update, equal "
          f"to the reference run (lr {_MAIN[1]:g}, {_MAIN[2]} epochs)"),

@@ -70,6 +70,25 @@ def test_the_right_hint_in_the_right_part_and_none_on_correct_code(graded, name)
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MANIFEST if MANIFEST[n]["hint"]))
+def test_every_test_the_mistake_fails_names_it(graded, name):
+    """A knock-on failure (the loop that never calls backward also fails the accuracy test) is
+    explained too: no lost point without the reason."""
+    result = graded[name.removesuffix(".py")]
+    unexplained = [t["name"] for t in result["tests"]
+                   if t["score"] < t["max_score"] and MANIFEST[name]["hint"] not in t["tags"]]
+    assert unexplained == []
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MANIFEST if (MANIFEST[n]["hint"] or "").startswith("net-")
+                                        and "params" not in MANIFEST[n]["hint"]))
+def test_get_params_and_grads_is_not_charged_for_a_wrong_forward_or_backward(graded, name):
+    result = graded[name.removesuffix(".py")]
+    test = next(t for t in result["tests"] if t["name"] == "TwoLayerNet.get_params_and_grads")
+    hardcoded = MANIFEST[name]["hint"] == "net-hidden-size-hardcoded"   # its parameters cannot even be set
+    assert (test["score"] < test["max_score"]) == hardcoded, test
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MANIFEST if MANIFEST[n]["hint"]))
 def test_english_feedback_gives_the_same_hint_in_english(graded, graded_en, name):
     sid = name.removesuffix(".py").replace("mistakes/", "")
     result = graded_en[sid]
