@@ -39,6 +39,17 @@ class Reply:
         return self.error is None
 
 
+MALFORMED = "the reply was not understood (too large, or not what the grader asked for)"
+# The kinds of failure the runner itself reports (anything else a reply claims is shown as "raised").
+STUDENT_ERROR_KINDS = ("raised", "missing", "returned-none", "not-array", "structure")
+
+
+def clean(text, limit):
+    """Student-derived text for feedback: no terminal escapes or control bytes, at most ``limit`` chars."""
+    text = CONTROL.sub("", ANSI_ESCAPE.sub("", text))
+    return text if len(text) <= limit else text[:limit] + " […]"
+
+
 class ChildGone(Exception):
     pass
 
@@ -87,7 +98,7 @@ class StudentProcess:
             sandbox.preexec(self.limits, workdir)()
 
         self.process = subprocess.Popen(
-            argv, env=env or None, stdin=subprocess.DEVNULL, stdout=self._output, stderr=subprocess.STDOUT,
+            argv, env=env, stdin=subprocess.DEVNULL, stdout=self._output, stderr=subprocess.STDOUT,
             pass_fds=(runner.REQUEST_FD, runner.REPLY_FD), preexec_fn=child_setup, close_fds=True)
         _LIVE_CHILDREN.add(self.process.pid)
         os.close(req_read)
@@ -99,9 +110,12 @@ class StudentProcess:
             self.load_error = "load-timeout" if str(gone) == "timeout" else "load-exited"
             self.close()
             return False
+        if not runner.conforms(reply, runner.LOADED_SCHEMA):
+            reply = {"problems": [], "defined": []}
         if self.load_problems is None:
-            self.load_problems = reply.get("problems", [])
-            self.defined = reply.get("defined", [])
+            self.load_problems = [dict(p, origin=clean(p["origin"], 100), kind=clean(p["kind"], 80),
+                                       message=clean(p["message"], 500)) for p in reply["problems"][:50]]
+            self.defined = [name for name in reply["defined"] if name in ("Sigmoid", "TwoLayerNet", "train_xor")]
         return True
 
     def close(self):
@@ -181,14 +195,17 @@ class StudentProcess:
         deadline = time.monotonic() + seconds
         try:
             (size,) = struct.unpack(">I", self._read_exact(4, deadline))
-            if size > runner.MAX_MESSAGE:
+            if size > runner.MAX_REPLY:
                 raise ChildGone("protocol")
-            return runner.decode(runner.json.loads(self._read_exact(size, deadline)))
+            message = runner.decode(runner.json.loads(self._read_exact(size, deadline)))
+            if type(message) is not dict:
+                raise ChildGone("protocol")
+            return message
         except ChildGone as gone:
             reason = str(gone)
             self.close()
             raise ChildGone(reason) from None
-        except ValueError:
+        except Exception:  # noqa: BLE001 -- bad JSON, nesting too deep, an impossible array: a forged reply
             self.close()
             raise ChildGone("protocol") from None
 
@@ -204,7 +221,7 @@ class StudentProcess:
         kept = data[:room]
         self.output_kept += len(kept)
         # Terminal escapes and control bytes would garble the gradebook and feedback files.
-        text = CONTROL.sub("", ANSI_ESCAPE.sub("", kept.decode("utf-8", "replace")))
+        text = clean(kept.decode("utf-8", "replace"), len(kept) + 1)
         if len(data) > room:
             text += "\n[… output truncated]"
         return text
@@ -221,6 +238,16 @@ class StudentProcess:
     def _enter_part(self, part, reference, inject):
         if self.part == part and self.process is not None:
             return None
+        reused = self.process is not None
+        problem = self._start_part(part, reference, inject)
+        if problem and problem["kind"] not in ("load-timeout", "load-exited") and reused:
+            # The zygote did not start the part cleanly: an earlier part's code may have tampered with
+            # it (threads, hooks, bytes pushed into the pipes). A fresh sandbox gets a second chance.
+            self.close()
+            problem = self._start_part(part, reference, inject)
+        return problem
+
+    def _start_part(self, part, reference, inject):
         if self.part is not None:
             self._send({"op": "end"})
             try:
@@ -265,16 +292,33 @@ class StudentProcess:
             reply = self._receive(seconds)
         except ChildGone as gone:
             kind = str(gone)
-            message = (f"time limit of {seconds:g} s exceeded" if kind == "timeout"
-                       else "the process ended without answering")
+            message = {"timeout": f"time limit of {seconds:g} s exceeded",
+                       "protocol": MALFORMED}.get(kind, "the process ended without answering")
             return Reply(error={"kind": kind, "message": message, "where": ""}, output=self.read_output())
         if "part_ended" in reply:
             # The student's code ended the part process (os._exit, a signal): only this request is lost.
             self.part = None
             code = reply["part_ended"]
+            code = code if type(code) is int else 1
             how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
             return Reply(error={"kind": "exited", "message": f"the process ended ({how})", "where": ""},
                          output=self.read_output())
-        if "error" in reply:
-            return Reply(error=reply["error"], warnings=reply.get("warnings", []), output=self.read_output())
-        return Reply(value=reply["ok"], warnings=reply.get("warnings", []), output=self.read_output())
+        return self._checked(op, reply)
+
+    def _checked(self, op, reply):
+        """The reply as a Reply, if it has the form runner.REPLY_SCHEMA gives ``op``; its text cleaned
+        and bounded. Anything else (a forged or broken reply) fails this request, never the grader."""
+        warnings = reply.get("warnings", [])
+        if not runner.conforms(warnings, ["str"]):
+            warnings = []
+        warnings = [clean(w, 200) for w in warnings[:runner.MAX_WARNINGS]]
+        if set(reply) == {"error", "warnings"} and runner.conforms(reply["error"], runner.ERROR_SCHEMA):
+            error = reply["error"]
+            kind = error["kind"] if error["kind"] in STUDENT_ERROR_KINDS else "raised"
+            return Reply(error={"kind": kind, "message": clean(error["message"], 2000),
+                                "where": clean(error.get("where") or "", 300)},
+                         warnings=warnings, output=self.read_output())
+        if set(reply) == {"ok", "warnings"} and runner.conforms(reply["ok"], runner.REPLY_SCHEMA[op]):
+            return Reply(value=reply["ok"], warnings=warnings, output=self.read_output())
+        self.close()   # whatever sent that is not our runner any more
+        return Reply(error={"kind": "protocol", "message": MALFORMED, "where": ""}, output=self.read_output())

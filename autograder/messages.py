@@ -53,6 +53,8 @@ MESSAGES = {
     "honours-lr": ("learning_rate = {lr:g}：{detail}", "learning_rate = {lr:g}: {detail}"),
     "ok": ("正確", "right"),
     "differs": ("與參考答案不同", "differs from the reference"),
+    "accuracy-untrained": ("但回傳的 losses 與參數對不上（第一個 loss 不是初始網路的 loss，或最後一個 loss 不是訓練後網路的 loss），這次不算訓練出來的",
+                           "but the losses returned do not match the parameters (the first is not the initial network's loss, or the last is not the trained network's), so this run does not count as trained"),
     "accuracy": ("初始化 {run}：XOR 答對 {correct}/4（參考答案 4/4）", "initialisation {run}: XOR {correct}/4 right (reference 4/4)"),
     # ---- submission-level
     "load-problem": ("{origin} 第 {line} 行：{message}——{scope}定義的東西都沒有載入", "{origin}, line {line}: {message} -- nothing {scope} defines was loaded"),

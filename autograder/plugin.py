@@ -20,7 +20,10 @@ import pytest
 from . import discover, load, messages, reference, results, rubric, sandbox
 from .child import StudentProcess
 
-# Which reference pieces each part's process gets: never the part being graded.
+# Which reference pieces each part's process gets: never the part being graded. The parts are graded
+# in rubric.PARTS order, so a reference reaches the submission only after its own part is graded; a
+# submission's processes share one sandbox (/tmp, the zygote), so a later part could otherwise stash
+# the reference TwoLayerNet it was handed for a TwoLayerNet part still to come.
 PART_REFERENCE = {
     "Sigmoid": (),
     "TwoLayerNet": ("FullyConnectedLayer", "Sigmoid"),
@@ -35,12 +38,19 @@ class Student:
         self.submission, self.program = submission, program
         self.process = StudentProcess(program.chunks, limits=limits, kind=kind)
         self.cache = {}
+        self.revealed = set()      # reference pieces this sandbox has been sent
 
     def request(self, part, op, *, key=None, **args):
         """Ask the part's process to run ``op``; replies with a ``key`` are computed once."""
         if key is not None and key in self.cache:
             return self.cache[key]
+        if part in self.revealed:
+            # Out of order (an instructor's -p randomly, -k): this sandbox has seen the reference of
+            # the part now asked for. Grade it in a fresh one: new zygote, new /tmp.
+            self.process.close()
+            self.revealed.clear()
         names = PART_REFERENCE[part]
+        self.revealed.update(names)
         reply = self.process.request(part, op, reference=reference.source_of(*names) if names else "",
                                      inject=names, needs=(part,), **args)
         if key is not None:
@@ -147,6 +157,13 @@ def pytest_collection_modifyitems(config, items):
     parts = config.getoption("part")
     if parts:
         items[:] = [item for item in items if rubric.BY_NAME[_rubric_name(item)].part in parts]
+    # Submission by submission, parts in rubric order (see PART_REFERENCE); stable within a part.
+    items.sort(key=lambda item: (_student_index(item), rubric.PARTS.index(rubric.BY_NAME[_rubric_name(item)].part)))
+
+
+def _student_index(item):
+    callspec = getattr(item, "callspec", None)
+    return callspec.indices.get("student", 0) if callspec else 0
 
 
 def _rubric_name(item):

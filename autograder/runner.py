@@ -27,7 +27,9 @@ if __name__ == "__main__":   # started with -S: the venv's site-packages comes a
 import numpy as np  # noqa: E402
 
 REQUEST_FD, REPLY_FD = 3, 4
-MAX_MESSAGE = 64 * 1024 * 1024
+MAX_MESSAGE = 64 * 1024 * 1024     # a request (the submission's code: the loader caps files well below)
+MAX_REPLY = 4 * 1024 * 1024        # a reply: the largest honest one (a long list of losses) is ~1 MB
+MAX_WARNINGS = 20
 
 
 # ---------------------------------------------------------------- wire format
@@ -135,7 +137,7 @@ def safe_message(exc):
         text = str(exc.args[0]) if exc.args and isinstance(exc.args[0], str) else ""
     except BaseException:  # noqa: B902
         text = ""
-    return f"{type(exc).__name__}: {text[:300]}"
+    return f"{type(exc).__name__[:80]}: {text[:300]}"
 
 
 # ---------------------------------------------------------------- the requests a part process answers
@@ -246,7 +248,7 @@ def op_net_params_and_grads(ns, ref, dims, params, grads, X, dout, step):
         if id(array) in own:
             return own[id(array)]
         if not isinstance(array, np.ndarray):
-            return type(array).__name__
+            return type(array).__name__[:80]
         for name in PARAM_NAMES + GRAD_NAMES:   # a view is as good as the array: updates reach the net
             mine = attribute(net, name)
             if isinstance(mine, np.ndarray) and array.shape == mine.shape and np.shares_memory(array, mine):
@@ -272,13 +274,17 @@ def op_train(ns, ref, params, X, y, learning_rate, epochs):
     if losses is None:
         raise StudentError("returned-none", "train_xor returned None")
     try:
-        losses = np.array([float(loss) for loss in itertools.islice(iter(losses), 10 * int(epochs) + 100_000)], dtype=np.float64)
+        losses = np.array([float(loss) for loss in itertools.islice(iter(losses), max(10 * int(epochs), 20_000))],
+                          dtype=np.float64)
     except BaseException as exc:  # noqa: B902
         raise StudentError("not-array", f"train_xor must return a list of losses ({safe_message(exc)})") from None
     # The reference layers set dW only in backward: None afterwards means backward never ran.
     backward_ran = all(getattr(getattr(net, layer, None), "dW", None) is not None for layer in ("fc1", "fc2"))
-    return {"losses": losses, "params": [as_array(name, attribute(net, name)) for name in PARAM_NAMES],
-            "backward_ran": backward_ran}
+    after = [as_array(name, attribute(net, name)) for name in PARAM_NAMES]
+    for name, got, given in zip(PARAM_NAMES, after, params):
+        if got.shape != given.shape:
+            raise StudentError("structure", f"train_xor changed the shape of {name}: {got.shape}, was {given.shape}")
+    return {"losses": losses, "params": after, "backward_ran": backward_ran}
 
 
 OPERATIONS = {
@@ -289,6 +295,54 @@ OPERATIONS = {
     "net_params_and_grads": op_net_params_and_grads,
     "train": op_train,
 }
+
+# ---------------------------------------------------------------- what a reply may look like
+# The parent checks every reply against these before a check reads it: the child runs student code,
+# so a reply may be forged, and a malformed one must fail that request, never the grader.
+# "array": a float64 ndarray; "vector": a 1-D one; "?" after a schema or a key: may be None / absent.
+_PAIRS = ("array",) * 4
+REPLY_SCHEMA = {
+    "sigmoid_forward": {"out": "array"},
+    "sigmoid_backward": {"out": "array", "dx": "array"},
+    "net_structure": {"layers": {name: str for name in LAYER_ATTRIBUTES},
+                      "shapes": {name: "shape?" for name in PARAM_NAMES}},
+    "net_forward_backward": {"out": "array", "dX?": "array?", "grads?": ("array?",) * 4},
+    "net_params_and_grads": {"identities": [[str]], "after": _PAIRS},
+    "train": {"losses": "vector", "params": _PAIRS, "backward_ran": bool},
+}
+ERROR_SCHEMA = {"kind": str, "message": str, "where?": "str?"}
+LOADED_SCHEMA = {"problems": [{"origin": str, "kind": str, "line": "int?", "message": str}], "defined": [str]}
+
+
+def conforms(value, schema, depth=0):
+    """Does ``value`` (a decoded reply) have the form ``schema`` describes?"""
+    if depth > 8:
+        return False
+    if isinstance(schema, str) and schema.endswith("?"):
+        return value is None or conforms(value, schema[:-1], depth)
+    if schema in ("array", "vector"):
+        return (type(value) is np.ndarray and value.dtype == np.float64
+                and (value.ndim == 1 if schema == "vector" else True))
+    if schema == "shape":
+        return type(value) is list and len(value) <= 64 and all(type(n) is int and 0 <= n < 10**9 for n in value)
+    if schema in ("str", "int"):
+        return type(value) is {"str": str, "int": int}[schema]
+    if isinstance(schema, type):
+        return type(value) is schema
+    if isinstance(schema, dict):
+        if type(value) is not dict:
+            return False
+        keys = {key.rstrip("?"): key.endswith("?") for key in schema}
+        if set(value) - set(keys) or any(not optional and key not in value for key, optional in keys.items()):
+            return False
+        return all(conforms(value[key.rstrip("?")], sub, depth + 1) for key, sub in schema.items()
+                   if key.rstrip("?") in value)
+    if isinstance(schema, tuple):
+        return (type(value) is list and len(value) == len(schema)
+                and all(conforms(v, s, depth + 1) for v, s in zip(value, schema)))
+    if isinstance(schema, list):
+        return type(value) is list and len(value) <= 10_000 and all(conforms(v, schema[0], depth + 1) for v in value)
+    return False
 
 
 def serve_part(requests, replies, namespace, reference_source, inject):
@@ -314,7 +368,12 @@ def serve_part(requests, replies, namespace, reference_source, inject):
                 reply = {"ok": OPERATIONS[request["op"]](namespace, ref, **request["args"])}
             except StudentError as exc:
                 reply = {"error": {"kind": exc.kind, "message": exc.message, "where": exc.where}}
-        reply["warnings"] = sorted({f"{w.category.__name__}: {w.message}"[:200] for w in caught})
+        reply["warnings"] = sorted({f"{w.category.__name__}: {w.message}"[:200] for w in caught[:1000]})[:MAX_WARNINGS]
+        for stream in (sys.stdout, sys.stderr):   # what the student printed belongs to this request
+            try:
+                stream.flush()
+            except BaseException:  # noqa: B902
+                pass
         write_message(replies, reply)
 
 

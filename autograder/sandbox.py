@@ -120,7 +120,9 @@ def command(kind=None):
     """The argv that starts a child, and the environment it gets."""
     python, site = sys.executable, site_packages()
     if (kind or isolation()) == "bubblewrap":
-        return _bwrap_command(python, site), {}
+        # bwrap itself gets the clean environment too: it stays in the sandbox as PID 1, and its
+        # /proc/1/environ is readable from inside (--clearenv only cleans what it starts).
+        return _bwrap_command(python, site), dict(ENV)
     return [python, "-I", "-S", str(RUNNER), site], dict(ENV)
 
 

@@ -374,6 +374,12 @@ def test_execution_time_stays_within_the_budget(batch, name):
         assert result["execution_time"] <= bound, _brief(result)
 
 
+def test_no_result_shows_the_graders_environment(batch):
+    """proc_info_leak.py prints /proc/1/environ (bubblewrap's own process inside the sandbox)."""
+    leaked = [r["id"] for r in batch["results"] if "AUTOGRADER_SOLUTION_PATH" in json.dumps(r)]
+    assert leaked == []
+
+
 @pytest.mark.parametrize("name", cases("test_feedback_has_no_raw_control_characters"))
 def test_feedback_has_no_raw_control_characters(batch, name):
     """Feedback is shown to students (Gradescope, Markdown): no ANSI escapes, NULs or other C0 bytes."""
