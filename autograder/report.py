@@ -1,16 +1,84 @@
 """Views of the results: the JSON list, the CSV gradebook, the terminal table, feedback files.
 
 None of them computes anything: they read ``SubmissionResult``s, already sorted by id.
+
+Ids, reasons and test outputs are student-controlled (a file name, printed text, an exception
+message). The JSON keeps them exactly (it is data); every view made for people escapes them:
+``visible`` in the terminal table and the CSV (plus ``csv_text`` against spreadsheet formulas),
+``md_inline`` / ``md_fence`` in the Markdown feedback, and ``feedback_path`` for file names.
 """
 import csv
 import io
 import json
+import re
+import sys
 from pathlib import Path
-
-import numpy as np
 
 from . import results, rubric
 from .results import write_atomic
+
+# Characters that would act on a terminal or hide/reorder text instead of showing: C0 and C1 controls
+# (ESC, BEL, CSI ...), DEL, invisible and bidirectional formatting (Trojan-source style reordering),
+# line/paragraph separators, and the lone surrogates a non-UTF-8 file name decodes to.
+HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+                    "\ufeff\ufff9-\ufffb\ud800-\udfff]")
+SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection"); the
+# full-width forms are converted to ASCII by East Asian spreadsheet input.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _escape(match):
+    c = match.group()
+    return SHORT_ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) <= 0xff else f"\\u{ord(c):04x}")
+
+
+def visible(text, keep=""):
+    """``text`` with every control or invisible character written as an escape (``\\x1b``, ``\\u202e``);
+    characters in ``keep`` (e.g. newline and tab in a code block) stay."""
+    text = str(text)
+    if keep:
+        return HIDDEN.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
+    return HIDDEN.sub(_escape, text)
+
+
+def csv_text(value):
+    """A text cell of the gradebook: visible characters only, and never read as a formula."""
+    text = visible(value)
+    return "'" + text if str(value).startswith(FORMULA_START) or text.startswith(FORMULA_START) else text
+
+
+def _backtick_run(text):
+    return max((len(run) for run in re.findall("`+", text)), default=0)
+
+
+def md_inline(text):
+    """Student-derived text inline in Markdown: a code span, so nothing in it is Markdown or HTML.
+
+    Its delimiter is one backtick longer than the longest run in the text (CommonMark code spans end
+    only at a run of the same length), on one line (control characters, newlines included, escaped)."""
+    text = visible(text)
+    ticks = "`" * (_backtick_run(text) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") or not text else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def md_fence(text):
+    """Student-derived text as a fenced code block, as lines: the fence is longer than any run of
+    backticks in the text, so no line of it can close the block (CommonMark)."""
+    text = visible(str(text).replace("\r\n", "\n"), keep="\n\t")
+    fence = "`" * max(3, _backtick_run(text) + 1)
+    return [fence, text, fence]
+
+
+def md_text(text):
+    """Grader-written text that quotes values (a shape, a dtype): Markdown punctuation escaped."""
+    return re.sub(r"([\\`*_\[\]<>&!|~#])", r"\\\1", visible(text))
+
+
+def feedback_path(folder, submission_id):
+    """The student's Markdown feedback file: named like their result file (``results.result_path``)."""
+    return results.result_path(folder, submission_id, ".md")
 
 
 def write_json(collected, path):
@@ -22,8 +90,8 @@ def gradebook_rows(collected):
     rows = [header]
     for r in collected:
         parts = r.part_scores()
-        rows.append([r.id, r.submission, f"{r.score:g}", *[f"{parts[p]:g}" for p in rubric.PARTS],
-                     f"{rubric.TOTAL_POINTS:g}", r.status, r.reason.replace("\n", " ")])
+        rows.append([csv_text(r.id), csv_text(r.submission), f"{r.score:g}", *[f"{parts[p]:g}" for p in rubric.PARTS],
+                     f"{rubric.TOTAL_POINTS:g}", csv_text(r.status), csv_text(r.reason.replace("\n", " "))])
     return rows
 
 
@@ -40,12 +108,13 @@ def write_csv(collected, path):
 def table(collected, width=100):
     """The human summary: one line per submission."""
     parts = [f"{p} /{rubric.PART_POINTS[p]:g}" for p in rubric.PARTS]
-    name_width = min(max([len("student")] + [len(r.id) for r in collected]), 32)
+    names = [visible(r.id) for r in collected]   # a file name can hold terminal escapes
+    name_width = min(max([len("student")] + [len(n) for n in names]), 32)
     lines = [f"{'student':<{name_width}}  {'total':>7}  " + "  ".join(f"{p:>15}" for p in parts) + "  status"]
-    for r in collected:
+    for r, name in zip(collected, names):
         scores = r.part_scores()
-        status = r.status if r.status == results.GRADED else f"{r.status}: {r.reason}"
-        lines.append(f"{r.id[:name_width]:<{name_width}}  {r.score:>7g}  "
+        status = visible(r.status if r.status == results.GRADED else f"{r.status}: {r.reason}")
+        lines.append(f"{name[:name_width]:<{name_width}}  {r.score:>7g}  "
                      + "  ".join(f"{scores[p]:>15g}" for p in rubric.PARTS) + f"  {status[:width]}")
     return "\n".join(lines)
 
@@ -57,43 +126,86 @@ def summary_text(stats):
             f"full marks per part: {parts}")
 
 
+def _title(result, lang):
+    return f"# {'評分回饋' if lang != 'en' else 'Feedback'}: {md_inline(result.id)}"
+
+
 def feedback_markdown(result, lang="zh"):
-    title = "評分回饋" if lang != "en" else "Feedback"
-    lines = [f"# {title}: {result.id}", "",
+    lines = [_title(result, lang), "",
              f"**{result.score:g} / {rubric.TOTAL_POINTS:g}**" + ("" if result.status == results.GRADED
-                                                               else f" — {result.status}: {result.reason}"), ""]
+                                                               else f" — {md_inline(f'{result.status}: {result.reason}')}"), ""]
     if result.output:
-        lines += ["```", result.output, "```", ""]
+        lines += [*md_fence(result.output), ""]
     for part in rubric.PARTS:
         tests = [t for t in result.tests if t.part == part]
         got = sum(t.score for t in tests)
         lines += [f"## {part} — {got:g} / {rubric.PART_POINTS[part]:g}", ""]
         for t in tests:
             mark = "✓" if t.status == "passed" else "✗"
+            # t.name is a rubric name (t.part above looked it up), never student text
             lines.append(f"### {mark} {t.name} — {t.score:g} / {t.max_score:g}")
             if t.output:
-                lines += ["", "```", t.output, "```"]
+                lines += ["", *md_fence(t.output)]
             lines.append("")
     return "\n".join(lines)
 
 
-def write_feedback(collected, folder, lang="zh", results_dir=None):
-    """One Markdown file per student; with the results folder, a PNG of their train_xor run beside it."""
+def _one_line(exc, limit=300):
+    lines = str(exc).strip().splitlines()
+    text = visible(f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": "))
+    return text if len(text) <= limit else text[:limit] + " […]"
+
+
+def _plot_section(result, path, lang, results_dir, warn):
+    """The Markdown of the student's train_xor plot: the picture, or one line saying why there is none."""
+    from . import plots
+    caption = "train_xor：損失曲線與決策邊界" if lang != "en" else "train_xor: loss curve and decision boundary"
+    png = path.with_suffix(".png")
+    try:
+        training = results.training_path(results_dir, result.id)
+        if not training.exists():
+            return ""
+        losses, params = plots.read_training(training)
+        plots.render_training(losses, params, png, run=rubric.TRAIN_RUNS["main"], lang=lang)
+        return f"\n## {caption}\n\n![{caption}]({png.name})\n"
+    except plots.Unplottable as exc:
+        note = exc.note(lang)
+    except Exception as exc:      # MemoryError included: one student's plot never stops the class
+        warn(f"autograder: warning: {visible(result.id)}: feedback plot not drawn: {_one_line(exc)}")
+        note = plots.Unplottable("failed", error=type(exc).__name__).note(lang)
+    try:
+        png.unlink(missing_ok=True)   # neither a half-written picture nor one from an earlier run
+    except OSError:
+        pass
+    return f"\n## {caption}\n\n{md_text(note)}\n"
+
+
+def _warn_stderr(line):
+    print(line, file=sys.stderr, flush=True)
+
+
+def write_feedback(collected, folder, lang="zh", results_dir=None, warn=_warn_stderr):
+    """One Markdown file per student; with the results folder, a PNG of their train_xor run beside it.
+
+    One student's data never stops the others: what cannot be drawn or written is a one-line note in
+    their feedback, and an unexpected failure also a one-line ``warn`` (stderr by default)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for result in collected:
-        path = results.result_path(folder, result.id).with_suffix(".md")
-        text = feedback_markdown(result, lang)
-        training = results.training_path(results_dir, result.id) if results_dir else None
-        if training is not None and training.exists():
-            from . import plots
-            with np.load(training, allow_pickle=False) as data:
-                params = [data[f"param{i}"] for i in range(4)]
-                png = plots.render_training(data["losses"], params, path.with_suffix(".png"),
-                                            run=rubric.TRAIN_RUNS["main"], lang=lang)
-            caption = "train_xor：損失曲線與決策邊界" if lang != "en" else "train_xor: loss curve and decision boundary"
-            text += f"\n## {caption}\n\n![{caption}]({png.name})\n"
-        path.write_text(text, encoding="utf-8")
+        try:
+            path = feedback_path(folder, result.id)
+            try:
+                text = feedback_markdown(result, lang)
+            except Exception as exc:
+                warn(f"autograder: warning: {visible(result.id)}: feedback incomplete: {_one_line(exc)}")
+                note = ("評分程式無法寫出完整的回饋（{error}）" if lang != "en"
+                        else "the grader could not write the full feedback ({error})").format(error=type(exc).__name__)
+                text = "\n".join([_title(result, lang), "", md_text(note), ""])
+            if results_dir:
+                text += _plot_section(result, path, lang, results_dir, warn)
+            path.write_text(text, encoding="utf-8")
+        except Exception as exc:
+            warn(f"autograder: warning: {visible(result.id)}: no feedback written: {_one_line(exc)}")
 
 
 def dumps(collected):

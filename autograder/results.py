@@ -111,15 +111,21 @@ def fingerprint(submission, grader=None):
     return digest.hexdigest()[:24]
 
 
-def result_path(results_dir, submission_id):
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", submission_id)
-    short = hashlib.sha256(submission_id.encode()).hexdigest()[:8]
-    return Path(results_dir) / f"{safe}-{short}.json"
+MAX_NAME = 100   # characters of the id kept in a file name (the hash keeps names unique)
+
+
+def result_path(results_dir, submission_id, suffix=".json"):
+    """``<safe id>-<hash><suffix>``: letters, digits and ``._-`` only, not starting with ``.`` or ``-``,
+    at most MAX_NAME characters of the id; the hash of the whole id (a non-UTF-8 file name's
+    surrogates included) keeps names unique."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", submission_id).lstrip(".-")[:MAX_NAME] or "_"
+    short = hashlib.sha256(submission_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return Path(results_dir) / f"{safe}-{short}{suffix}"
 
 
 def training_path(results_dir, submission_id):
     """Where the student's main train_xor run (losses, trained parameters) is kept for feedback plots."""
-    return result_path(results_dir, submission_id).with_suffix(".training.npz")
+    return result_path(results_dir, submission_id, ".training.npz")
 
 
 def write_atomic(path, data):
@@ -127,7 +133,9 @@ def write_atomic(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        # backslashreplace: a lone surrogate (from a non-UTF-8 file name) is written as the JSON
+        # escape it is, so the file stays valid UTF-8 and reads back to the same id.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
             json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
             f.flush()
             os.fsync(f.fileno())
