@@ -112,17 +112,22 @@ def collect(submissions, results_dir):
 
 
 def merge(result_dirs):
-    """All results in ``result_dirs`` joined by id (a later folder wins a tie), sorted by id."""
-    by_id = {}
+    """All results in ``result_dirs`` joined by id (a later folder wins a tie), sorted by id, and a
+    one-line reason for each result file that could not be used (a half-written ``.tmp-`` file of a
+    killed run is not a result and is passed over silently)."""
+    by_id, problems = {}, []
     for folder in result_dirs:
         for path in sorted(Path(folder).glob("*.json")):
+            if path.name.startswith("."):
+                continue
             try:
                 with open(path, encoding="utf-8") as f:
                     result = results.SubmissionResult.from_dict(json.load(f))
-            except (OSError, ValueError, KeyError):
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                problems.append(f"{path}: skipped, not a result of this grader ({type(exc).__name__}: {exc})"[:300])
                 continue
             by_id[result.id] = result
-    return [by_id[k] for k in sorted(by_id)]
+    return [by_id[k] for k in sorted(by_id)], problems
 
 
 def summary(collected):

@@ -67,8 +67,10 @@ def merge(*, result_dirs, json_path=None, csv_path=None, feedback_dir=None, lang
     for folder in result_dirs:
         if not Path(folder).is_dir():
             raise UsageError(f"{folder}: no such results folder")
-    collected = batch.merge(result_dirs)
-    _write_views(collected, json_path, csv_path, feedback_dir, lang, out)
+    collected, problems = batch.merge(result_dirs)
+    for problem in problems:
+        print(f"autograder: warning: {problem}", file=sys.stderr)
+    _write_views(collected, json_path, csv_path, feedback_dir, lang, out, result_dirs)
     return collected
 
 

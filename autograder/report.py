@@ -162,8 +162,10 @@ def _plot_section(result, path, lang, results_dir, warn):
     caption = "train_xor：損失曲線與決策邊界" if lang != "en" else "train_xor: loss curve and decision boundary"
     png = path.with_suffix(".png")
     try:
-        training = results.training_path(results_dir, result.id)
-        if not training.exists():
+        folders = [results_dir] if isinstance(results_dir, (str, Path)) else list(results_dir)
+        found = [results.training_path(d, result.id) for d in reversed(folders)]   # the later folder wins
+        training = next((f for f in found if f.exists()), None)
+        if training is None:
             return ""
         losses, params = plots.read_training(training)
         plots.render_training(losses, params, png, run=rubric.TRAIN_RUNS["main"], lang=lang)
@@ -185,7 +187,8 @@ def _warn_stderr(line):
 
 
 def write_feedback(collected, folder, lang="zh", results_dir=None, warn=_warn_stderr):
-    """One Markdown file per student; with the results folder, a PNG of their train_xor run beside it.
+    """One Markdown file per student; with the results folder (or folders, as ``merge`` joins them),
+    a PNG of their train_xor run beside it.
 
     One student's data never stops the others: what cannot be drawn or written is a one-line note in
     their feedback, and an unexpected failure also a one-line ``warn`` (stderr by default)."""

@@ -69,6 +69,9 @@ class SubmissionResult:
 
     @classmethod
     def from_dict(cls, data):
+        unknown = [t["name"] for t in data.get("tests", []) if t["name"] not in rubric.BY_NAME]
+        if unknown:
+            raise ValueError(f"test {unknown[0]!r} is not in this rubric (graded by another version? regrade)")
         tests = [TestResult(name=t["name"], score=t["score"], max_score=t["max_score"],
                             output=t.get("output", ""), tags=t.get("tags", [])) for t in data.get("tests", [])]
         return cls(submission=data["submission"], id=data["id"], status=data["status"],

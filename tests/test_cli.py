@@ -78,6 +78,20 @@ def test_shards_merged_equal_the_class_graded_at_once(small_class, tmp_path):
     assert whole.returncode == 0
 
 
+def test_merge_draws_plots_and_names_a_result_file_it_cannot_use(small_class, tmp_path):
+    run_cli("grade", small_class, "--results-dir", tmp_path / "res", "--quiet")
+    foreign = json.loads(next((tmp_path / "res").glob("c01*.json")).read_text())
+    foreign.update(id="zz-old", tests=[dict(foreign["tests"][0], name="Sigmoid.old test")])
+    (tmp_path / "res" / "zz-old.json").write_text(json.dumps(foreign))
+    (tmp_path / "res" / ".tmp-half.json").write_text("{")                   # a killed run's leftover
+    merged = run_cli("merge", tmp_path / "res", "--json", tmp_path / "m.json", "--feedback", tmp_path / "fb")
+    assert merged.stderr.count("autograder: warning:") == 1
+    assert "zz-old.json: skipped" in merged.stderr and "'Sigmoid.old test' is not in this rubric" in merged.stderr
+    assert sorted(r["id"] for r in json.loads((tmp_path / "m.json").read_text())) == sorted(
+        name.split("/")[1].removesuffix(".py") for name in CLASS)
+    assert len(list((tmp_path / "fb").glob("*.png"))) == len(CLASS)
+
+
 def test_two_files_claiming_one_student_id_are_both_reported_not_graded(tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()
