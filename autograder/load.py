@@ -14,6 +14,11 @@ import re
 import symtable
 
 MAX_BYTES = 5 * 1024 * 1024
+# All code cells together (after IPython lines are blanked). Checked before parsing: ast.parse costs
+# up to ~3 s and ~850 MB of the grading process per MB of adversarial code (1 MB of "0\n"), and every
+# later step is linear in the code's size, so this bounds a submission's loading. A typical
+# submission has a few KB of code; outputs and images do not count.
+MAX_CODE_CHARS = 1024 * 1024
 # The names the grader calls; everything executed is what these need.
 ENTRY_POINTS = ("FullyConnectedLayer", "Sigmoid", "TwoLayerNet", "train_xor")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -21,8 +26,14 @@ IMPORTS = (ast.Import, ast.ImportFrom)
 ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 # Cell magics whose body is still Python; any other (%%bash, %%writefile, ...) makes the cell not code.
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
+# A "\r" not followed by "\n" ends a line for Python's tokenizer (and so for ast's line numbers).
+LONE_CR = re.compile(r"\r(?!\n)")
 # Lines only IPython understands: %magic, !shell, x = !shell, ?help, help? / help??
-IPYTHON_LINE = re.compile(r"\s*([%!]|[\w.,\s]+=\s*[%!]|\?{1,2}[\w.]+\s*$|[\w.]+\?{1,2}\s*$)")
+# Matches exactly what r"\s*([%!]|[\w.,\s]+=\s*[%!]|\?{1,2}[\w.]+\s*$|[\w.]+\?{1,2}\s*$)" does, in
+# linear time: that form backtracks from every split of a line's leading whitespace between \s* and
+# [\w.,\s]+ (a 40,000-space line took 21 s). "x = !cmd" matched after any leading whitespace also
+# matches at the line's start, and the other forms start with a non-space, so \s* need not give back.
+IPYTHON_LINE = re.compile(r"[\w.,\s]+=\s*[%!]|\s*+(?:[%!]|\?{1,2}[\w.]+\s*$|[\w.]+\?{1,2}\s*$)")
 
 
 class LoadError(Exception):
@@ -79,6 +90,12 @@ def notebook_cells(text, name="notebook"):
         nb = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LoadError(f"{name} is not valid JSON (line {exc.lineno}: {exc.msg}), so not a notebook") from None
+    except RecursionError:  # e.g. "metadata": [[[...]]] 60,000 levels deep
+        raise LoadError(f"{name} is JSON nested too deeply to read, so not a notebook") from None
+    except MemoryError:
+        raise LoadError(f"{name} is JSON too large to read into memory, so not a notebook") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise LoadError(f"{name} is not valid JSON ({str(exc).split(':')[0][:100]}), so not a notebook") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells", nb.get("worksheets")), list):
         raise LoadError(f"{name} is JSON but not a Jupyter notebook (no list of cells)")
     cells = nb.get("cells")
@@ -108,26 +125,74 @@ def strip_magics(source):
     return "\n".join("" if IPYTHON_LINE.match(line) else line for line in lines)
 
 
+def _names_in(node, loaded_only):
+    """The ids of the ``ast.Name`` nodes in ``node`` (only those read, if ``loaded_only``).
+
+    ``ast.walk`` with a filter does the same, four times slower: this runs on every statement."""
+    names, stack = set(), [node]
+    while stack:
+        node = stack.pop()
+        if type(node) is ast.Name:
+            if not loaded_only or type(node.ctx) is ast.Load:
+                names.add(node.id)
+            continue
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.AST))
+    return names
+
+
 def _names_loaded(node):
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return _names_in(node, loaded_only=True)
 
 
 def _globals_read(table):
     """Module-level names a function or class body reads (its locals and parameters are not)."""
-    if table.get_type() == "function":
-        names = set(table.get_globals())
-    else:
-        names = {s.get_name() for s in table.get_symbols() if s.is_referenced() and not s.is_assigned()}
-    for child in table.get_children():
-        names |= _globals_read(child)
+    names, pending = set(), [table]
+    while pending:  # a stack, not recursion: lambdas nest deeper than Python's recursion limit
+        table = pending.pop()
+        if table.get_type() == "function":
+            names.update(table.get_globals())
+        else:
+            names.update(s.get_name() for s in _symbols(table) if s.is_referenced() and not s.is_assigned())
+        pending.extend(table.get_children())
     return names
 
 
-def _names_read(node, tables):
+def _symbols(table):
+    """``table.get_symbols()`` in linear time. That looks up each name's namespaces by scanning all
+    the table's children: a class of 30,000 methods took 32 s. Only the flags are needed here."""
+    flags = getattr(getattr(table, "_table", None), "symbols", None)   # what get_symbols reads
+    if not isinstance(flags, dict):
+        return table.get_symbols()
+    return [symtable.Symbol(name, flag) for name, flag in flags.items()]
+
+
+def _definition_table(node, lines, future):
+    """The symbol table of a top-level ``def``/``class``, or None when symtable refuses it.
+
+    Built from the definition's own lines, not its whole cell: symtable then costs what the kept
+    definitions cost. A top-level definition's scopes do not depend on the rest of the module,
+    except for its ``from __future__`` imports (``annotations`` hides annotation names), which are
+    put in front of it."""
+    first, last = _span(node)
+    header = f"from __future__ import {', '.join(future)}\n" if future else ""
+    try:
+        module = symtable.symtable(header + "\n".join(lines[first - 1:last]), "definition", "exec")
+        children = module.get_children()
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    lineno = node.lineno - first + 1 + bool(header)
+    return next((t for t in children if (t.get_name(), t.get_lineno()) == (node.name, lineno)), None)
+
+
+def _names_read(node, table):
     """Module-level names a top-level statement reads when it runs or when its functions run."""
     if not isinstance(node, DEFINITIONS):
         return _names_loaded(node)
-    table = tables.get((node.name, node.lineno))
     at_definition = list(node.decorator_list)
     if isinstance(node, ast.ClassDef):
         at_definition += node.bases + [k.value for k in node.keywords]
@@ -143,7 +208,7 @@ def _names_bound(node):
     if isinstance(node, IMPORTS):
         return {(a.asname or a.name.split(".")[0]) for a in node.names}
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return set().union(*[_names_in(t, loaded_only=False) for t in targets])
 
 
 def _span(node):
@@ -151,13 +216,30 @@ def _span(node):
     return first, node.end_lineno
 
 
+def _future_features(tree):
+    """The ``from __future__`` imports at the head of a module (after its docstring)."""
+    body = tree.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    features = []
+    for node in body:
+        if not (isinstance(node, ast.ImportFrom) and node.module == "__future__" and not node.level):
+            break
+        features += [a.name for a in node.names]
+    return features
+
+
 def load_cells(cells):
     """Turn [(origin, source)] into a Program keeping only what the definitions need."""
+    # Lines are found by split("\n") (IPython lines, kept spans): a lone "\r" must count as a line end too.
+    sources = [(origin, strip_magics(LONE_CR.sub("\n", source))) for origin, source in cells]
+    sources = [(origin, python) for origin, python in sources if python is not None]
+    size = sum(len(python) for _, python in sources)
+    if size > MAX_CODE_CHARS:
+        raise LoadError(f"the code is {size:,} characters long, more than the {MAX_CODE_CHARS:,} a submission may have")
     problems, parsed = [], []
-    for origin, source in cells:
-        python = strip_magics(source)
-        if python is None:
-            continue
+    for origin, python in sources:
         try:
             tree = ast.parse(python)
         except SyntaxError as exc:
@@ -168,40 +250,49 @@ def load_cells(cells):
             problems.append({"origin": origin, "kind": "SyntaxError", "line": None,
                              "message": f"{type(exc).__name__}: the code cannot be parsed ({str(exc)[:100] or 'too deeply nested'})"})
             continue
-        try:
-            module = symtable.symtable(python, origin, "exec")
-            tables = {(t.get_name(), t.get_lineno()): t for t in module.get_children()}
-        except (SyntaxError, ValueError, MemoryError, RecursionError):
-            tables = {}
-        parsed.append((origin, python, tree, tables))
+        parsed.append((origin, python, tree))
 
-    statements = [(tables, node) for (_, _, tree, tables) in parsed for node in tree.body]
     # Start from the student API and follow every top-level name it reads, transitively: helpers,
     # constants and imports it uses are kept, the notebook's plotting set-up and demos are not.
-    keep = {id(node) for _, node in statements
-            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)}
-    needed = set(ENTRY_POINTS)
-    changed = True
-    while changed:
-        changed = False
-        for tables, node in statements:
-            if id(node) in keep or not isinstance(node, DEFINITIONS + IMPORTS + ASSIGNMENTS):
+    # A worklist over an index name -> statements binding it: each statement's names are computed
+    # once, each name is followed once, so the work is linear in the code (a fixed-point loop over
+    # all statements took quadratic time on a chain "a1 = a0", "a2 = a1", ...).
+    keep, binders, cell_of = set(), {}, {}
+    for cell, (_, _, tree) in enumerate(parsed):
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+                keep.add(id(node))     # kept whatever it binds; what it reads is not followed
+            elif isinstance(node, DEFINITIONS + IMPORTS + ASSIGNMENTS):
+                cell_of[id(node)] = cell
+                for name in _names_bound(node):
+                    binders.setdefault(name, []).append(node)
+    cell_lines, cell_future = {}, {}
+    pending, followed = list(ENTRY_POINTS), set(ENTRY_POINTS)
+    while pending:
+        for node in binders.get(pending.pop(), ()):
+            if id(node) in keep:
                 continue
-            if _names_bound(node) & needed:
-                keep.add(id(node))
-                needed |= _names_read(node, tables)
-                changed = True
+            keep.add(id(node))
+            table = None
+            if isinstance(node, DEFINITIONS):
+                cell = cell_of[id(node)]
+                if cell not in cell_lines:
+                    cell_lines[cell] = parsed[cell][1].split("\n")
+                    cell_future[cell] = _future_features(parsed[cell][2])
+                table = _definition_table(node, cell_lines[cell], cell_future[cell])
+            for name in _names_read(node, table) - followed:
+                followed.add(name)
+                pending.append(name)
 
     chunks = []
-    for origin, python, tree, _ in parsed:
-        lines = python.split("\n")
+    for cell, (origin, python, tree) in enumerate(parsed):
+        spans = [_span(node) for node in tree.body if id(node) in keep]
+        if not spans:
+            continue
+        lines = cell_lines.get(cell) or python.split("\n")
         kept = [False] * len(lines)
-        for node in tree.body:
-            if id(node) in keep:
-                first, last = _span(node)
-                for n in range(first - 1, last):
-                    kept[n] = True
-        if any(kept):
-            chunks.append({"origin": origin,
-                           "source": "\n".join(line if k else "" for line, k in zip(lines, kept))})
+        for first, last in spans:
+            kept[first - 1:last] = [True] * (last - first + 1)
+        chunks.append({"origin": origin,
+                       "source": "\n".join(line if k else "" for line, k in zip(lines, kept))})
     return Program(chunks=chunks, problems=problems)

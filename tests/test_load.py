@@ -1,5 +1,8 @@
 """What the grader executes of a submission (autograder/load.py)."""
 import json
+import re
+import symtable
+import time
 
 import pytest
 
@@ -70,12 +73,17 @@ def test_a_syntax_error_costs_only_its_cell():
     (b"\x00\x01binary", "binary"),
     (b"{not json", "not valid JSON"),
     (b"[1, 2, 3]", "not a Jupyter notebook"),
+    # json.loads raises RecursionError: it stopped the grading worker, regraded on every run
+    pytest.param(b'{"cells": [], "metadata": {"x": ' + b"[" * 60000 + b"]" * 60000 + b"}}", "JSON nested too deeply",
+                 id="deep-json"),
+    pytest.param(b'{"cells": [], "n": ' + b"1" * 5000 + b"}", "not valid JSON", id="huge-int"),  # over 4,300 digits
 ])
 def test_unreadable_submissions_get_a_one_line_reason(tmp_path, content, reason):
     path = tmp_path / "sub.ipynb"
     path.write_bytes(content)
-    with pytest.raises(load.LoadError, match=reason):
+    with pytest.raises(load.LoadError, match=reason) as raised:
         load.load_path(path)
+    assert "\n" not in str(raised.value) and len(str(raised.value)) < 200
 
 
 def test_too_large_files_are_refused_without_reading_them(tmp_path):
@@ -105,3 +113,77 @@ def test_notebook_source_as_list_or_string_and_nbformat3(tmp_path):
         path.write_text(json.dumps(nb))
         text = "\n".join(c["source"] for c in load.load_path(path).chunks)
         assert expected in text and "markdown" not in text
+
+
+def test_a_long_chain_of_assignments_is_followed_in_linear_work(monkeypatch):
+    """A fixed-point loop over every statement took quadratic time: ~2 minutes for this chain, hours for
+    1 MB. The work is counted, not timed: each statement's names are computed at most once, and
+    symtable runs only on the definitions the entry points reach."""
+    n = 8000
+    source = "\n".join(["import numpy as np", "a0 = 0"] + [f"a{i} = a{i - 1}" for i in range(1, n)]
+                       + ["unused = np.zeros(3)", "def plot():\n    return unused",
+                          f"class Sigmoid:\n    k = a{n - 1}\n    def forward(self, x):\n        return np.exp(x)"])
+    calls = {"bound": 0, "read": 0, "symtable": 0}
+
+    def counted(key, function):
+        def wrapper(*args, **kwargs):
+            calls[key] += 1
+            return function(*args, **kwargs)
+        return wrapper
+    monkeypatch.setattr(load, "_names_bound", counted("bound", load._names_bound))
+    monkeypatch.setattr(load, "_names_read", counted("read", load._names_read))
+    monkeypatch.setattr(symtable, "symtable", counted("symtable", symtable.symtable))
+    started = time.monotonic()
+    text, program = kept([("chain.py", source)])
+    elapsed = time.monotonic() - started
+    assert program.problems == []
+    lines = text.split("\n")
+    assert lines[:3] == ["import numpy as np", "a0 = 0", "a1 = a0"] and f"a{n - 1} = a{n - 2}" in lines
+    assert "class Sigmoid:" in lines and "unused" not in text and "def plot" not in text
+    # once per statement (n + 4), once per kept statement (n + 2), once per kept definition (Sigmoid)
+    assert calls == {"bound": n + 4, "read": n + 2, "symtable": 1}, calls
+    assert elapsed < 5, "takes about 0.15 s (the quadratic loop: ~2 minutes)"
+
+
+def test_a_class_with_many_methods_loads_in_linear_time():
+    """symtable's get_symbols() scans every child table per name: 20,000 methods took ~15 s (now
+    ~0.5 s; the bound is loose so a loaded machine does not fail it)."""
+    source = "class Sigmoid:\n" + "".join(f"    def m{i}(self):\n        return HELPER\n" for i in range(20000))
+    started = time.monotonic()
+    text, _ = kept([("many.py", "HELPER = 1\nOTHER = 2\n" + source)])
+    assert time.monotonic() - started < 5
+    assert "HELPER = 1" in text and "OTHER" not in text
+
+
+def test_ipython_lines_are_recognised_in_linear_time():
+    started = time.monotonic()
+    assert load.strip_magics(" " * 200_000 + "x") == " " * 200_000 + "x"   # backtracking took minutes
+    assert time.monotonic() - started < 2, "takes milliseconds"
+
+
+@pytest.mark.parametrize("line", ["", "   ", "  x = 1", "a, b = f(x)", "x == !y", "print('%d' % 3)", "  = !ls",
+                                  "   %time f()", "  !ls", "x = !ls", " a, b=  %who", "?np.exp", "  np.exp??  ",
+                                  "np.exp? x", "?? x"])
+def test_the_linear_ipython_pattern_matches_what_the_old_one_did(line):
+    old = re.compile(r"\s*([%!]|[\w.,\s]+=\s*[%!]|\?{1,2}[\w.]+\s*$|[\w.]+\?{1,2}\s*$)")
+    assert bool(load.IPYTHON_LINE.match(line)) == bool(old.match(line))
+
+
+def test_too_much_code_is_refused_before_parsing():
+    with pytest.raises(load.LoadError, match="characters long, more than"):
+        load.load_cells([("cell 1", "0\n" * (load.MAX_CODE_CHARS // 4)), ("cell 2", "0\n" * (load.MAX_CODE_CHARS // 4 + 1))])
+
+
+def test_deep_nesting_costs_only_its_cell():
+    deep_lambdas = "def TwoLayerNet():\n    return " + "lambda: " * 1500 + "0\n"   # recursed past Python's limit
+    deep_parens = "x = " + "(" * 100_000 + ")" * 100_000 + "\n"
+    text, program = kept([("cell 1", deep_lambdas), ("cell 2", deep_parens), ("cell 3", "def Sigmoid():\n    return 1\n")])
+    assert "def TwoLayerNet" in text and "def Sigmoid" in text
+    assert [(p["origin"], p["kind"]) for p in program.problems] == [("cell 2", "SyntaxError")]
+
+
+def test_a_lone_carriage_return_ends_a_line():
+    """Python's tokenizer counts a lone \\r as a line end; the kept lines must agree (was an IndexError)."""
+    text, program = kept([("cr.py", "import numpy as np\rdemo = 1\rdef Sigmoid():\r    return np.pi\r")])
+    assert program.problems == []
+    assert text.split("\n") == ["import numpy as np", "", "def Sigmoid():", "    return np.pi", ""]
