@@ -137,3 +137,19 @@ def test_pytest_door_grades_one_submission_with_the_same_tests(tmp_path):
     assert "1 failed, 11 passed" in bad.stdout
     assert "Sigmoid.backward" in bad.stdout or "test_backward_gradient_check" in bad.stdout
     assert "Sigmoid 15/30, TwoLayerNet 40/40, train_xor 30/30" in bad.stdout
+
+
+def test_xor_accuracy_counts_a_trained_network_whose_loop_returns_no_losses(tmp_path):
+    """The accuracy test rejects losses that contradict the parameters (hand-set weights behind a
+    made-up list, see tests/files/hostile/xor_without_training.py), but an honest loop that forgot to
+    return its losses loses only the tests about losses."""
+    source = (CORPUS / "correct" / "c01_split_abs.py").read_text(encoding="utf-8")
+    silent = source.replace("            param -= learning_rate * grad\n    return losses",
+                            "            param -= learning_rate * grad\n    return []")
+    assert silent != source
+    (tmp_path / "silent.py").write_text(silent, encoding="utf-8")
+    result = grade([tmp_path / "silent.py"], tmp_path)["silent"]
+    tests = {t["name"]: t["score"] for t in result["tests"]}
+    assert tests["train_xor XOR accuracy"] == rubric.BY_NAME["train_xor XOR accuracy"].points
+    assert tests["train_xor final parameters"] == rubric.BY_NAME["train_xor final parameters"].points
+    assert tests["train_xor loss trajectory"] == 0

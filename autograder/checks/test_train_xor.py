@@ -64,10 +64,13 @@ def trajectory_hints(check, student):
 def trained(run_reply, seed):
     """Do the run's losses tell the story of its parameters: starting at the initial network's loss
     and ending at the trained one's? (Hand-set XOR weights behind a made-up list of losses do not.)
-    Loose on purpose: losses recorded after the update, or per-sample updates, still agree."""
+    Loose on purpose: losses recorded after the update, or per-sample updates, still agree; a loop
+    that returns no losses has already lost the tests about losses, and nothing here contradicts it."""
     losses, start = run_reply["losses"], reference.xor_loss(reference.initial_params(seed))
     end = reference.xor_loss(run_reply["params"])
-    return (len(losses) > 0 and bool(np.all(np.isfinite(losses)))
+    if len(losses) == 0:
+        return True
+    return (bool(np.all(np.isfinite(losses)))
             and abs(losses[0] - start) <= 0.5 * start and abs(losses[-1] - end) <= 0.5 * max(losses[-1], end) + 1e-3)
 
 
