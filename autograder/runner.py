@@ -54,7 +54,17 @@ def decode(value):
     return value
 
 
+def _blocking(stream):
+    """O_NONBLOCK belongs to the pipe's open file description, shared by the zygote and every part
+    process: student code that set it (fd_drain_echo.py) would make later reads fail at random."""
+    try:
+        os.set_blocking(stream.fileno(), True)
+    except (OSError, ValueError):
+        pass
+
+
 def read_message(stream):
+    _blocking(stream)
     header = stream.read(4)
     if len(header) < 4:
         raise EOFError
@@ -66,6 +76,7 @@ def read_message(stream):
 
 def write_message(stream, message):
     data = json.dumps(encode(message)).encode("utf-8")
+    _blocking(stream)
     stream.write(struct.pack(">I", len(data)) + data)
     stream.flush()
 
