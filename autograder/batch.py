@@ -75,11 +75,12 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=N
             # One directory listing per tick: results appear whole (os.replace), so only new names
             # need reading, and the loop stays linear in the class size.
             with os.scandir(results_dir) as entries:
-                fresh = [waiting[e.name] for e in entries if e.name in waiting]
-            for sid in fresh:
+                fresh = [e.name for e in entries if e.name in waiting]
+            for name in fresh:
+                sid = waiting[name]
                 result = results.load(results_dir, sid)
                 if result is not None and result.fingerprint == expected[sid]:
-                    del waiting[results.result_path(results_dir, sid).name]
+                    del waiting[name]
                     done.add(sid)
                     if progress:
                         progress(result)

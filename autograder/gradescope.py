@@ -27,6 +27,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from . import results
+
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_FILES = ("solutions/__init__.py", "solutions/backprop_basics.py")
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
@@ -215,8 +217,7 @@ def pick(folder):
 
 def _ungraded_tests(reason):
     from . import rubric
-    return [{"name": t.name, "score": 0.0, "max_score": t.points, "status": "failed", "output": reason,
-             "tags": []} for t in rubric.TESTS]
+    return [results.TestResult(t.name, 0.0, t.points, output=reason).to_gradescope() for t in rubric.TESTS]
 
 
 def not_submitted(folder, found, lang="zh"):
@@ -274,30 +275,15 @@ def to_results(result, *, file_name="", execution_time=None, lang="zh"):
                            "max_score": result.get("max_score", max_score)}}
 
 
-def write_results(data, path):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
-
-
 def sandbox_usable():
     """(usable, description): False only when bubblewrap is installed but cannot start a child here."""
     from . import sandbox
     if sandbox.isolation() != "bubblewrap":
         return True, "bubblewrap not in use"
-    python, site = sys.executable, sandbox.site_packages()
-    probe = f"import sys; sys.path.append({site!r}); import numpy"
+    probe = f"import sys; sys.path.append({sandbox.site_packages()!r}); import numpy"
+    argv, env = sandbox.command("bubblewrap", [sys.executable, "-I", "-S", "-c", probe])
     try:
-        argv = sandbox._bwrap_command(python, site)
-        last = len(argv) - 1 - argv[::-1].index(python)
-        argv = argv[:last] + [python, "-I", "-S", "-c", probe]
-    except (AttributeError, TypeError, ValueError):
-        argv = [sandbox.bwrap_path(), "--unshare-all", "--unshare-user", "--die-with-parent",
-                "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", python, "-I", "-S", "-c", probe]
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError) as exc:
         return False, f"bubblewrap could not start: {exc}"
     if done.returncode != 0:
@@ -333,7 +319,7 @@ def main(argv=None):
     elif args.command == "pick":
         chosen, found = pick(args.folder)
         if chosen is None:
-            write_results(not_submitted(args.folder, found, args.lang), args.results)
+            results.write_atomic(args.results, not_submitted(args.folder, found, args.lang))
             print(f"no single file to grade in {args.folder} ({len(found)} candidates): wrote a score-0 "
                   f"{args.results}", file=sys.stderr)
             return 3
@@ -369,8 +355,8 @@ def main(argv=None):
         if args.started is not None:
             import time
             elapsed = max(time.time() - args.started, 0.0)
-        write_results(to_results(result, file_name=name, execution_time=elapsed, lang=args.lang),
-                      args.results_json)
+        results.write_atomic(args.results_json,
+                             to_results(result, file_name=name, execution_time=elapsed, lang=args.lang))
         print(f"convert: {args.results_json}: {sum(t['score'] for t in result['tests']):g} points", file=sys.stderr)
     return 0
 

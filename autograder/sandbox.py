@@ -88,11 +88,12 @@ def site_packages():
     return str(Path(numpy.__file__).resolve().parent.parent)
 
 
-def _bwrap_command(python, site):
+def _bwrap_command(python, program):
     command = [bwrap_path(), "--unshare-all", "--die-with-parent", "--new-session",
                "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
                "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
                "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
+    site = site_packages()
     for top in ("/bin", "/lib", "/lib64", "/lib32", "/sbin"):
         if os.path.islink(top):
             command += ["--symlink", os.readlink(top), top]
@@ -113,17 +114,19 @@ def _bwrap_command(python, site):
     command += ["--ro-bind", str(RUNNER), SANDBOX_RUNNER]
     for key, value in {**ENV, "HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "TMPDIR": "/tmp"}.items():
         command += ["--setenv", key, value]
-    return command + [python, "-I", "-S", SANDBOX_RUNNER, site]
+    return command + list(program)
 
 
-def command(kind=None):
-    """The argv that starts a child, and the environment it gets."""
-    python, site = sys.executable, site_packages()
+def command(kind=None, program=None):
+    """The argv that starts a child, and the environment it gets. ``program`` (an argv starting with
+    this interpreter) replaces the runner, e.g. to probe the sandbox; inside bubblewrap it sees the
+    runner at SANDBOX_RUNNER."""
+    python = sys.executable
     if (kind or isolation()) == "bubblewrap":
         # bwrap itself gets the clean environment too: it stays in the sandbox as PID 1, and its
         # /proc/1/environ is readable from inside (--clearenv only cleans what it starts).
-        return _bwrap_command(python, site), dict(ENV)
-    return [python, "-I", "-S", str(RUNNER), site], dict(ENV)
+        return _bwrap_command(python, program or [python, "-I", "-S", SANDBOX_RUNNER, site_packages()]), dict(ENV)
+    return list(program or [python, "-I", "-S", str(RUNNER), site_packages()]), dict(ENV)
 
 
 @functools.lru_cache(maxsize=None)

@@ -638,8 +638,8 @@ def startup_costs(tmp, repeat):
     costs["child_python_start_s"] = timed(bare, repeat)
     costs["child_numpy_import_s"] = timed(with_numpy, repeat) - costs["child_python_start_s"]
     if sandbox.isolation() == "bubblewrap":
-        wrap = sandbox.command("bubblewrap")[0][:-5]   # drop: python -I -S runner.py site
-        costs["bubblewrap_overhead_s"] = timed(wrap + bare, repeat) - costs["child_python_start_s"]
+        wrapped, _ = sandbox.command("bubblewrap", bare)
+        costs["bubblewrap_overhead_s"] = timed(wrapped, repeat) - costs["child_python_start_s"]
     # A submission's zygote as the grader starts it (bwrap + python + numpy + runner + definitions):
     # the chunks the kit really loads from a reference notebook, then the same without the matplotlib
     # cell, then only the graded definitions (what a loader following free names from Sigmoid,
