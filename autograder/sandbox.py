@@ -4,10 +4,19 @@ With bubblewrap the child sees a read-only system, the Python installation and t
 site-packages, a private empty ``/tmp`` as home and working directory, no network, its own PID
 namespace (every process it starts dies with it) and nothing of the repository: not ``solutions/``,
 not the checks, not other submissions. The submission's code reaches it over a pipe, not as a file.
+Its only writable places are ``/tmp`` and ``/dev/shm``, two tmpfs of ``Limits.tmpfs_bytes`` each
+(``/`` and ``/dev`` are remounted read-only).
 
 Without bubblewrap the child runs with the same resource limits in its own session (process group),
 with ``python -I -S`` so the venv's ``.pth`` file does not put the repository on its path -- but it
-can read whatever files the grading user can. ``describe()`` says which of the two is in force.
+can read whatever files the grading user can.
+
+Where the grader may make cgroups (v1, see ``cgroup.py``), each sandbox also gets its own group:
+total memory (tmpfs files included), processes, a fair CPU share, and time limits in CPU seconds.
+
+The isolation a run uses is chosen once, by the process that starts it, and pinned for all its
+workers (``pinned_env``): a worker that can no longer provide it raises ``Unavailable`` (a
+grader-error result), never grades with less. ``isolation()`` names it, ``describe()`` explains it.
 """
 import dataclasses
 import functools
@@ -17,10 +26,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
+from . import cgroup
+
 RUNNER = Path(__file__).with_name("runner.py")
+# Set by the process that starts a run, read by its workers: the isolation every submission gets.
+ISOLATION_ENV, BWRAP_ENV = "AUTOGRADER_ISOLATION", "AUTOGRADER_BWRAP"
+BUBBLEWRAP, LIMITS_ONLY = "bubblewrap", "limits-only"
 SANDBOX_RUNNER = "/grader/runner.py"
 NOBODY = 65534
 ENV = {
@@ -35,14 +48,27 @@ ENV = {
 class Limits:
     """Resource limits of one submission's child (defaults documented in the README)."""
 
-    memory_bytes: int = 2 * 1024 ** 3      # address space per process
+    # Address space per process; with a memory cgroup also everything one submission holds at once,
+    # its processes and the files in its /tmp and /dev/shm together.
+    memory_bytes: int = 2 * 1024 ** 3
     cpu_seconds: int = 120                 # CPU time per process (the zygote and each part)
-    request_seconds: float = 10.0          # wall clock for one request (one call into student code)
-    load_seconds: float = 20.0             # wall clock to execute the definitions
+    # One request (one call into student code) and executing the definitions: CPU seconds of the
+    # submission's processes where a cpuacct cgroup measures them, else wall clock. A CPU-time limit
+    # also ends after wall_factor times as many wall-clock seconds (a sleeping or starved child).
+    request_seconds: float = 10.0
+    load_seconds: float = 20.0
+    wall_factor: float = 3.0
     submission_seconds: float = 90.0       # wall clock for all of one submission's requests
     file_bytes: int = 8 * 1024 ** 2        # largest file the child may write (its output included)
+    tmpfs_bytes: int = 128 * 1024 ** 2     # size of the sandbox's /tmp and of its /dev/shm (bubblewrap)
     output_bytes: int = 64 * 1024          # how much of what it prints is kept in feedback
-    processes: int = 64                    # extra processes (enforced where the kernel can)
+    # Processes and threads of one submission at once, its sandbox's own included (pids cgroup);
+    # without one, processes beyond the user's current count (RLIMIT_NPROC, not as root).
+    processes: int = 64
+
+    def wall_seconds(self, seconds, cpu_measured):
+        """The wall-clock limit that goes with a limit of ``seconds``."""
+        return seconds * self.wall_factor if cpu_measured else seconds
 
 
 def parse_limits(assignments):
@@ -60,27 +86,102 @@ def parse_limits(assignments):
             raise ValueError(f"--limit {item}: {text!r} is not a number") from None
         if value <= 0:
             raise ValueError(f"--limit {item}: must be positive")
+        if name == "wall_factor" and value < 1:
+            raise ValueError(f"--limit {item}: must be at least 1 (the backstop never ends a limit early)")
         values[name] = int(value) if fields[name] in (int, "int") else value
     return Limits(**values)
 
 
+class Unavailable(Exception):
+    """The isolation pinned for this run cannot be provided any more: the submission is not graded
+    (a grader-error result with this one-line reason), never graded with less."""
+
+
 def bwrap_path():
-    return shutil.which("bwrap")
+    """The bubblewrap binary: the one pinned for this run, else the one on PATH (None if none)."""
+    return os.environ.get(BWRAP_ENV) or shutil.which("bwrap")
+
+
+_detected = None
+
+
+def _detect():
+    global _detected
+    if _detected is None:
+        base = BUBBLEWRAP if bwrap_path() and os.environ.get("AUTOGRADER_NO_BWRAP") != "1" else LIMITS_ONLY
+        controllers = cgroup.usable()
+        _detected = f"{base}+cgroups({','.join(controllers)})" if controllers else base
+    return _detected
 
 
 def isolation():
-    """'bubblewrap' or 'limits-only': which isolation grading children get on this machine."""
-    return "bubblewrap" if bwrap_path() and os.environ.get("AUTOGRADER_NO_BWRAP") != "1" else "limits-only"
+    """What grading children get, e.g. ``bubblewrap+cgroups(memory,pids,cpu,cpuacct)`` or
+    ``limits-only``: pinned by the run's first process (``pinned_env``), else found out once here."""
+    return os.environ.get(ISOLATION_ENV) or _detect()
 
 
-def describe(kind=None):
+def pinned_env():
+    """Environment for a run's workers: the isolation and the bubblewrap binary chosen now."""
+    kind = isolation()
+    env = {ISOLATION_ENV: kind}
+    if uses_bubblewrap(kind):
+        env[BWRAP_ENV] = bwrap_path() or ""
+    return env
+
+
+def uses_bubblewrap(kind=None):
+    return (kind or isolation()).split("+")[0] == BUBBLEWRAP
+
+
+def cgroup_controllers(kind=None):
+    """The cgroup controllers in ``kind``: ``("memory", "pids", "cpu", "cpuacct")`` or fewer."""
     kind = kind or isolation()
-    if kind == "bubblewrap":
-        return ("isolation: bubblewrap (no network, read-only system, private /tmp, "
-                "no view of solutions/ or other submissions)")
-    user = "as user 'nobody'" if drop_to_nobody() else "as the grading user"
-    return (f"isolation: limits only, {user} -- bubblewrap (bwrap) not found; submissions can read files "
-            "that user can read. Install it (Debian: apt-get install bubblewrap).")
+    if "+cgroups(" not in kind:
+        return ()
+    return tuple(c for c in kind.split("+cgroups(", 1)[1].rstrip(")").split(",") if c in cgroup.CONTROLLERS)
+
+
+def _size(n):
+    return f"{n / 1024 ** 3:g} GiB" if n >= 1024 ** 3 else f"{n / 1024 ** 2:g} MiB"
+
+
+def describe(kind=None, limits=None):
+    """What protects the machine and the other submissions from one submission, precisely."""
+    kind, limits = kind or isolation(), limits or Limits()
+    controllers = cgroup_controllers(kind)
+    if uses_bubblewrap(kind):
+        lines = [f"isolation: {kind} -- bubblewrap: no network, read-only system, private /tmp and /dev/shm "
+                 f"({_size(limits.tmpfs_bytes)} each), own PID namespace, no view of solutions/ or other submissions"]
+    else:
+        user = "as user 'nobody'" if drop_to_nobody() else "as the grading user"
+        lines = [f"isolation: {kind} -- no bubblewrap ({'bwrap not found' if not bwrap_path() else 'disabled'}): "
+                 f"children run {user} and can read files that user can read; their /tmp is the host's. "
+                 "Install it (Debian: apt-get install bubblewrap)."]
+    if "memory" in controllers:
+        lines.append(f"  memory: at most {_size(limits.memory_bytes)} per submission, its tmpfs files included (memory cgroup)")
+    else:
+        lines.append(f"  memory: {_size(limits.memory_bytes)} of address space per process only (RLIMIT_AS); "
+                     "files in a RAM-backed /tmp or /dev/shm are not counted")
+    if "pids" in controllers:
+        lines.append(f"  processes: at most {limits.processes} per submission (pids cgroup)")
+    elif os.getuid() != 0 or drop_to_nobody():
+        lines.append(f"  processes: RLIMIT_NPROC, {limits.processes} beyond the user's current count")
+    else:
+        lines.append("  processes: no limit (root without a pids cgroup); bounded by time only")
+    if "cpu" in controllers:
+        lines.append("  CPU: each submission's processes share the CPU as one (cpu cgroup)")
+    else:
+        lines.append("  CPU: no fair share; a submission with many processes slows the others")
+    if "cpuacct" in controllers:
+        lines.append(f"  time limits: CPU seconds of the submission's processes (cpuacct cgroup), "
+                     f"{limits.wall_factor:g}x as many wall-clock seconds at most")
+    else:
+        lines.append("  time limits: wall-clock seconds, so load from other processes counts against a submission")
+    if not controllers or len(controllers) < len(cgroup.CONTROLLERS):
+        why = cgroup.unusable_reason()
+        if why:
+            lines.append(f"  cgroups not used: {why}")
+    return "\n".join(lines)
 
 
 def site_packages():
@@ -88,11 +189,15 @@ def site_packages():
     return str(Path(numpy.__file__).resolve().parent.parent)
 
 
-def _bwrap_command(python, program):
+def _bwrap_command(python, program, limits):
+    # The sandbox's only writable places are two sized tmpfs; / and /dev (tmpfs that bwrap makes, as
+    # large as the host's RAM) are remounted read-only once everything is in place.
+    tmpfs = str(int(limits.tmpfs_bytes))
     command = [bwrap_path(), "--unshare-all", "--die-with-parent", "--new-session",
                "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
                "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
-               "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
+               "--size", tmpfs, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+               "--size", tmpfs, "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
     site = site_packages()
     for top in ("/bin", "/lib", "/lib64", "/lib32", "/sbin"):
         if os.path.islink(top):
@@ -114,18 +219,23 @@ def _bwrap_command(python, program):
     command += ["--ro-bind", str(RUNNER), SANDBOX_RUNNER]
     for key, value in {**ENV, "HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "TMPDIR": "/tmp"}.items():
         command += ["--setenv", key, value]
-    return command + list(program)
+    return command + ["--remount-ro", "/"] + list(program)
 
 
-def command(kind=None, program=None):
+def command(kind=None, program=None, limits=None):
     """The argv that starts a child, and the environment it gets. ``program`` (an argv starting with
     this interpreter) replaces the runner, e.g. to probe the sandbox; inside bubblewrap it sees the
-    runner at SANDBOX_RUNNER."""
+    runner at SANDBOX_RUNNER. ``Unavailable`` when ``kind`` needs a bubblewrap that is gone."""
     python = sys.executable
-    if (kind or isolation()) == "bubblewrap":
+    if uses_bubblewrap(kind):
+        path = bwrap_path()
+        if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
+            raise Unavailable(f"bubblewrap ({path or 'bwrap'}), chosen for this run, is no longer available; "
+                              "this submission was not graded (regrade it)")
         # bwrap itself gets the clean environment too: it stays in the sandbox as PID 1, and its
         # /proc/1/environ is readable from inside (--clearenv only cleans what it starts).
-        return _bwrap_command(python, program or [python, "-I", "-S", SANDBOX_RUNNER, site_packages()]), dict(ENV)
+        return _bwrap_command(python, program or [python, "-I", "-S", SANDBOX_RUNNER, site_packages()],
+                              limits or Limits()), dict(ENV)
     return list(program or [python, "-I", "-S", str(RUNNER), site_packages()]), dict(ENV)
 
 
@@ -133,7 +243,7 @@ def command(kind=None, program=None):
 def drop_to_nobody():
     """Without bubblewrap, a grader running as root runs children as 'nobody' -- if nobody can run
     this Python and import numpy (an interpreter under /root usually cannot be reached)."""
-    if isolation() == "bubblewrap" or os.getuid() != 0:
+    if uses_bubblewrap() or os.getuid() != 0:
         return False
     probe = [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site_packages()!r}); import numpy"]
 
@@ -147,11 +257,15 @@ def drop_to_nobody():
         return False
 
 
-def preexec(limits, workdir):
-    """Runs in the child between fork and exec: own session, resource limits, 'nobody' if we can."""
+def preexec(limits, workdir, cgroup_procs=()):
+    """Runs in the child between fork and exec: its cgroups (joined first, so everything it starts
+    is in them), own session, resource limits, 'nobody' if we can."""
     as_nobody = drop_to_nobody()
 
     def apply():
+        for path in cgroup_procs:
+            with open(path, "w") as f:
+                f.write(str(os.getpid()))
         os.setsid()
         for name, value in ((resource.RLIMIT_AS, limits.memory_bytes),
                             (resource.RLIMIT_CPU, limits.cpu_seconds),

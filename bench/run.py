@@ -637,7 +637,7 @@ def startup_costs(tmp, repeat):
     with_numpy = [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site!r}); import numpy"]
     costs["child_python_start_s"] = timed(bare, repeat)
     costs["child_numpy_import_s"] = timed(with_numpy, repeat) - costs["child_python_start_s"]
-    if sandbox.isolation() == "bubblewrap":
+    if sandbox.uses_bubblewrap():
         wrapped, _ = sandbox.command("bubblewrap", bare)
         costs["bubblewrap_overhead_s"] = timed(wrapped, repeat) - costs["child_python_start_s"]
     # A submission's zygote as the grader starts it (bwrap + python + numpy + runner + definitions):
@@ -654,7 +654,7 @@ def startup_costs(tmp, repeat):
                     [("cell", "\n\n".join(sample.reference_cells().values()))]).chunks}
     costs["notebook_chunks_kept"] = {"cells": len(loaded), "demo_statements": sum(
         1 for c in loaded for line in c["source"].split("\n") if re.match(r"(losses|net|model_plus|sigmoid) = ", line))}
-    kinds = ["bubblewrap", "limits-only"] if sandbox.isolation() == "bubblewrap" else ["limits-only"]
+    kinds = ["bubblewrap", "limits-only"] if sandbox.uses_bubblewrap() else ["limits-only"]
     for kind in kinds:
         for name, chunks in variants.items():
             def start_close(kind=kind, chunks=chunks):

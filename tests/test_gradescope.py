@@ -238,5 +238,5 @@ def test_unusable_bubblewrap_falls_back_to_limits_only(tmp_path, bundle):
     data = read_results(root, done)
     assert_gradescope_results(data)
     assert data["score"] == 100
-    assert data["extra_data"]["isolation"] == "limits-only"
+    assert data["extra_data"]["isolation"].split("+")[0] == "limits-only"   # cgroups may be added (sandbox.isolation)
     assert "bubblewrap cannot run here" in done.stderr
