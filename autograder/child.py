@@ -3,7 +3,12 @@
 ``StudentProcess.request(part, op, **args)`` sends one request to the part's process and returns a
 ``Reply``: the values the student's code produced, or why there are none (it raised, returned
 something that is not an array, exited, ran out of time). Whatever happens in the child, the parent
-only ever gets a ``Reply`` -- never an exception from student code, never a hang.
+only ever gets a ``Reply`` -- never an exception from student code, never a hang: both protocol pipes
+are non-blocking on this side, and every write and read waits in ``poll`` against a deadline
+(``_Deadline``: CPU seconds of the submission's cgroup where there is one, with a wall-clock
+backstop). The student's processes can fill, drain or hold the pipes; past the deadline the child is
+killed and the request is a timeout. The one exception is ``sandbox.Unavailable``: the isolation
+pinned for the run cannot be provided, which is the grader's problem, not the student's.
 """
 import ctypes
 import dataclasses
@@ -13,10 +18,11 @@ import select
 import signal
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 
-from . import runner, sandbox
+from . import cgroup, runner, sandbox
 
 PR_SET_CHILD_SUBREAPER = 36
 ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
@@ -54,6 +60,47 @@ class ChildGone(Exception):
     pass
 
 
+class _Deadline:
+    """When a write or read across the boundary must have finished.
+
+    With a cpuacct cgroup, ``seconds`` is the submission's own time since the deadline was set: the
+    CPU time of all its processes, plus the wall-clock time in which they used (almost) none -- it
+    sleeps, or blocks on a pipe it filled. Time in which it was runnable but others had the CPU does
+    not count, so load it did not cause never costs it a limit; ``limits.wall_factor`` times as many
+    wall-clock seconds end it in any case. Without a cgroup the limit is wall clock."""
+
+    CHECK_EVERY = 0.1     # seconds between reads of the cgroup's CPU time
+    IDLE_SHARE = 0.05     # a check interval in which it used less CPU than this share of one core is idle
+
+    def __init__(self, seconds, limits, group=None):
+        self.seconds = seconds
+        self.group = group if group is not None and group.cpu_seconds() is not None else None
+        now = time.monotonic()
+        self.wall_end = now + limits.wall_seconds(seconds, self.group is not None)
+        self.last = (now, self.group.cpu_seconds() if self.group else 0.0)
+        self.own = 0.0        # CPU seconds plus idle seconds so far
+        self.clock = None     # "cpu" (its own time, above) or "wall" (the backstop): what ended it
+
+    def wait(self):
+        """Seconds to wait before looking again; ChildGone("timeout") once the deadline is past."""
+        now = time.monotonic()
+        if now >= self.wall_end:
+            self.clock = "wall"
+            raise ChildGone("timeout")
+        if self.group is None:
+            return self.wall_end - now
+        cpu = self.group.cpu_seconds()
+        if cpu is not None:
+            last_now, last_cpu = self.last
+            used, elapsed = max(0.0, cpu - last_cpu), now - last_now
+            self.own += used if used >= self.IDLE_SHARE * elapsed else elapsed
+            self.last = (now, cpu)
+        if self.own >= self.seconds:
+            self.clock = "cpu"
+            raise ChildGone("timeout")
+        return min(self.wall_end - now, self.CHECK_EVERY)
+
+
 def _become_subreaper():
     """Orphans of a submission (double-forked daemons) are re-parented to us, so we can kill them."""
     try:
@@ -76,30 +123,58 @@ class StudentProcess:
         self._output = None
         self.timed_out = {}            # part -> the request that ran out of time: later ones fail at once
         self.spent = 0.0               # wall clock spent in requests, against limits.submission_seconds
+        self.last_timeout = None       # {"clock": "cpu" | "wall", "seconds": limit} of the latest timeout
+        self._group = None             # the sandbox's cgroup (sandbox.cgroup_controllers(kind))
+        self._req_write = self._rep_read = None
+        self._pending, self._pending_at = b"", 0   # request bytes not yet taken by the pipe
 
     # ------------------------------------------------------------ lifecycle
     def _start(self):
         _become_subreaper()
-        argv, env = sandbox.command(self.kind)
+        argv, env = sandbox.command(self.kind, limits=self.limits)    # Unavailable: not graded with less
+        controllers = sandbox.cgroup_controllers(self.kind)
+        if controllers:
+            try:
+                self._group = cgroup.Group(controllers, memory_bytes=self.limits.memory_bytes,
+                                           processes=self.limits.processes)
+            except cgroup.CgroupError as exc:
+                raise sandbox.Unavailable(f"{exc}; chosen for this run, so this submission was not graded "
+                                          "(regrade it)") from None
         req_read, self._req_write = os.pipe()
         self._rep_read, rep_write = os.pipe()
+        # Our ends never block: a child that fills the request pipe (it can reopen it for writing
+        # through /proc/self/fd) or drains the reply pipe meets a deadline, not a hung worker.
+        os.set_blocking(self._req_write, False)
+        os.set_blocking(self._rep_read, False)
+        self._pending, self._pending_at = b"", 0
         self._output = tempfile.TemporaryFile()
         self._output_pos = 0
-        workdir = tempfile.mkdtemp(prefix="autograder-child-") if self.kind != "bubblewrap" else None
+        workdir = tempfile.mkdtemp(prefix="autograder-child-") if not sandbox.uses_bubblewrap(self.kind) else None
         if workdir and sandbox.drop_to_nobody():
             os.chown(workdir, sandbox.NOBODY, sandbox.NOBODY)
         self._workdir = workdir
         fds = {runner.REQUEST_FD: req_read, runner.REPLY_FD: rep_write}
+        join = self._group.procs_files if self._group else ()
 
         def child_setup():
             for target, source in fds.items():
                 os.dup2(source, target)
                 os.set_inheritable(target, True)
-            sandbox.preexec(self.limits, workdir)()
+            sandbox.preexec(self.limits, workdir, join)()
 
-        self.process = subprocess.Popen(
-            argv, env=env, stdin=subprocess.DEVNULL, stdout=self._output, stderr=subprocess.STDOUT,
-            pass_fds=(runner.REQUEST_FD, runner.REPLY_FD), preexec_fn=child_setup, close_fds=True)
+        try:
+            self.process = subprocess.Popen(
+                argv, env=env, stdin=subprocess.DEVNULL, stdout=self._output, stderr=subprocess.STDOUT,
+                pass_fds=(runner.REQUEST_FD, runner.REPLY_FD), preexec_fn=child_setup, close_fds=True)
+        except (OSError, subprocess.SubprocessError) as exc:
+            os.close(req_read)
+            os.close(rep_write)
+            self._close_wire()
+            if self._group is not None:
+                self._group.close()
+                self._group = None
+            raise sandbox.Unavailable(f"the sandbox could not be started ({type(exc).__name__}: {exc}); "
+                                      "this submission was not graded (regrade it)") from None
         _LIVE_CHILDREN.add(self.process.pid)
         os.close(req_read)
         os.close(rep_write)
@@ -108,7 +183,7 @@ class StudentProcess:
             reply = self._receive(self.limits.load_seconds)
         except ChildGone as gone:
             self.load_error = "load-timeout" if str(gone) == "timeout" else "load-exited"
-            self.close()
+            self._check_sandbox_started()
             return False
         if not runner.conforms(reply, runner.LOADED_SCHEMA):
             reply = {"problems": [], "defined": []}
@@ -118,22 +193,62 @@ class StudentProcess:
             self.defined = [name for name in reply["defined"] if name in ("Sigmoid", "TwoLayerNet", "train_xor")]
         return True
 
+    def _check_sandbox_started(self):
+        """A child that ended before answering may be bubblewrap failing to set up (user namespaces
+        disabled since the run began). Its output starts with ``bwrap:`` then -- which the student's
+        code can also print, so a probe decides: when bubblewrap cannot start a plain Python either,
+        the submission was never run, and that is the grader's problem."""
+        if self.load_error != "load-exited" or not sandbox.uses_bubblewrap(self.kind) or self._output is None:
+            return
+        self._output.seek(0)
+        first = self._output.read(300).decode("utf-8", "replace")
+        if not first.startswith("bwrap:"):
+            return
+        probe, env = sandbox.command(self.kind, [sys.executable, "-I", "-S", "-c", "pass"], self.limits)
+        try:
+            works = subprocess.run(probe, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                                   timeout=60).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            works = False
+        if not works:
+            line = clean(first.splitlines()[0], 200)
+            raise sandbox.Unavailable(f"bubblewrap, chosen for this run, cannot start a sandbox any more "
+                                      f"({line}); this submission was not graded (regrade it)")
+
+    def _close_wire(self):
+        for fd in (self._req_write, self._rep_read):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._req_write = self._rep_read = None
+        self._pending, self._pending_at = b"", 0
+
     def close(self):
         if self.process is None:
+            if self._group is not None:
+                self._group.close()
+                self._group = None
             return
-        for fd in (self._req_write, self._rep_read):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self._close_wire()
         sandbox.kill_group(self.process)
         self.process.wait()
         _LIVE_CHILDREN.discard(self.process.pid)
+        if self._group is not None:
+            # Every process of the submission, whatever session or namespace it escaped to.
+            self._group.close()
+            self._group = None
         self._reap_orphans()
         self.process, self.part = None, None
         if self._workdir:
             subprocess.run(["rm", "-rf", self._workdir], check=False)
             self._workdir = None
+
+    def oom_kills(self):
+        """How many of the sandbox's processes the kernel has killed for exceeding its memory cgroup
+        (None without one): a part that ended with SIGKILL ran out of memory when this grew."""
+        return self._group.oom_kills() if self._group is not None else None
 
     def _reap_orphans(self):
         """Kill processes the submission left behind that were re-parented to us (we are a subreaper)."""
@@ -165,26 +280,46 @@ class StudentProcess:
 
     # ------------------------------------------------------------ wire
     def _send(self, message):
+        """Queue a request; what the pipe takes now is written at once, the rest while the reply is
+        awaited (``_read_exact``), so a full pipe costs the request's deadline, never a hang."""
         data = runner.json.dumps(runner.encode(message)).encode("utf-8")
-        try:
-            os.write(self._req_write, struct.pack(">I", len(data)))
-            view = memoryview(data)
-            while view:
-                written = os.write(self._req_write, view)
-                view = view[written:]
-        except (BrokenPipeError, OSError):
-            pass  # the child is gone; _receive will say so
+        self._pending = self._pending[self._pending_at:] + struct.pack(">I", len(data)) + data
+        self._pending_at = 0
+        self._flush()
+
+    def _flush(self):
+        while self._pending_at < len(self._pending) and self._req_write is not None:
+            try:
+                written = os.write(self._req_write, memoryview(self._pending)[self._pending_at:self._pending_at + (1 << 20)])
+            except BlockingIOError:
+                return
+            except OSError:   # the child is gone (EPIPE); reading its reply will say so
+                self._pending, self._pending_at = b"", 0
+                return
+            self._pending_at += written
+        if self._pending_at >= len(self._pending):
+            self._pending, self._pending_at = b"", 0
 
     def _read_exact(self, size, deadline):
         chunks, remaining = [], size
         while remaining:
-            timeout = deadline - time.monotonic()
-            if timeout <= 0:
-                raise ChildGone("timeout")
-            ready, _, _ = select.select([self._rep_read], [], [], timeout)
-            if not ready:
-                raise ChildGone("timeout")
-            data = os.read(self._rep_read, min(remaining, 1 << 20))
+            wait = deadline.wait()
+            poller = select.poll()
+            poller.register(self._rep_read, select.POLLIN)
+            if self._pending:
+                poller.register(self._req_write, select.POLLOUT)
+            events = dict(poller.poll(max(1, int(wait * 1000))))
+            if self._pending and events.get(self._req_write):
+                if events[self._req_write] & (select.POLLERR | select.POLLHUP):
+                    self._pending, self._pending_at = b"", 0   # no reader left
+                else:
+                    self._flush()
+            if not events.get(self._rep_read):
+                continue
+            try:
+                data = os.read(self._rep_read, min(remaining, 1 << 20))
+            except BlockingIOError:   # another reader (the student's process) took it first
+                continue
             if not data:
                 raise ChildGone("exited")
             chunks.append(data)
@@ -192,8 +327,10 @@ class StudentProcess:
         return b"".join(chunks)
 
     def _receive(self, seconds):
-        deadline = time.monotonic() + seconds
+        deadline = _Deadline(seconds, self.limits, self._group)
         try:
+            if self.process is None or self._rep_read is None:
+                raise ChildGone("exited")
             (size,) = struct.unpack(">I", self._read_exact(4, deadline))
             if size > runner.MAX_REPLY:
                 raise ChildGone("protocol")
@@ -203,6 +340,8 @@ class StudentProcess:
             return message
         except ChildGone as gone:
             reason = str(gone)
+            if reason == "timeout":
+                self.last_timeout = {"clock": deadline.clock, "seconds": seconds}
             self.close()
             raise ChildGone(reason) from None
         except Exception:  # noqa: BLE001 -- bad JSON, nesting too deep, an impossible array: a forged reply

@@ -1,7 +1,22 @@
-"""A submission's processes never hold the reference of a part still to be graded."""
-from autograder import discover, load, plugin, reference, sandbox
+"""What keeps one submission from the grader and from the others, with real child processes:
+a submission's processes never hold the reference of a part still to be graded; no write or read
+across the boundary outlives its deadline; the sandbox's memory (tmpfs files included), processes and
+CPU are its own; the isolation pinned for a run is never silently replaced by less."""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
-from .conftest import ROOT
+import numpy as np
+import pytest
+
+from autograder import cgroup, discover, load, plugin, reference, sandbox
+from autograder.child import StudentProcess
+
+from .conftest import FILES, ROOT
 
 
 def student_for(tmp_path):
@@ -44,3 +59,291 @@ def test_a_part_asked_for_after_its_reference_was_sent_gets_a_fresh_sandbox(tmp_
         assert zygote(student) == second              # nothing new revealed: no restart
     finally:
         student.close()
+
+
+# ------------------------------------------------------------------ the wire, the sandbox, the cgroups
+# Under each isolation this machine offers: the full one (bubblewrap and cgroups where present),
+# bubblewrap alone, and limits only.
+HOSTILE = FILES / "hostile"
+CORRECT = FILES / "corpus" / "correct" / "c01_split_abs.py"
+FULL = sandbox.isolation()
+KINDS = sorted({FULL, "limits-only"} | ({"bubblewrap"} if sandbox.uses_bubblewrap(FULL) else set()))
+needs_cgroup = {c: pytest.mark.skipif(c not in sandbox.cgroup_controllers(FULL),
+                                      reason=f"no writable {c} cgroup (v1) here: {cgroup.unusable_reason()}")
+                for c in cgroup.CONTROLLERS}
+needs_bwrap = pytest.mark.skipif(not sandbox.uses_bubblewrap(FULL), reason="bubblewrap is not installed")
+
+
+def process(path, kind=FULL, **limits):
+    return StudentProcess(load.load_path(Path(path)).chunks, limits=sandbox.Limits(**limits), kind=kind)
+
+
+def in_thread(function, seconds):
+    """``function()`` in a daemon thread: (its value, seconds taken), or fail if it is still running
+    after ``seconds`` -- a grader blocked in a system call must fail the test, not hang it."""
+    box = {}
+
+    def target():
+        box["value"] = function()
+    thread = threading.Thread(target=target, daemon=True)
+    started = time.monotonic()
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still blocked after {seconds} s"
+    return box["value"], time.monotonic() - started
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_child_that_fills_the_request_pipe_times_out_and_never_blocks_the_grader(kind):
+    """fill_request_pipe.py fills the request pipe and sleeps instead of reading: the grader's write
+    has a deadline, the child is ended, and a correct submission graded next is served."""
+    limits = dict(request_seconds=1.0, load_seconds=5.0)
+    hostile = process(HOSTILE / "fill_request_pipe.py", kind, **limits)
+    cpu = "cpuacct" in sandbox.cgroup_controllers(kind)
+    one_try = hostile.limits.wall_seconds(5.0, cpu) + hostile.limits.wall_seconds(1.0, cpu)
+    try:
+        reply, took = in_thread(lambda: hostile.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X),
+                                2 * one_try + 30)
+        assert reply.error["kind"] == "timeout", reply.error
+        assert hostile.process is None, "the child that ran out of time is ended"
+        assert took < 2 * one_try + 10
+        # later requests of the part fail at once; the worker is free
+        again, took_again = in_thread(lambda: hostile.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X), 5)
+        assert again.error["kind"] == "timeout" and took_again < 1
+    finally:
+        hostile.close()
+    neighbour = process(CORRECT, kind)
+    try:
+        reply, _ = in_thread(lambda: neighbour.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X), 60)
+        assert reply.ok and np.allclose(reply.value["out"], reference.sigmoid(reference.XOR_X))
+    finally:
+        neighbour.close()
+
+
+@needs_bwrap
+def test_the_sandbox_can_write_only_two_small_tmpfs(tmp_path):
+    """/ and /dev (tmpfs bubblewrap makes, as large as the host's RAM) are read-only; /tmp and
+    /dev/shm hold Limits.tmpfs_bytes each."""
+    probe = ("import os\n"
+             "for place in ('/', '/dev', '/tmp', '/dev/shm'):\n"
+             "    n = 0\n"
+             "    try:\n"
+             "        for i in range(64):\n"
+             "            fd = os.open(f'{place}/f{i}', os.O_WRONLY | os.O_CREAT, 0o600)\n"
+             "            try:\n"
+             "                os.posix_fallocate(fd, 0, 4 << 20)\n"
+             "            finally:\n"
+             "                os.close(fd)\n"
+             "            n += 4\n"
+             "    except OSError as exc:\n"
+             "        pass\n"
+             "    print(place, n)\n")
+    limits = sandbox.Limits(tmpfs_bytes=32 * 1024 ** 2)
+    argv, env = sandbox.command("bubblewrap", [sys.executable, "-I", "-S", "-c", probe], limits)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    written = dict(line.split() for line in done.stdout.splitlines())
+    assert written == {"/": "0", "/dev": "0", "/tmp": "32", "/dev/shm": "32"}, done.stdout
+
+
+def _shmem():
+    with open("/proc/meminfo") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith("Shmem:"))
+
+
+@needs_cgroup["memory"]
+def test_files_in_tmpfs_and_memfds_count_against_the_submissions_memory():
+    """tmpfs_fill.py fills every RAM-backed place it finds and memfds, up to 4 GiB, and keeps them.
+    With a 640 MiB limit the host's shared memory grows by less than that, and the group's own
+    peak stays under it (the kernel ends the child that asks for more)."""
+    limit = 640 * 1024 ** 2
+    child = process(HOSTILE / "tmpfs_fill.py", memory_bytes=limit)
+    peak, stop = [_shmem()], threading.Event()
+    before = peak[0]
+
+    def watch():
+        while not stop.is_set():
+            peak.append(_shmem())
+            time.sleep(0.02)
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        assert child.ensure_loaded()
+        group = child._group
+        reply, _ = in_thread(lambda: child.request("TwoLayerNet", "net_structure", dims=[2, 8, 1]), 120)
+        memory_peak = group.memory_peak() if child.process is not None else None
+        oom_kills = child.oom_kills() if child.process is not None else None
+    finally:
+        stop.set()
+        watcher.join()
+        child.close()
+    assert not reply.ok
+    grew = max(peak) - before
+    assert grew < limit + 64 * 1024 ** 2, f"host shared memory grew by {grew / 1024 ** 2:.0f} MiB"
+    if memory_peak is not None:
+        assert memory_peak <= limit
+        assert oom_kills >= 1, "the part that asked for more was ended by the kernel"
+
+
+@needs_cgroup["pids"]
+def test_a_submissions_processes_are_capped_and_all_killed_with_it():
+    """spinning_neighbour.py starts 400 spinning processes, each in its own session."""
+    child = process(HOSTILE / "spinning_neighbour.py", processes=24, load_seconds=10.0)
+    try:
+        assert child.ensure_loaded()
+        folders = dict(child._group.folders)
+        pids = cgroup._pids(folders["pids"])
+        assert 10 <= len(pids) <= 24, len(pids)
+    finally:
+        child.close()
+    assert all(not os.path.exists(f) for f in folders.values()), "the group is removed"
+    alive = [pid for pid in pids if os.path.exists(f"/proc/{pid}") and _state(pid) != "Z"]
+    assert alive == [], "every process of the submission is killed with it"
+
+
+def _state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+BUSY_SIGMOID = '''
+import time
+import numpy as np
+
+
+class Sigmoid:
+    def forward(self, x):
+        started = time.process_time()
+        while time.process_time() - started < {cpu}:
+            pass
+        return 1.0 / (1.0 + np.exp(-x))
+'''
+
+
+@needs_cgroup["cpuacct"]
+@needs_cgroup["cpu"]
+def test_time_limits_count_the_submissions_cpu_time_not_the_machines_load(tmp_path):
+    """A forward that needs 0.6 s of CPU, under a 1.5 s limit, while plain processes (outside any
+    submission's group) keep every core busy: with CPU time it passes; measured in wall-clock
+    seconds, as without a cpuacct cgroup, the same request runs out of time."""
+    source = tmp_path / "busy.py"
+    source.write_text(BUSY_SIGMOID.format(cpu=0.6), encoding="utf-8")
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(3 * (os.cpu_count() or 1))]
+    try:
+        time.sleep(0.5)
+        outcomes = {}
+        for kind in (FULL, FULL.split("+")[0]):
+            child = process(source, kind, request_seconds=1.5)
+            try:
+                assert child.ensure_loaded()
+                started = time.monotonic()
+                reply = child.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X)
+                outcomes[kind] = (reply.ok, reply.error and reply.error["kind"], time.monotonic() - started)
+            finally:
+                child.close()
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert outcomes[FULL][0], outcomes
+    assert outcomes[FULL][2] > 1.5, f"the machine was not loaded enough to show the difference: {outcomes}"
+    assert outcomes[FULL.split("+")[0]][1] == "timeout", outcomes
+
+
+@needs_cgroup["cpuacct"]
+def test_a_child_that_sleeps_is_ended_by_its_own_limit_not_the_backstop(tmp_path):
+    source = tmp_path / "sleepy.py"
+    source.write_text("import time\nclass Sigmoid:\n    def forward(self, x):\n        time.sleep(30)\n", encoding="utf-8")
+    child = process(source, request_seconds=1.0)
+    try:
+        assert child.ensure_loaded()
+        reply, took = in_thread(lambda: child.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X), 20)
+    finally:
+        child.close()
+    assert reply.error["kind"] == "timeout" and child.last_timeout == {"clock": "cpu", "seconds": 1.0}
+    assert took < 2 * 2.5, took   # the part may be started twice (a fresh sandbox gets a second chance)
+
+
+@pytest.mark.skipif(not sandbox.cgroup_controllers(FULL), reason="no writable cgroup (v1) here")
+def test_groups_of_a_worker_killed_with_sigkill_are_swept(tmp_path):
+    """A worker killed with SIGKILL leaves its groups and their processes; the next sweep removes both."""
+    code = ("import subprocess, sys, os, signal\n"
+            "from autograder import cgroup\n"
+            f"group = cgroup.Group({sandbox.cgroup_controllers(FULL)!r}, memory_bytes=1 << 30, processes=16)\n"
+            "def join():\n"
+            "    for path in group.procs_files:\n"
+            "        open(path, 'w').write(str(os.getpid()))\n"
+            "    os.setsid()\n"
+            "sleeper = subprocess.Popen(['sleep', '300'], preexec_fn=join, stdin=subprocess.DEVNULL,\n"
+            "                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+            "print(sleeper.pid, *sorted(set(group.folders.values())), flush=True)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    sleeper, *folders = done.stdout.split()
+    assert all(os.path.isdir(f) for f in folders)
+    assert _state(int(sleeper)) not in ("gone", "Z")
+    cgroup.sweep()
+    assert not any(os.path.exists(f) for f in folders)
+    deadline = time.monotonic() + 5
+    while _state(int(sleeper)) not in ("gone", "Z") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _state(int(sleeper)) in ("gone", "Z")
+
+
+def test_the_isolation_pinned_for_a_run_is_what_its_workers_get(tmp_path):
+    code = "from autograder import sandbox; print(sandbox.isolation()); print(sandbox.uses_bubblewrap())"
+    env = dict(os.environ, **sandbox.pinned_env())
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.split() == [FULL, str(sandbox.uses_bubblewrap(FULL))]
+    env[sandbox.ISOLATION_ENV] = "limits-only"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.split() == ["limits-only", "False"]
+
+
+@pytest.mark.parametrize("kind", ["bubblewrap+cgroups(memory,pids,cpu,cpuacct)", "bubblewrap", "limits-only"])
+def test_describe_says_which_protections_are_in_force(kind):
+    text = sandbox.describe(kind, sandbox.Limits())
+    assert text.splitlines()[0].startswith(f"isolation: {kind} -- ")
+    with_cgroups = "+cgroups" in kind
+    assert ("per submission, its tmpfs files included (memory cgroup)" in text) == with_cgroups
+    assert ("files in a RAM-backed /tmp or /dev/shm are not counted" in text) == (not with_cgroups)
+    assert ("time limits: CPU seconds" in text) == with_cgroups
+    assert ("time limits: wall-clock seconds" in text) == (not with_cgroups)
+    assert ("private /tmp and /dev/shm (128 MiB each)" in text) == kind.startswith("bubblewrap")
+
+
+@needs_bwrap
+def test_a_pinned_bubblewrap_that_is_gone_is_never_replaced_by_less(tmp_path, monkeypatch):
+    monkeypatch.setenv(sandbox.BWRAP_ENV, str(tmp_path / "gone" / "bwrap"))
+    child = process(CORRECT, "bubblewrap")
+    with pytest.raises(sandbox.Unavailable, match="bubblewrap .*no longer available"):
+        child.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X)
+    child.close()
+
+
+@needs_bwrap
+def test_a_bubblewrap_that_cannot_start_any_more_is_the_graders_problem_not_the_students(tmp_path, monkeypatch):
+    fake = tmp_path / "bwrap"
+    fake.write_text("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(sandbox.BWRAP_ENV, str(fake))
+    child = process(CORRECT, "bubblewrap")
+    with pytest.raises(sandbox.Unavailable, match="cannot start a sandbox any more"):
+        child.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X)
+    child.close()
+
+
+@needs_bwrap
+def test_a_student_who_prints_like_bubblewrap_still_gets_a_load_error(tmp_path):
+    """Only a probe that fails too makes it the grader's problem: the student's own exit stays theirs."""
+    source = tmp_path / "liar.py"
+    source.write_text("import os, sys\nprint('bwrap: No permissions to create new namespace', flush=True)\n"
+                      "class Sigmoid:\n    os._exit(1)\n", encoding="utf-8")
+    child = process(source, FULL)
+    reply = child.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X)
+    child.close()
+    assert reply.error["kind"] == "load-exited"
