@@ -1,17 +1,28 @@
 """Find submissions: a file, a folder of files, or nbgrader's ``submitted/<student>/<assignment>/``.
 
 The result is a list of ``Submission`` sorted by id, so every output is in the same order on every
-run. Files that cannot be graded are still listed: reading them is the loader's job, and its
-one-line reason ends up in the gradebook.
+run. Every entry that looks like a submission is listed, whatever it is: a file that cannot be read
+is the loader's to explain, and an entry that is not a regular file inside the folder given -- a
+symbolic link (wherever it points), a named pipe, a device, a folder named ``x.ipynb`` -- carries its
+one-line reason in ``problem`` and is never opened. Discovery itself only lists folders and
+``lstat``s entries: nothing it does can block, follow a link or recurse without bound.
+
+The command-line paths themselves are the instructor's: a symbolic link given there is followed.
+
+Ids are text: a file name's bytes that are not UTF-8 are written ``\\xNN`` and a backslash ``\\\\``
+(``name_text``), so every id is valid Unicode, distinct names give distinct ids, and the JSON can
+hold them exactly.
 """
 import dataclasses
-import re
+import os
+import stat
 from pathlib import Path
 
 SUFFIXES = (".py", ".ipynb")
 ASSIGNMENT = "01_backprop_basics"
 NOTEBOOK = "backprop_basics.ipynb"
 SKIP_DIRS = {".ipynb_checkpoints", "__pycache__", ".git"}
+ONLY_REGULAR = "only regular files inside the submitted folder are graded"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,21 +31,149 @@ class Submission:
     path: Path
     given: str       # the path as the user gave it, or the student id in nbgrader's layout (shown in results)
     duplicate_of: tuple = ()   # other paths claiming the same id: then nothing is graded
+    problem: str = ""          # why this entry is not read at all (a load-error reason): then nothing is graded
 
 
 class DiscoveryError(Exception):
     """A command-line path cannot be used at all (the grader stops with this one-line reason)."""
 
 
-def _files(folder):
-    found = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts):
+class Refused(Exception):
+    """A path that must not be read as a submission (the message is the one-line reason)."""
+
+
+def name_text(name):
+    """A file name (or path) as text: bytes that are not UTF-8 as ``\\xNN``, a backslash as ``\\\\``.
+    Injective, so two names never give one id."""
+    raw = os.fsencode(name).replace(b"\\", b"\\\\")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def submission_id(relative):
+    """The id of a file at ``relative`` (a path inside the folder given): its parts, suffix dropped."""
+    parts = [name_text(p) for p in Path(relative).parts]
+    text = "/".join(parts)
+    for suffix in SUFFIXES:
+        if text.endswith(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def describe_entry(path, st, root=None):
+    """The one-line reason a non-regular entry is not graded (``st`` is its ``lstat``)."""
+    name = name_text(Path(path).name)
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = name_text(os.readlink(path))
+        except OSError:
+            target = "?"
+        target = target if len(target) <= 200 else target[:200] + "…"
+        where = ""
+        if root is not None:
+            resolved = os.path.realpath(path)
+            inside = os.path.realpath(root)
+            if not os.path.exists(resolved):
+                where = ", which does not exist or loops"
+            elif resolved != inside and not resolved.startswith(inside.rstrip(os.sep) + os.sep):
+                where = ", outside the submitted folder"
+            else:
+                where = ", inside the submitted folder"
+        return f"{name} is a symbolic link (to {target}{where}): {ONLY_REGULAR}"
+    kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
+            else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+    return f"{name} is {kind}: {ONLY_REGULAR}"
+
+
+def read_regular(path, limit):
+    """``(first limit + 1 bytes, size)`` of the regular file at ``path``, else ``Refused``.
+
+    Never follows a symbolic link in the last part of the path (``O_NOFOLLOW``), never waits on a
+    named pipe (``O_NONBLOCK``), never reads anything but a regular file (``fstat`` of what was
+    opened): safe on any path discovery returned, even if the entry was swapped since."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
+    name = name_text(Path(path).name)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise Refused(describe_entry(path, os.lstat(path))) from None
+        raise Refused(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Refused(describe_entry(path, st))
+        chunks, left = [], limit + 1
+        while left > 0:
+            block = os.read(fd, min(left, 1 << 20))
+            if not block:
+                break
+            chunks.append(block)
+            left -= len(block)
+        return b"".join(chunks), st.st_size
+    except OSError as exc:
+        raise Refused(f"cannot read {name}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _lstat(path):
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
+
+
+def _entry(path, relative_id, given, st, root):
+    if st is not None and stat.S_ISREG(st.st_mode):
+        return Submission(id=relative_id, path=Path(path), given=given)
+    problem = describe_entry(path, st, root) if st is not None else f"cannot read {name_text(Path(path).name)}"
+    return Submission(id=relative_id, path=Path(path), given=given, problem=problem)
+
+
+def entries(folder):
+    """Every entry under ``folder`` whose name ends in .py/.ipynb, as Submissions; hidden names and
+    caches skipped. Iterative (no depth limit); symbolic links to folders are not followed; a folder
+    that cannot be listed is a row of its own, so nothing below it goes missing silently."""
+    found, stack = [], [(os.fspath(folder), ())]
+    while stack:
+        current, parts = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            if parts:   # the folder given is listed by the caller; a sub-folder becomes a row
+                relative = "/".join(name_text(p) for p in parts)
+                found.append(Submission(id=relative, path=Path(current), given=name_text(current),
+                                        problem=f"the folder {relative} could not be read ({exc.strerror or exc}); "
+                                                "submissions in it, if any, were not graded"))
             continue
-        if path.suffix in SUFFIXES and path.is_file():
-            found.append(path)
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name in SKIP_DIRS:
+                continue
+            st = _lstat(entry.path)
+            looks_like = entry.name.endswith(SUFFIXES)
+            if st is not None and stat.S_ISDIR(st.st_mode):
+                stack.append((entry.path, parts + (entry.name,)))
+            if looks_like:
+                found.append(_entry(entry.path, submission_id(Path(*parts, entry.name)), name_text(entry.path),
+                                    st, folder))
     return found
+
+
+def all_names(folder, limit=200):
+    """Relative names (as text) of the non-folder entries under ``folder``, hidden ones skipped, at
+    most ``limit``: what a student uploaded, for a message. Iterative; links are not followed."""
+    names, stack = [], [(os.fspath(folder), ())]
+    while stack and len(names) < limit:
+        current, parts = stack.pop()
+        for entry in _listing(current):
+            st = _lstat(entry.path)
+            if st is not None and stat.S_ISDIR(st.st_mode):
+                stack.append((entry.path, parts + (entry.name,)))
+            else:
+                names.append("/".join(name_text(p) for p in parts + (entry.name,)))
+    return sorted(names)[:limit]
 
 
 def _nbgrader_root(folder):
@@ -46,22 +185,46 @@ def _nbgrader_root(folder):
     return None
 
 
+def _listing(folder):
+    try:
+        with os.scandir(folder) as listing:
+            return sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:
+        return []
+
+
+def _nbgrader_submission(student, assignment):
+    sid = name_text(student.name)
+    st = _lstat(student.path)
+    if st is None or not stat.S_ISDIR(st.st_mode):
+        return Submission(id=sid, path=Path(student.path), given=sid, problem=describe_entry(student.path, st, None)
+                          if st is not None else f"cannot read {sid}")
+    folder = os.path.join(student.path, assignment)
+    folder_st = _lstat(folder)
+    if folder_st is None:
+        subfolders = [e.path for e in _listing(student.path) if (s := _lstat(e.path)) and stat.S_ISDIR(s.st_mode)]
+        if len(subfolders) == 1:
+            folder, folder_st = subfolders[0], _lstat(subfolders[0])
+    if folder_st is not None and not stat.S_ISDIR(folder_st.st_mode):
+        return Submission(id=sid, path=Path(folder), given=sid, problem=describe_entry(folder, folder_st, student.path))
+    notebooks = [e for e in _listing(folder) if e.name.endswith(".ipynb")] if folder_st is not None else []
+    preferred = [e for e in notebooks if e.name == NOTEBOOK]
+    chosen = (preferred or notebooks or [None])[0]
+    if chosen is None:   # the loader says "cannot read backprop_basics.ipynb: No such file or directory"
+        return Submission(id=sid, path=Path(folder) / NOTEBOOK, given=sid)
+    return _entry(chosen.path, sid, sid, _lstat(chosen.path), student.path)
+
+
 def _nbgrader_submissions(submitted, assignment):
+    """One Submission per student folder; an entry of ``submitted/`` that is a link or anything but
+    a folder or a regular file is a row with its reason."""
     result = []
-    for student in sorted(p for p in submitted.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        folder = student / assignment
-        if not folder.is_dir():
-            candidates = [p for p in student.iterdir() if p.is_dir()]
-            folder = candidates[0] if len(candidates) == 1 else folder
-        notebooks = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
-        preferred = [p for p in notebooks if p.name == NOTEBOOK]
-        path = (preferred or notebooks or [folder / NOTEBOOK])[0]
-        result.append(Submission(id=student.name, path=path, given=student.name))
+    for student in _listing(submitted):
+        st = _lstat(student.path)
+        if st is not None and stat.S_ISREG(st.st_mode):
+            continue   # a file beside the student folders is the instructor's, not a student
+        result.append(_nbgrader_submission(student, assignment))
     return result
-
-
-def submission_id(relative):
-    return re.sub(r"\.(py|ipynb)$", "", str(relative).replace("\\", "/"))
 
 
 def find(paths, assignment=ASSIGNMENT):
@@ -69,23 +232,28 @@ def find(paths, assignment=ASSIGNMENT):
     found = []
     for given in paths:
         path = Path(given)
-        if not path.exists():
-            raise DiscoveryError(f"{given}: no such file or folder")
-        if path.is_file():
-            found.append(Submission(id=submission_id(path.name), path=path, given=given))
-            continue
-        submitted = _nbgrader_root(path)
-        if submitted is not None:
-            found.extend(_nbgrader_submissions(submitted, assignment))
-            continue
-        for file in _files(path):
-            found.append(Submission(id=submission_id(file.relative_to(path)), path=file, given=str(file)))
+        try:
+            st = os.stat(path)    # the instructor's own path: a link here is followed
+        except OSError:
+            raise DiscoveryError(f"{name_text(given)}: no such file or folder") from None
+        if stat.S_ISREG(st.st_mode):
+            found.append(Submission(id=submission_id(path.name), path=Path(os.path.realpath(path)),
+                                    given=name_text(given)))
+        elif stat.S_ISDIR(st.st_mode):
+            submitted = _nbgrader_root(path)
+            if submitted is not None:
+                found.extend(_nbgrader_submissions(submitted, assignment))
+            else:
+                found.extend(entries(path))
+        else:
+            found.append(Submission(id=submission_id(path.name), path=path, given=name_text(given),
+                                    problem=describe_entry(path, st)))
     by_id = {}
     for submission in found:
         by_id.setdefault(submission.id, []).append(submission)
     result = []
     for sid, group in sorted(by_id.items()):
-        group = list({s.path.resolve(): s for s in group}.values())   # the same file named twice
+        group = list({_identity(s): s for s in group}.values())   # the same file named twice
         if len(group) == 1:
             result.append(group[0])
         else:
@@ -93,3 +261,10 @@ def find(paths, assignment=ASSIGNMENT):
             result.extend(dataclasses.replace(s, id=f"{sid} [{i + 1}/{len(group)}]", duplicate_of=paths)
                           for i, s in enumerate(group))
     return result
+
+
+def _identity(submission):
+    st = _lstat(submission.path)
+    if st is not None and stat.S_ISREG(st.st_mode) and not submission.problem:
+        return ("file", st.st_dev, st.st_ino)
+    return ("entry", os.path.abspath(submission.path))

@@ -22,6 +22,7 @@ Its helpers are this module's command line, ``python -m autograder.gradescope pi
 """
 import argparse
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -184,35 +185,50 @@ def _text(lang, zh, en):
     return en if lang == "en" else zh
 
 
-def candidates(folder):
-    """The .ipynb and .py files a student uploaded (hidden files and caches ignored), sorted."""
+def _entries(folder):
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    found = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts):
-            continue
-        if path.suffix in (".ipynb", ".py") and path.is_file():
-            found.append(path)
-    return found
+    from . import discover
+    return sorted(discover.entries(folder), key=lambda s: str(s.path))
+
+
+def candidates(folder):
+    """The .ipynb and .py files a student uploaded (hidden files and caches ignored), sorted: regular
+    files only -- a symbolic link (``x.py -> ../source/solutions/...``), a pipe or a folder named
+    like one is never a candidate to read (``pick`` says why it is not graded)."""
+    return [s.path for s in _entries(folder) if not s.problem]
 
 
 def pick(folder):
     """(file to grade, None) or (None, why not): backprop_basics.ipynb (the shallowest), else the
-    only notebook, else the only .py file."""
-    files = candidates(folder)
-    named = sorted((p for p in files if p.name == NOTEBOOK), key=lambda p: (len(p.parts), str(p)))
-    if named:
-        return named[0], None
-    notebooks = [p for p in files if p.suffix == ".ipynb"]
-    scripts = [p for p in files if p.suffix == ".py"]
-    if len(notebooks) == 1:
-        return notebooks[0], None
-    if not notebooks and len(scripts) == 1:
-        return scripts[0], None
-    return None, files
+    only notebook, else the only .py file. ``discover.Refused`` when the entry so chosen is not a
+    regular file inside the upload: it is never read, the student is told why."""
+    from . import discover
+    found = _entries(folder)
+    named = sorted((s for s in found if s.path.name == NOTEBOOK), key=lambda s: (len(s.path.parts), str(s.path)))
+    notebooks = [s for s in found if s.path.suffix == ".ipynb"]
+    scripts = [s for s in found if s.path.suffix == ".py"]
+    chosen = (named[0] if named else notebooks[0] if len(notebooks) == 1
+              else scripts[0] if not notebooks and len(scripts) == 1 else None)
+    if chosen is None:
+        return None, [s.path for s in found]
+    if chosen.problem:
+        raise discover.Refused(chosen.problem)
+    return chosen.path, None
+
+
+def refused(folder, reason, lang="zh"):
+    """results.json for an upload whose file to grade is not a regular file: 0, and why."""
+    from . import discover
+    uploaded = discover.all_names(folder) if Path(folder).is_dir() else []
+    why = _text(lang, f"無法評分：{reason}", f"Not graded: {reason}")
+    expected = _text(lang, f"請上傳你完成的 {NOTEBOOK} 檔案本身（不是捷徑或連結）後重新提交。",
+                     f"Upload your completed {NOTEBOOK} itself (not a link or shortcut) and submit again.")
+    seen = _text(lang, "收到的檔案：", "Files received: ") + (", ".join(uploaded) if uploaded else "—")
+    short = _text(lang, f"未評分：{reason}", f"not graded: {reason}")
+    return {"score": 0.0, "execution_time": 0, "output": "\n".join((why, expected, seen)), "output_format": "text",
+            "tests": _ungraded_tests(short), "extra_data": {"status": "load-error", "reason": reason, "files": uploaded}}
 
 
 def _ungraded_tests(reason):
@@ -223,10 +239,9 @@ def _ungraded_tests(reason):
 def not_submitted(folder, found, lang="zh"):
     """results.json for a submission with no file (or no one file) to grade: 0, and what was expected."""
     folder = Path(folder)
-    names = [str(p.relative_to(folder)) for p in found]
-    uploaded = []
-    if folder.is_dir():
-        uploaded = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    from . import discover
+    names = [discover.name_text(p.relative_to(folder)) for p in found]
+    uploaded = discover.all_names(folder) if folder.is_dir() else []
     if names:
         why = _text(lang, f"找到多個可評分的檔案，無法判斷要評哪一個：{', '.join(names)}。",
                     f"Several gradable files were found and none is {NOTEBOOK}: {', '.join(names)}.")
@@ -278,7 +293,7 @@ def to_results(result, *, file_name="", execution_time=None, lang="zh"):
 def sandbox_usable():
     """(usable, description): False only when bubblewrap is installed but cannot start a child here."""
     from . import sandbox
-    if sandbox.isolation() != "bubblewrap":
+    if not sandbox.uses_bubblewrap():
         return True, "bubblewrap not in use"
     probe = f"import sys; sys.path.append({sandbox.site_packages()!r}); import numpy"
     argv, env = sandbox.command("bubblewrap", [sys.executable, "-I", "-S", "-c", probe])
@@ -317,13 +332,20 @@ def main(argv=None):
     if args.command == "build":
         print(build(args.out, lang=args.lang))
     elif args.command == "pick":
-        chosen, found = pick(args.folder)
+        from . import discover
+        try:
+            chosen, found = pick(args.folder)
+        except discover.Refused as exc:
+            results.write_atomic(args.results, refused(args.folder, str(exc), args.lang))
+            print(f"not graded: {exc}: wrote a score-0 {args.results}", file=sys.stderr)
+            return 3
         if chosen is None:
             results.write_atomic(args.results, not_submitted(args.folder, found, args.lang))
             print(f"no single file to grade in {args.folder} ({len(found)} candidates): wrote a score-0 "
                   f"{args.results}", file=sys.stderr)
             return 3
-        print(chosen.resolve())
+        # Not resolved: the path names the regular file inside the upload that pick checked.
+        print(os.path.abspath(chosen))
     elif args.command == "sandbox-check":
         ok, why = sandbox_usable()
         print(f"sandbox-check: {why}" + ("" if ok else "; grading with resource limits only"), file=sys.stderr)
