@@ -101,7 +101,8 @@ def write_csv(collected, path):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    # visible() leaves no lone surrogate, so this is strict UTF-8.
+    tmp.write_text(results.strict_text(buffer.getvalue()), encoding="utf-8")
     tmp.replace(path)
 
 
@@ -124,6 +125,29 @@ def summary_text(stats):
     return (f"{stats['submissions']} submissions: {stats['graded']} graded, {stats['not_graded']} not graded; "
             f"mean {stats['mean']:g}, median {stats['median']:g} of {rubric.TOTAL_POINTS:g}; "
             f"full marks per part: {parts}")
+
+
+def isolation_text(stats, pinned=None, shown=5):
+    """What the instructor must know about how the class was graded: the isolation of its results
+    (and any that differ from this run's), and every submission the grader could not grade."""
+    counts = stats.get("isolation", {})
+    lines = ["isolation: " + "; ".join(f"{visible(kind)} ({n})" for kind, n in sorted(counts.items()))]
+    if pinned:
+        other = {k: n for k, n in counts.items() if k != pinned and k != "none (not run)"}
+        if other:
+            lines.append(f"WARNING: {sum(other.values())} results were graded with other isolation than this run's "
+                         f"({visible(pinned)}), by an earlier run: "
+                         + ", ".join(f"{visible(k)} ({n})" for k, n in sorted(other.items()))
+                         + "; --force regrades them")
+    errors = stats.get("grader_errors", [])
+    if errors:
+        lines.append(f"WARNING: {len(errors)} submissions were NOT graded (grader-error); rerun the same "
+                     "command to grade them:")
+        for r in errors[:shown]:
+            lines.append(f"  {visible(r.id)[:60]}: {visible(r.reason)[:200]}")
+        if len(errors) > shown:
+            lines.append(f"  ... and {len(errors) - shown} more (status grader-error in the gradebook)")
+    return "\n".join(lines)
 
 
 def _title(result, lang):
@@ -212,4 +236,5 @@ def write_feedback(collected, folder, lang="zh", results_dir=None, warn=_warn_st
 
 
 def dumps(collected):
-    return json.dumps([r.to_gradescope() for r in collected], ensure_ascii=False, indent=1)
+    return json.dumps(results.strict([r.to_gradescope() for r in collected]), ensure_ascii=False, indent=1,
+                      allow_nan=False)

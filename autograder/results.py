@@ -2,16 +2,71 @@
 
 Each submission's result is written atomically to its own file in a results folder as soon as it
 is graded; every report (JSON list, CSV, terminal table, feedback) is a view of those files.
+
+File names (``file_stem``) are an injective encoding of the id, so two ids never share a file --
+not even on a case-insensitive file system -- and a result read back must carry the id that asked
+for it (``load``). Student-controlled text (outputs, reasons, tags) is cleaned of control bytes and
+bounded when a result is turned into data (``to_gradescope``), and every JSON file the kit writes is
+strict UTF-8 JSON (``write_atomic``): no lone surrogates, no NaN.
 """
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import re
 import tempfile
 from pathlib import Path
 
 from . import rubric
+
+# How much student-controlled text one result keeps (characters); the cut is marked.
+TEST_OUTPUT_CHARS = 20_000
+OUTPUT_CHARS = 20_000
+REASON_CHARS = 300
+MAX_TAGS, TAG_CHARS = 30, 80
+TRUNCATED = " [… truncated]"
+# Terminal escapes and control characters (C0 but tab and newline, DEL, C1): text in a result is
+# read in terminals, Markdown and Gradescope, none of which should act on them.
+ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _surrogate_text(match):
+    """A lone surrogate as text: a byte of a non-UTF-8 file name (surrogateescape) as ``\\xNN``,
+    the way ``discover`` writes such bytes in ids; any other as U+FFFD."""
+    code = ord(match.group())
+    return f"\\x{code - 0xdc00:02x}" if 0xdc80 <= code <= 0xdcff else "\ufffd"
+
+
+def strict_text(text):
+    """``text`` as valid Unicode (encodable as UTF-8): lone surrogates replaced (``_surrogate_text``)."""
+    return SURROGATE.sub(_surrogate_text, text)
+
+
+def clean_text(text, limit, one_line=False):
+    """Student-controlled text as kept in a result: strict, no escapes or control characters (a
+    reason on one line), at most ``limit`` characters."""
+    text = strict_text(str(text))
+    if one_line:
+        text = " ".join(text.splitlines())
+    text = CONTROL.sub("", ANSI_ESCAPE.sub("", text.replace("\r\n", "\n")))
+    return text if len(text) <= limit else text[:limit] + TRUNCATED
+
+
+def strict(value):
+    """``value`` made strict for JSON: strings via ``strict_text``, non-finite floats as null."""
+    if isinstance(value, str):
+        return strict_text(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {strict_text(str(k)): strict(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict(v) for v in value]
+    return value
+
 
 # Status of a submission: graded (its tests ran; the score is the score), or why it has no score.
 GRADED = "graded"
@@ -37,8 +92,9 @@ class TestResult:
         return "passed" if self.score >= self.max_score else "failed"
 
     def to_gradescope(self):
+        tags = [clean_text(t, TAG_CHARS, one_line=True) for t in list(self.tags)[:MAX_TAGS]]
         return {"name": self.name, "score": round(self.score, 4), "max_score": self.max_score,
-                "status": self.status, "output": self.output, "tags": list(self.tags)}
+                "status": self.status, "output": clean_text(self.output, TEST_OUTPUT_CHARS), "tags": tags}
 
 
 @dataclasses.dataclass
@@ -61,9 +117,11 @@ class SubmissionResult:
         return {part: round(sum(t.score for t in self.tests if t.part == part), 4) for part in rubric.PARTS}
 
     def to_gradescope(self):
-        return {"submission": self.submission, "id": self.id, "status": self.status, "reason": self.reason,
+        """The result as data: ids exact (see ``discover``), student text cleaned and bounded."""
+        return {"submission": self.submission, "id": self.id, "status": self.status,
+                "reason": clean_text(self.reason, REASON_CHARS, one_line=True),
                 "score": self.score, "max_score": rubric.TOTAL_POINTS,
-                "execution_time": round(self.execution_time, 3), "output": self.output,
+                "execution_time": round(self.execution_time, 3), "output": clean_text(self.output, OUTPUT_CHARS),
                 "isolation": self.isolation,
                 "tests": [t.to_gradescope() for t in self.tests]}
 
@@ -102,28 +160,57 @@ def grader_fingerprint():
     return digest.hexdigest()[:16]
 
 
-def fingerprint(submission, grader=None):
+def fingerprint(submission, grader=None, data=None):
+    """Of the submission's bytes (as ``discover.read_regular`` reads them: never through a link, never
+    a pipe), its problem or duplicates, and the grader: a result is reused only when all are equal."""
+    from . import discover, load
     digest = hashlib.sha256((grader or grader_fingerprint()).encode())
-    try:
-        with open(submission.path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        digest.update(str(exc).encode())
-    digest.update(repr(submission.duplicate_of).encode())
+    if submission.problem:
+        digest.update(b"problem\0" + submission.problem.encode("utf-8", "surrogatepass"))
+    elif data is not None:
+        digest.update(b"bytes\0%d\0" % data[1] + data[0])
+    else:
+        try:
+            content, size = discover.read_regular(submission.path, load.MAX_BYTES)
+            digest.update(b"bytes\0%d\0" % size + content)
+        except discover.Refused as exc:
+            digest.update(b"refused\0" + str(exc).encode("utf-8", "surrogatepass"))
+    digest.update(repr(submission.duplicate_of).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:24]
 
 
-MAX_NAME = 100   # characters of the id kept in a file name (the hash keeps names unique)
+MAX_STEM = 200    # characters of an encoded id in a file name (names stay under 255 bytes)
+NAME_KEEP = re.compile(r"[A-Za-z0-9_]")
+
+
+def _encoded(submission_id):
+    """The id, injectively, in ``[A-Za-z0-9_.%~-]``; None when that is empty or too long.
+
+    Letters, digits and ``_`` stay; ``-`` and ``.`` stay except first (no hidden files, no options);
+    every other character is ``%xx`` per UTF-8 byte (lowercase hex). A case-insensitive file system
+    would fold ``Alice`` onto ``alice``: ids with capitals end in ``~`` and the positions of their
+    capitals as a hex bit mask, so the folded name still names one id."""
+    out, mask = [], 0
+    for i, c in enumerate(submission_id):
+        if NAME_KEEP.match(c) or (c in "-." and i > 0):
+            out.append(c)
+            if "A" <= c <= "Z":
+                mask |= 1 << i
+        else:
+            out.extend(f"%{b:02x}" for b in c.encode("utf-8", "surrogatepass"))
+    stem = "".join(out) + (f"~{mask:x}" if mask else "")
+    return stem if 0 < len(stem) <= MAX_STEM else None
+
+
+def file_stem(submission_id):
+    """The name every file of one submission starts with: the encoded id (``_encoded``), or, when it
+    does not fit, ``+`` and the id's full SHA-256 -- a name space the encoding never produces."""
+    return _encoded(submission_id) or "+" + hashlib.sha256(submission_id.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def result_path(results_dir, submission_id, suffix=".json"):
-    """``<safe id>-<hash><suffix>``: letters, digits and ``._-`` only, not starting with ``.`` or ``-``,
-    at most MAX_NAME characters of the id; the hash of the whole id (a non-UTF-8 file name's
-    surrogates included) keeps names unique."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", submission_id).lstrip(".-")[:MAX_NAME] or "_"
-    short = hashlib.sha256(submission_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return Path(results_dir) / f"{safe}-{short}{suffix}"
+    """``<file_stem(id)><suffix>`` in ``results_dir``: one name per id, never another's."""
+    return Path(results_dir) / f"{file_stem(submission_id)}{suffix}"
 
 
 def training_path(results_dir, submission_id):
@@ -136,10 +223,10 @@ def write_atomic(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
-        # backslashreplace: a lone surrogate (from a non-UTF-8 file name) is written as the JSON
-        # escape it is, so the file stays valid UTF-8 and reads back to the same id.
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
+        # Strict: jq and every JSON reader accept it (a lone surrogate, even as a \\u escape, or a
+        # NaN makes jq reject the whole file).
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(strict(data), f, ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -158,9 +245,12 @@ def save(result, results_dir):
 
 
 def load(results_dir, submission_id):
+    """The result stored for ``submission_id``, or None: none, unreadable, or not this id's (a file
+    that claims another id is never used)."""
     path = result_path(results_dir, submission_id)
     try:
         with open(path, encoding="utf-8") as f:
-            return SubmissionResult.from_dict(json.load(f))
-    except (OSError, ValueError, KeyError):
+            result = SubmissionResult.from_dict(json.load(f))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    return result if result.id == strict_text(submission_id) else None

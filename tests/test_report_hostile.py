@@ -3,7 +3,6 @@ student-controlled data: bad training records, text that tries to close a code f
 holding terminal escapes or spreadsheet formulas. The JSON stays exact: it is data."""
 import csv
 import json
-import os
 import re
 import shutil
 
@@ -228,14 +227,18 @@ def test_the_json_keeps_the_id_exactly(tmp_path):
 def test_feedback_file_names_are_safe(tmp_path, sid):
     path = report.feedback_path(tmp_path, sid)
     assert path.parent == tmp_path
-    assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}-[0-9a-f]{8}\.md", path.name), path.name
+    # results.file_stem: the id encoded (no leading . or -), or "+" and its SHA-256 when it does not fit
+    assert re.fullmatch(r"([A-Za-z0-9_%][A-Za-z0-9._%-]*(~[0-9a-f]+)?|\+[0-9a-f]{64})\.md", path.name), path.name
+    assert len(path.name) <= 210
     report.write_feedback([result(sid)], tmp_path)
     assert path.exists()
 
 
 def test_feedback_file_names_are_unique_and_unchanged_for_ordinary_ids(tmp_path):
-    ids = ["alice", "Alice", "a b", "a_b", "a/b", "..", ".", "-", "a" * 300, "a" * 301]
+    ids = ["alice", "Alice", "ALICE", "a b", "a_b", "a/b", "a%2fb", "..", ".", "-", "a" * 300, "a" * 301]
     assert len({report.feedback_path(tmp_path, sid) for sid in ids}) == len(ids)
+    # unique on a case-insensitive file system too
+    assert len({report.feedback_path(tmp_path, sid).name.lower() for sid in ids}) == len(ids)
     for sid in ("s1", "c01_split_abs", "mistakes/train-ascends"):
         assert report.feedback_path(tmp_path, sid) == results.result_path(tmp_path, sid).with_suffix(".md")
 
@@ -275,7 +278,8 @@ def test_the_command_survives_a_hostile_class(tmp_path):
     assert rows[1][0] == "'=1+1\\x1b]0;PWNED\\x07\\x1b[2J", rows
 
     names = sorted(p.name for p in (tmp_path / "fb").iterdir())
-    assert all(re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*", n) for n in names), names
+    assert all(re.fullmatch(r"([A-Za-z0-9_%][A-Za-z0-9._%-]*(~[0-9a-f]+)?|\+[0-9a-f]{64})\.(md|png)", n)
+               for n in names), names
     assert len([n for n in names if n.endswith(".md")]) == 3
     assert "plot not drawn: W1 has shape (2, 1200000)" in feedback_of(tmp_path / "fb", "bob")
     assert "plot not drawn: W1 is not an array of real numbers" in feedback_of(tmp_path / "fb", hostile)
@@ -297,7 +301,8 @@ def test_file_names_that_are_not_utf8_long_or_dashed_are_graded_and_resumed(tmp_
     first = run_cli(*args, check=False)
     assert first.returncode == 0, first.stderr
     data = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
-    assert sorted(r["id"] for r in data) == sorted(os.fsdecode(n).removesuffix(".py") for n in names)
+    # ids are text: a byte that is not UTF-8 is written \xNN (discover.name_text), so the JSON is strict
+    assert sorted(r["id"] for r in data) == sorted(["\\xff\\xfebad", "x" * 240, "-.hidden"])
     assert [r["score"] for r in data] == [100, 100, 100]
     again = run_cli(*args, check=False)
     assert again.returncode == 0 and "3 already graded" in again.stderr, again.stderr
