@@ -1,21 +1,30 @@
 """Grade many submissions: split into shards, run the pytest checks in worker processes, resume.
 
 Each worker is a real ``python -m pytest autograder/checks`` over its share of the class; it writes
-each submission's result file as soon as that submission is graded. This process only watches the
-results folder (for the progress bar) and, at the end, makes sure every submission has a result --
-a worker that died leaves ``grader-error`` results naming it, never a gap.
+each submission's result file as soon as that submission is graded. This process
+
+* reads each submission once, safely (``discover.read_regular``), into a private snapshot folder:
+  workers grade those bytes and never open anything in the class folder; an entry discovery
+  refused (a link, a pipe) or that cannot be read gets its load-error here, without a worker;
+* pins the isolation for every worker (``sandbox.pinned_env``);
+* watches the results folder (for the progress bar) and the workers: a worker that stops, or makes
+  no progress for longer than one submission can take (``stall_seconds``), is replaced; the
+  submission it was on gets a ``grader-error`` result naming the cause, the rest of its share is
+  graded by the replacement -- so every submission gets a result, never a gap or a hang.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from . import results, rubric, sandbox
+from . import cgroup, discover, load, results, rubric, sandbox
 
 CHECKS = Path(__file__).resolve().parent / "checks"
+WORKER_START_SECONDS = 60.0   # a worker's own start (pytest, numpy) before its first submission
 
 
 def shard(submissions, index, count):
@@ -26,14 +35,16 @@ def shard(submissions, index, count):
 
 
 def pending(submissions, results_dir, force=False):
-    """Submissions without an up-to-date result in ``results_dir`` (all of them with ``force``)."""
+    """Submissions without an up-to-date result in ``results_dir`` (all of them with ``force``).
+    A grader-error result is never up to date: it is graded again."""
     if force:
         return list(submissions)
     grader = results.grader_fingerprint()
     todo = []
     for submission in submissions:
         done = results.load(results_dir, submission.id)
-        if done is None or done.fingerprint != results.fingerprint(submission, grader):
+        if (done is None or done.status == results.GRADER_ERROR
+                or done.fingerprint != results.fingerprint(submission, grader)):
             todo.append(submission)
     return todo
 
@@ -46,58 +57,152 @@ def worker_command(list_file, results_dir, lang, limits=()):
             *(arg for limit in limits for arg in ("--limit", limit))]
 
 
+def stall_seconds(limits):
+    """The longest one submission can keep a worker busy without a result: its definitions, its
+    request budget, and a last request that restarts the sandbox (definitions again, then the
+    request), each at its wall-clock backstop, plus a margin. A worker's first submission also has
+    WORKER_START_SECONDS for the worker itself to start."""
+    cpu = "cpuacct" in sandbox.cgroup_controllers()
+    load_wall = limits.wall_seconds(limits.load_seconds, cpu)
+    return 2 * load_wall + limits.submission_seconds + limits.wall_seconds(limits.request_seconds, cpu) + 15.0
+
+
+def _snapshot(submission, folder, grader):
+    """(submission as the worker sees it, expected fingerprint), or (None, load-error result)."""
+    if submission.problem:
+        return None, submission.problem
+    try:
+        data = discover.read_regular(submission.path, load.MAX_BYTES)
+    except discover.Refused as exc:
+        return None, str(exc)
+    folder.mkdir()
+    # The loader names the file in its messages ("sub.py, line 3"): keep the name, as text.
+    copy = folder / discover.name_text(submission.path.name)
+    with open(copy, "wb") as f:
+        f.write(data[0])
+        if data[1] > len(data[0]):
+            f.truncate(data[1])   # sparse: the loader reports the real size of a file too large to grade
+    entry = {"id": submission.id, "path": str(copy), "given": submission.given,
+             "duplicate_of": list(submission.duplicate_of)}
+    return entry, results.fingerprint(submission, grader, data)
+
+
+class _Worker:
+    def __init__(self, number, entries, tmp, results_dir, lang, limits, env):
+        self.number, self.entries = number, entries
+        self.list_file = Path(tmp) / f"shard-{number}.json"
+        self.list_file.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+        self.log_path = results_dir / f".worker-{number}.log"
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(worker_command(self.list_file, results_dir, lang, limits), env=env,
+                                        stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.progress_at = time.monotonic() + WORKER_START_SECONDS   # its own start is not a stall
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        if not self.log.closed:
+            self.log.close()
+
+
 def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=None):
     """Grade ``submissions`` into ``results_dir`` with ``jobs`` parallel workers."""
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
     if not submissions:
         return
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(submissions)))
+    started = time.monotonic()
     grader = results.grader_fingerprint()
+    kind = sandbox.isolation()
+    stall = stall_seconds(sandbox.parse_limits(limits))
     env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", AUTOGRADER_FINGERPRINT=grader,
-               **{k: v for k, v in sandbox.ENV.items() if k.endswith("NUM_THREADS")})
-    workers, started = [], time.monotonic()
+               **{k: v for k, v in sandbox.ENV.items() if k.endswith("NUM_THREADS")}, **sandbox.pinned_env())
+    cgroup.sweep()
     with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
-        for k in range(jobs):
-            share = shard(submissions, k + 1, jobs)
-            list_file = Path(tmp) / f"shard-{k + 1}.json"
-            list_file.write_text(json.dumps([{"id": s.id, "path": str(s.path), "given": s.given,
-                                              "duplicate_of": list(s.duplicate_of)} for s in share]))
-            log = open(results_dir / f".worker-{k + 1}.log", "w")
-            process = subprocess.Popen(worker_command(list_file, results_dir, lang, limits), env=env,
-                                       stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-            workers.append((process, share, log))
-        expected = {s.id: results.fingerprint(s, grader) for s in submissions}
-        waiting = {results.result_path(results_dir, s.id).name: s.id for s in submissions}
-        done = set()
-        while True:
-            running = [p for p, _, _ in workers if p.poll() is None]
+        entries, expected, by_id = [], {}, {s.id: s for s in submissions}
+        for number, submission in enumerate(submissions):
+            entry, outcome = _snapshot(submission, Path(tmp) / f"s{number}", grader)
+            if entry is None:
+                result = results.ungraded(submission, results.LOAD_ERROR, outcome, kind)
+                result.fingerprint = results.fingerprint(submission, grader)
+                results.save(result, results_dir)
+                if progress:
+                    progress(result)
+                continue
+            entries.append(entry)
+            expected[submission.id] = outcome
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(entries) or 1))
+        workers = [_Worker(k + 1, entries[k::jobs], tmp, results_dir, lang, limits, env)
+                   for k in range(jobs) if entries[k::jobs]]
+        owner = {e["id"]: w for w in workers for e in w.entries}
+        waiting = {results.result_path(results_dir, sid).name: sid for sid in expected}
+        done, spare = set(), len(workers)
+
+        def read_fresh():
             # One directory listing per tick: results appear whole (os.replace), so only new names
             # need reading, and the loop stays linear in the class size.
-            with os.scandir(results_dir) as entries:
-                fresh = [e.name for e in entries if e.name in waiting]
+            with os.scandir(results_dir) as listing:
+                fresh = [e.name for e in listing if e.name in waiting]
             for name in fresh:
                 sid = waiting[name]
                 result = results.load(results_dir, sid)
                 if result is not None and result.fingerprint == expected[sid]:
                     del waiting[name]
                     done.add(sid)
+                    owner[sid].progress_at = time.monotonic()
                     if progress:
                         progress(result)
-            if not running:
-                break
-            time.sleep(0.1)
-        for process, share, log in workers:
-            log.close()
-            for submission in share:
-                if submission.id not in done:
-                    reason = (f"the grading worker stopped (exit status {process.returncode}) without a result "
-                              f"for this submission; see {log.name}")
-                    result = results.ungraded(submission, results.GRADER_ERROR, reason, sandbox.isolation())
+
+        try:
+            while True:
+                read_fresh()
+                running = False
+                for index, worker in enumerate(workers):
+                    exited = worker.process.poll() is not None
+                    if exited:
+                        read_fresh()   # what it wrote just before it ended
+                    left = [e for e in worker.entries if e["id"] not in done]
+                    stalled = not exited and time.monotonic() - worker.progress_at > stall
+                    if not exited and not stalled:
+                        running = True
+                        continue
+                    worker.stop()
+                    if not left:
+                        continue
+                    # A worker grades its list in order: the first without a result is where it stopped.
+                    stuck = left[0]
+                    why = (f"the grading worker made no progress for {stall:.0f} s on this submission and was "
+                           "stopped" if stalled else
+                           f"the grading worker stopped (exit status {worker.process.returncode}) while grading "
+                           "this submission")
+                    result = results.ungraded(by_id[stuck["id"]], results.GRADER_ERROR,
+                                              f"{why}; see {worker.log_path}", kind)
                     result.fingerprint = ""   # always regraded on the next run
                     results.save(result, results_dir)
+                    done.add(stuck["id"])
+                    waiting.pop(results.result_path(results_dir, stuck["id"]).name, None)
                     if progress:
                         progress(result)
+                    worker.entries = [stuck]
+                    if left[1:]:
+                        spare += 1
+                        workers[index] = _Worker(spare, left[1:], tmp, results_dir, lang, limits, env)
+                        owner.update({e["id"]: workers[index] for e in left[1:]})
+                        running = True
+                if not running:
+                    break
+                time.sleep(0.1)
+        finally:
+            for worker in workers:
+                worker.stop()
+            cgroup.sweep()
+        for sid in expected:   # only if this process was interrupted: never a gap
+            if sid not in done:
+                reason = f"the grading worker stopped without a result for this submission; see {owner[sid].log_path}"
+                result = results.ungraded(by_id[sid], results.GRADER_ERROR, reason, kind)
+                result.fingerprint = ""
+                results.save(result, results_dir)
     return time.monotonic() - started
 
 
@@ -114,8 +219,9 @@ def collect(submissions, results_dir):
 
 def merge(result_dirs):
     """All results in ``result_dirs`` joined by id (a later folder wins a tie), sorted by id, and a
-    one-line reason for each result file that could not be used (a half-written ``.tmp-`` file of a
-    killed run is not a result and is passed over silently)."""
+    one-line reason for each result file that could not be used: not a result of this grader, or
+    not stored under its id's name (``results.result_path``). A half-written ``.tmp-`` file of a
+    killed run is not a result and is passed over silently."""
     by_id, problems = {}, []
     for folder in result_dirs:
         for path in sorted(Path(folder).glob("*.json")):
@@ -126,6 +232,10 @@ def merge(result_dirs):
                     result = results.SubmissionResult.from_dict(json.load(f))
             except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 problems.append(f"{path}: skipped, not a result of this grader ({type(exc).__name__}: {exc})"[:300])
+                continue
+            if path.name != results.result_path(folder, result.id).name:
+                problems.append(f"{path}: skipped, it holds the result of another id "
+                                f"(expected file {results.result_path(folder, result.id).name})"[:300])
                 continue
             by_id[result.id] = result
     return [by_id[k] for k in sorted(by_id)], problems
@@ -138,6 +248,10 @@ def summary(collected):
               (scores[len(scores) // 2 - 1] + scores[len(scores) // 2]) / 2) if scores else 0.0
     passing = {part: sum(1 for r in graded if r.part_scores()[part] >= rubric.PART_POINTS[part])
                for part in rubric.PARTS}
+    isolation = {}
+    for r in collected:
+        isolation[r.isolation or "none (not run)"] = isolation.get(r.isolation or "none (not run)", 0) + 1
     return {"submissions": len(collected), "graded": len(graded), "not_graded": len(collected) - len(graded),
             "mean": round(sum(scores) / len(scores), 2) if scores else 0.0, "median": median,
-            "full_marks_per_part": passing}
+            "full_marks_per_part": passing, "isolation": isolation,
+            "grader_errors": [r for r in collected if r.status == results.GRADER_ERROR]}

@@ -27,7 +27,7 @@ def grade(*, paths, json_path=None, csv_path=None, jobs=None, results_dir=None, 
           lang="zh", feedback_dir=None, quiet=False, limits=(), out=sys.stdout):
     """Grade submissions and write the gradebook views; returns the collected results."""
     try:
-        sandbox.parse_limits(limits)
+        parsed = sandbox.parse_limits(limits)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     try:
@@ -39,7 +39,8 @@ def grade(*, paths, json_path=None, csv_path=None, jobs=None, results_dir=None, 
     if results_dir is None:
         results_dir = Path(json_path).with_suffix(".results") if json_path else Path("autograder-results")
     todo = batch.pending(submissions, results_dir, force=force)
-    print(sandbox.describe(), file=sys.stderr)
+    pinned = sandbox.isolation()     # chosen once: batch.run pins it for every worker
+    print(sandbox.describe(pinned, parsed), file=sys.stderr)
     print(f"{len(submissions)} submissions, {len(submissions) - len(todo)} already graded "
           f"(results in {results_dir}{'' if force else '; --force regrades'})", file=sys.stderr)
     progress, close = _progress_bar(len(todo), quiet)
@@ -48,19 +49,21 @@ def grade(*, paths, json_path=None, csv_path=None, jobs=None, results_dir=None, 
     finally:
         close()
     collected = batch.collect(submissions, results_dir)
-    _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir)
+    _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir, pinned)
     return collected
 
 
-def _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir=None):
+def _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir=None, pinned=None):
     if json_path:
         report.write_json(collected, json_path)
     if csv_path:
         report.write_csv(collected, csv_path)
     if feedback_dir:
         report.write_feedback(collected, feedback_dir, lang, results_dir)
+    stats = batch.summary(collected)
     print(report.table(collected), file=out)
-    print(report.summary_text(batch.summary(collected)), file=out)
+    print(report.summary_text(stats), file=out)
+    print(report.isolation_text(stats, pinned), file=out)
 
 
 def merge(*, result_dirs, json_path=None, csv_path=None, feedback_dir=None, lang="zh", out=sys.stdout):

@@ -1,13 +1,21 @@
-"""The command line as instructors and scripts use it: outputs, errors, resume, shards and merge."""
+"""The command line as instructors and scripts use it: outputs, errors, resume, shards and merge;
+odd entries in the class folder, ids that a name filter would merge, workers that die and an isolation
+that disappears mid-batch."""
 import csv
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from autograder import rubric
+from autograder import results, rubric, sandbox
 
-from .conftest import FILES, run_cli
+from .conftest import FILES, ROOT, VENV_BIN, run_cli
 
 CORPUS = FILES / "corpus"
 CLASS = ["correct/c01_split_abs.py", "correct/c05_helpers_constants.py", "mistakes/sigmoid-ignores-dout.py",
@@ -144,3 +152,295 @@ def test_limits_are_overridable_and_checked(tmp_path):
     assert result["score"] == 70
     bad = run_cli("grade", tmp_path / "slow.py", "--limit", "speed=3", check=False)
     assert bad.returncode == 2 and "unknown limit 'speed'" in bad.stderr
+
+
+# ------------------------------------------------------------------ odd entries, ids, workers, isolation
+CORRECT = CORPUS / "correct" / "c01_split_abs.py"
+SOURCE_NOTEBOOK = ROOT / "source" / "01_backprop_basics" / "backprop_basics.ipynb"
+SOLVED_NOTEBOOK = ROOT / "solutions" / "backprop_basics.ipynb"
+REFERENCE_PY = ROOT / "solutions" / "backprop_basics.py"
+
+
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+def assert_strict_json(path):
+    """What jq and every strict reader accept: UTF-8, no lone surrogate (raw or escaped), no NaN."""
+    raw = Path(path).read_bytes()
+    data = json.loads(raw.decode("utf-8"), parse_constant=lambda c: pytest.fail(f"{path}: {c} is not JSON"))
+    for text in strings(data):
+        text.encode("utf-8")   # a lone surrogate (from a \udcxx escape) fails here
+    done = subprocess.run(["jq", "."], input=raw, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return data
+
+
+@pytest.fixture
+def deep_trees():
+    """Folders made by ``make_deep``, removed afterwards with rm (pytest's own cleanup of old
+    temporary folders recurses, and a tree 1,100 folders deep would stop it with RecursionError)."""
+    made = []
+    yield made
+    for path in made:
+        subprocess.run(["rm", "-rf", "--", str(path)], check=False)
+
+
+def make_deep(folder, levels, leaf_name, leaf_bytes):
+    """``folder/deep/a/a/.../leaf`` ``levels`` folders deep, made without recursion."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for name in ["deep"] + ["a"] * levels:
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        leaf = os.open(leaf_name, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(leaf, leaf_bytes)
+        os.close(leaf)
+    finally:
+        os.close(fd)
+    return "deep/" + "a/" * levels + leaf_name.rsplit(".", 1)[0]
+
+
+def test_odd_entries_in_a_flat_folder_each_get_a_row_and_are_never_opened(tmp_path, deep_trees):
+    """Links (to the reference, the solved and the source notebook, /etc/shadow, /dev/zero, nowhere,
+    themselves, a classmate's file), a named pipe, a folder named like a notebook, a file 1,100
+    folders deep and a file name that is not UTF-8, beside correct submissions: one row each, the
+    correct ones 100, the rest a load-error saying why -- and no link is ever read."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("alice.py", "carol.py"):
+        shutil.copy(CORRECT, folder / name)
+    shutil.copy(CORRECT, bytes(folder) + b"/caf\xe9.py")
+    links = {"ref.py": REFERENCE_PY, "solved.ipynb": SOLVED_NOTEBOOK, "source.ipynb": SOURCE_NOTEBOOK,
+             "shadow.py": "/etc/shadow", "zero.py": "/dev/zero", "dangling.ipynb": "nowhere.ipynb",
+             "loop.py": "loop.py", "classmate.py": "alice.py"}
+    for name, target in links.items():
+        os.symlink(target, folder / name)
+    os.mkfifo(folder / "fifo.ipynb")
+    (folder / "x.ipynb").mkdir()
+    deep_trees.append(folder / "deep")
+    deep = make_deep(folder, 1100, "deepest.py", CORRECT.read_bytes())
+    done = run_cli("grade", folder, "--json", tmp_path / "g.json", "--csv", tmp_path / "g.csv", "--quiet",
+                   "--feedback", tmp_path / "fb", timeout=600)
+    data = {r["id"]: r for r in assert_strict_json(tmp_path / "g.json")}
+    expected = {"alice", "carol", "caf\\xe9", deep, "fifo", "x", *(n.rsplit(".", 1)[0] for n in links)}
+    assert set(data) == expected
+    for sid in ("alice", "carol", "caf\\xe9", deep):
+        assert (data[sid]["status"], data[sid]["score"]) == ("graded", 100), (sid, data[sid]["reason"])
+    for name, target in links.items():
+        result = data[name.rsplit(".", 1)[0]]
+        assert (result["status"], result["score"]) == ("load-error", 0), result
+        assert result["reason"].startswith(f"{name} is a symbolic link (to {target}"), result["reason"]
+    assert "outside the submitted folder" in data["ref"]["reason"]
+    assert "inside the submitted folder" in data["classmate"]["reason"]
+    assert data["fifo"]["reason"] == ("fifo.ipynb is a named pipe (FIFO): only regular files inside the "
+                                      "submitted folder are graded")
+    assert data["x"]["reason"].startswith("x.ipynb is a folder")
+    rows = list(csv.reader((tmp_path / "g.csv").open(encoding="utf-8")))
+    assert len(rows) == 1 + len(expected)
+    assert len(list((tmp_path / "fb").glob("*.md"))) == len(expected)
+    assert "Traceback" not in done.stderr
+
+
+def test_nbgrader_layout_with_links_and_pipes(tmp_path):
+    from autograder import sample
+    submitted = tmp_path / "submitted"
+    good = sample.filled_notebook("reference")
+    for student in ("s1", "s9"):
+        sample.write_notebook(good, submitted / student / "01_backprop_basics" / "backprop_basics.ipynb")
+    def folder(student):
+        path = submitted / student / "01_backprop_basics"
+        path.mkdir(parents=True)
+        return path
+    os.mkfifo(folder("s2") / "backprop_basics.ipynb")
+    os.symlink(SOURCE_NOTEBOOK, folder("s3") / "backprop_basics.ipynb")
+    os.symlink(SOLVED_NOTEBOOK, folder("s4") / "backprop_basics.ipynb")
+    (submitted / "s5").mkdir()
+    os.symlink("../s1/01_backprop_basics", submitted / "s5" / "01_backprop_basics")
+    os.symlink("s1", submitted / "s6")
+    os.symlink("/etc/shadow", folder("s7") / "backprop_basics.ipynb")
+    os.symlink("../../s1/01_backprop_basics/backprop_basics.ipynb", folder("s8") / "backprop_basics.ipynb")
+    run_cli("grade", tmp_path, "--json", tmp_path / "g.json", "--quiet", timeout=300)
+    data = {r["id"]: r for r in assert_strict_json(tmp_path / "g.json")}
+    assert sorted(data) == [f"s{i}" for i in range(1, 10)]
+    assert [data[s]["score"] for s in ("s1", "s9")] == [100, 100]
+    for student, says in {"s2": "backprop_basics.ipynb is a named pipe (FIFO)",
+                          "s3": f"backprop_basics.ipynb is a symbolic link (to {SOURCE_NOTEBOOK}, outside",
+                          "s4": f"backprop_basics.ipynb is a symbolic link (to {SOLVED_NOTEBOOK}, outside",
+                          "s5": "01_backprop_basics is a symbolic link (to ../s1/01_backprop_basics, outside",
+                          "s6": "s6 is a symbolic link (to s1)",
+                          "s7": "backprop_basics.ipynb is a symbolic link (to /etc/shadow, outside",
+                          "s8": "backprop_basics.ipynb is a symbolic link (to ../../s1/"}.items():
+        assert (data[student]["status"], data[student]["score"]) == ("load-error", 0), data[student]
+        assert data[student]["reason"].startswith(says), data[student]["reason"]
+
+
+def test_ids_a_name_filter_would_merge_each_keep_their_own_result(tmp_path):
+    """Under the old names (letters, digits and ._- kept, leading dots and dashes dropped, 32 bits of a
+    hash) "-alice" and friends could be brute-forced onto alice's file, and alice vanished. Names now
+    encode the id itself (results.file_stem), and a file that claims another id is never used."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(CORRECT, folder / "alice.py")
+    for name in ("-alice.py", "--alice.py", "Alice.py", "ALICE.py", "alice_.py", "a%6cice.py"):
+        (folder / name).write_text("x = 1\n", encoding="utf-8")
+    out = tmp_path / "g.json"
+    run_cli("grade", folder, "--json", out, "--csv", tmp_path / "g.csv", "--feedback", tmp_path / "fb", "--quiet")
+    data = {r["id"]: r for r in assert_strict_json(out)}
+    assert sorted(data) == sorted(["alice", "-alice", "--alice", "Alice", "ALICE", "alice_", "a%6cice"])
+    assert data["alice"]["score"] == 100 and all(r["score"] == 0 for sid, r in data.items() if sid != "alice")
+    names = [p.name.lower() for p in (tmp_path / "g.results").glob("*.json")]
+    assert len(names) == len(set(names)) == 7, "distinct even on a case-insensitive file system"
+    assert "**100 / 100**" in (tmp_path / "fb" / "alice.md").read_text(encoding="utf-8")
+
+    # A result file that claims another id -- planted, or left by an older grader -- is never used.
+    planted = json.loads(results.result_path(tmp_path / "g.results", "-alice").read_text(encoding="utf-8"))
+    results.result_path(tmp_path / "g.results", "alice").write_text(json.dumps(planted), encoding="utf-8")
+    assert results.load(tmp_path / "g.results", "alice") is None
+    again = run_cli("grade", folder, "--json", out, "--quiet")
+    assert "6 already graded" in again.stderr
+    assert {r["id"]: r["score"] for r in assert_strict_json(out)}["alice"] == 100
+    (tmp_path / "g.results" / "zz.json").write_text(json.dumps(planted), encoding="utf-8")
+    merged = run_cli("merge", tmp_path / "g.results", "--json", tmp_path / "m.json")
+    assert "zz.json: skipped, it holds the result of another id" in merged.stderr
+    assert {r["id"]: r["score"] for r in assert_strict_json(tmp_path / "m.json")}["alice"] == 100
+
+
+def _wait_for_results(folder, count, process, seconds=300):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        if Path(folder).is_dir() and len([p for p in Path(folder).glob("*.json") if not p.name.startswith(".")]) >= count:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _children(pid):
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
+def _start_cli(*args, env=None):
+    full_env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", **(env or {}))
+    return subprocess.Popen([sys.executable, "-m", "autograder", *map(str, args)], cwd=ROOT, env=full_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+@pytest.fixture
+def started():
+    """CLIs a test starts in their own session; whatever of them is left is killed afterwards."""
+    processes = []
+    yield processes
+    for process in processes:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_midway_is_replaced_and_its_submission_reported(tmp_path, started):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for i in range(6):
+        shutil.copy(CORRECT, folder / f"s{i}.py")
+    process = _start_cli("grade", folder, "--json", tmp_path / "g.json", "--jobs", "1", "--quiet")
+    started.append(process)
+    assert _wait_for_results(tmp_path / "g.results", 2, process)
+    workers = [pid for pid in _children(process.pid) if "pytest" in Path(f"/proc/{pid}/cmdline").read_text()]
+    assert len(workers) == 1
+    os.kill(workers[0], signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    data = {r["id"]: r for r in assert_strict_json(tmp_path / "g.json")}
+    errors = [r for r in data.values() if r["status"] == "grader-error"]
+    assert len(data) == 6 and len(errors) <= 1, [(r["id"], r["reason"]) for r in errors]
+    assert all(r["score"] == 100 for r in data.values() if r["status"] != "grader-error")
+    if errors:
+        assert "stopped (exit status -9) while grading this submission" in errors[0]["reason"]
+        assert "WARNING: 1 submissions were NOT graded" in stdout
+    again = run_cli("grade", folder, "--json", tmp_path / "g.json", "--quiet")
+    assert f"{6 - len(errors)} already graded" in again.stderr
+    assert [r["score"] for r in assert_strict_json(tmp_path / "g.json")] == [100] * 6
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sandbox.uses_bubblewrap(), reason="bubblewrap is not installed")
+def test_bubblewrap_that_disappears_midway_is_never_replaced_by_less(tmp_path, started):
+    """The run pins the bubblewrap it started with; once it is gone, what is left is a grader-error
+    that says so, in the results and in the summary the instructor reads -- never graded with less."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for i in range(8):
+        shutil.copy(CORRECT, folder / f"s{i}.py")
+    bwrap = tmp_path / "bin" / "bwrap"
+    bwrap.parent.mkdir()
+    shutil.copy(sandbox.bwrap_path(), bwrap)
+    process = _start_cli("grade", folder, "--json", tmp_path / "g.json", "--jobs", "1", "--quiet",
+                         env={sandbox.BWRAP_ENV: str(bwrap)})
+    started.append(process)
+    assert _wait_for_results(tmp_path / "g.results", 2, process)
+    bwrap.unlink()
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    data = [r for r in assert_strict_json(tmp_path / "g.json")]
+    graded = [r for r in data if r["status"] == "graded"]
+    errors = [r for r in data if r["status"] == "grader-error"]
+    assert len(graded) >= 2 and len(errors) >= 4 and len(graded) + len(errors) == 8
+    assert [r["id"] for r in data[:len(graded)]] == [r["id"] for r in graded], "graded up to the loss, then none"
+    assert all(r["score"] == 100 and r["isolation"] == sandbox.isolation() for r in graded)
+    for r in errors:
+        assert "bubblewrap" in r["reason"] and "no longer available" in r["reason"], r["reason"]
+    assert f"WARNING: {len(errors)} submissions were NOT graded (grader-error)" in stdout
+    assert "no longer available" in stdout
+    again = run_cli("grade", folder, "--json", tmp_path / "g.json", "--quiet")   # bwrap on PATH again
+    assert f"{len(graded)} already graded" in again.stderr
+    assert [r["score"] for r in assert_strict_json(tmp_path / "g.json")] == [100] * 8
+
+
+@pytest.mark.slow
+def test_a_worker_that_stops_making_progress_is_replaced(tmp_path, started):
+    """Whatever blocks a worker (here: SIGSTOP), the batch ends: past batch.stall_seconds without a
+    result the worker is killed, its submission is a grader-error saying so, the rest is graded."""
+    from autograder import batch
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for i in range(5):
+        shutil.copy(CORRECT, folder / f"s{i}.py")
+    limits = ["load_seconds=4", "request_seconds=2", "submission_seconds=5", "wall_factor=1.5"]
+    stall = batch.stall_seconds(sandbox.parse_limits(limits))
+    process = _start_cli("grade", folder, "--json", tmp_path / "g.json", "--jobs", "1", "--quiet",
+                         *(a for limit in limits for a in ("--limit", limit)))
+    started.append(process)
+    assert _wait_for_results(tmp_path / "g.results", 2, process)
+    workers = [pid for pid in _children(process.pid) if "pytest" in Path(f"/proc/{pid}/cmdline").read_text()]
+    os.kill(workers[0], signal.SIGSTOP)
+    stopped_at = time.monotonic()
+    stdout, stderr = process.communicate(timeout=stall + 300)
+    assert process.returncode == 0, stderr
+    assert time.monotonic() - stopped_at >= stall - 1
+    data = assert_strict_json(tmp_path / "g.json")
+    errors = [r for r in data if r["status"] == "grader-error"]
+    assert len(data) == 5 and len(errors) == 1, [(r["id"], r["status"], r["reason"]) for r in data]
+    assert f"made no progress for {stall:.0f} s on this submission and was stopped" in errors[0]["reason"]
+    assert all(r["score"] == 100 for r in data if r["status"] == "graded")
+    assert "WARNING: 1 submissions were NOT graded" in stdout

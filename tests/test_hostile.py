@@ -225,9 +225,36 @@ def _stat(path):
 
 
 # ------------------------------------------------------------------ the one batch
+# Correct submissions graded in the same batch as the corpus (so beside every hostile file, on both
+# workers), and entries that are not regular files: each must have its row, the correct ones 100.
+NEIGHBOURS = {"n1.py": 100, "n2.ipynb": 100, "n3.py": 100, "n4.py": 100, "n5.ipynb": 100, "n6.py": 100}
+ODD = {"fifo.ipynb": "is a named pipe (FIFO)", "ref.py": "is a symbolic link (to ", "solved.ipynb":
+       "is a symbolic link (to ", "source.ipynb": "is a symbolic link (to ", "shadow.py": "is a symbolic link (to ",
+       "x.ipynb": "is a folder"}
+
+
+def make_neighbours(folder):
+    from autograder import sample
+    folder.mkdir()
+    correct = FILES / "corpus" / "correct" / "c01_split_abs.py"
+    for name in NEIGHBOURS:
+        if name.endswith(".py"):
+            shutil.copy(correct, folder / name)
+        else:
+            sample.write_notebook(sample.filled_notebook("reference"), folder / name)
+    os.mkfifo(folder / "fifo.ipynb")
+    os.symlink(ROOT / "solutions" / "backprop_basics.py", folder / "ref.py")
+    os.symlink(ROOT / "solutions" / "backprop_basics.ipynb", folder / "solved.ipynb")
+    os.symlink(ROOT / "source" / "01_backprop_basics" / "backprop_basics.ipynb", folder / "source.ipynb")
+    os.symlink("/etc/shadow", folder / "shadow.py")
+    (folder / "x.ipynb").mkdir()
+    return folder
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile-batch")
+    neighbours = make_neighbours(tmp / "neighbours")
     token = uuid.uuid4().hex
     for marker in PWNED:
         marker.unlink(missing_ok=True)
@@ -247,12 +274,13 @@ def batch(tmp_path_factory):
     since = _boot_ticks()
     started = time.monotonic()
     try:
-        returncode, stdout, stderr = run_grader(grade_command(CORPORA, out), cli_env(token))
+        returncode, stdout, stderr = run_grader(grade_command([*CORPORA, neighbours], out), cli_env(token))
         elapsed = time.monotonic() - started
         survivors = settled_leftovers(token, since)
         results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else []
         yield {"returncode": returncode, "stdout": stdout, "stderr": stderr, "elapsed": elapsed, "results": results,
-               "survivors": survivors, "before": before, "out": out, "csv": out.with_suffix(".csv")}
+               "survivors": survivors, "before": before, "out": out, "csv": out.with_suffix(".csv"),
+               "neighbours": neighbours}
     finally:
         kill_tagged(token)
         if listener is not None:
@@ -300,8 +328,64 @@ def test_every_corpus_file_has_a_manifest_entry():
 
 def test_the_json_holds_each_submission_exactly_once(batch):
     ids = [r["id"] for r in batch["results"]]
-    assert len(ids) == len(set(ids)) == len(MANIFEST), sorted(ids)
-    assert sorted(Path(r["submission"]).name for r in batch["results"]) == NAMES
+    assert len(ids) == len(set(ids)) == len(MANIFEST) + len(NEIGHBOURS) + len(ODD), sorted(ids)
+    corpus = [r for r in batch["results"] if Path(r["submission"]).parent in CORPORA]
+    assert sorted(Path(r["submission"]).name for r in corpus) == NAMES
+
+
+def test_every_correct_neighbour_keeps_full_marks(batch):
+    """Graded in the same batch as every hostile file (the pipe filler, the spinners, the memory
+    filler among them), on both workers: each correct submission gets 100, whatever ran beside it."""
+    by_name = {Path(r["submission"]).name: r for r in batch["results"]
+               if Path(r["submission"]).parent == batch["neighbours"]}
+    assert {name: (by_name[name]["status"], by_name[name]["score"]) for name in NEIGHBOURS} == \
+           {name: ("graded", score) for name, score in NEIGHBOURS.items()}, \
+           {name: by_name[name]["reason"] for name in NEIGHBOURS}
+
+
+def test_entries_that_are_not_regular_files_each_have_a_row_saying_why(batch):
+    by_name = {Path(r["submission"]).name: r for r in batch["results"]
+               if Path(r["submission"]).parent == batch["neighbours"]}
+    for name, says in ODD.items():
+        result = by_name[name]
+        assert (result["status"], result["score"]) == ("load-error", 0), _brief(result)
+        assert result["reason"].startswith(f"{name} {says}"), result["reason"]
+        assert result["reason"].endswith("only regular files inside the submitted folder are graded")
+
+
+def _strict_json(path):
+    raw = Path(path).read_bytes()
+    data = json.loads(raw.decode("utf-8"), parse_constant=lambda c: pytest.fail(f"{path}: {c} is not JSON"))
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield k
+                yield from strings(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from strings(v)
+    for text in strings(data):
+        text.encode("utf-8")   # a lone surrogate, raw or from a \udcxx escape, fails here
+    done = subprocess.run(["jq", "."], input=raw, capture_output=True, timeout=60)
+    assert done.returncode == 0, f"jq rejects {path}: {done.stderr.decode(errors='replace')}"
+    return data
+
+
+def test_the_json_files_are_strict(batch):
+    """surrogate_message.py puts lone surrogates into an exception message and prints bytes that are
+    not UTF-8: grades.json and every result file stay strict UTF-8 JSON that jq accepts."""
+    assert _strict_json(batch["out"])
+    assert subprocess.run([sys.executable, "-c", "import json,sys; json.load(open(sys.argv[1], encoding='utf-8'))",
+                           str(batch["out"])]).returncode == 0
+    for path in batch["out"].with_suffix(".results").glob("*.json"):
+        _strict_json(path)
+    batch["csv"].read_bytes().decode("utf-8")
+    backward = next(t for t in results_for(batch, "surrogate_message.py")["tests"]
+                    if t["name"] == "Sigmoid.backward gradient check")
+    assert "ValueError: bad \\xff\\xfe bytes and a lone \ufffd high surrogate \ufffd" in backward["output"], backward
 
 
 def test_no_test_scores_more_than_its_max(batch):
@@ -483,3 +567,21 @@ def test_a_batch_killed_midway_resumes_to_the_same_grades(tmp_path, reaper):
         assert {t["name"]: t["score"] for t in result["tests"]} == \
                {t["name"]: t["score"] for t in expected["tests"]}, result["id"]
         assert result["score"] == expected["score"]
+
+
+# ------------------------------------------------------------------ the Gradescope bundle
+from .test_gradescope import assert_gradescope_results, bundle, gradescope_container, read_results, \
+    run_autograder  # noqa: E402,F401 -- bundle is a fixture
+
+
+@pytest.mark.parametrize("name, target", [("x.py", "../source/solutions/backprop_basics.py"),
+                                          ("backprop_basics.ipynb", "/etc/shadow")])
+def test_a_gradescope_upload_that_is_a_link_is_never_read(tmp_path, bundle, name, target):
+    """Gradescope unpacks what the student uploaded: a link to the reference in the bundle scored
+    100, one to /etc/shadow was opened by the root grader. Now: 0, and the student reads why."""
+    root = gradescope_container(tmp_path, bundle[0])
+    os.symlink(target, root / "submission" / name)
+    data = read_results(root, run_autograder(root, bundle[1]))
+    assert_gradescope_results(data)
+    assert data["score"] == 0 and data["extra_data"]["status"] == "load-error"
+    assert f"{name} is a symbolic link (to {target}" in data["output"]
