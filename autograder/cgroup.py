@@ -264,6 +264,25 @@ class Group:
         except (OSError, ValueError):
             return None
 
+    def runnable(self):
+        """Whether a thread of the group is running or waiting for a CPU (state R) right now."""
+        folder = self.folders.get("cpuacct") or self.folders.get("pids") or next(iter(self.folders.values()), None)
+        if folder is None:
+            return False
+        try:
+            with open(os.path.join(folder, "tasks")) as f:
+                tasks = f.read().split()
+        except OSError:
+            return False
+        for tid in tasks:
+            try:
+                with open(f"/proc/{tid}/stat", "rb") as f:
+                    if f.read().rsplit(b")", 1)[1].split()[0] == b"R":
+                        return True
+            except (OSError, IndexError):
+                continue
+        return False
+
     def memory_peak(self):
         if "memory" not in self.folders:
             return None

@@ -64,10 +64,11 @@ class _Deadline:
     """When a write or read across the boundary must have finished.
 
     With a cpuacct cgroup, ``seconds`` is the submission's own time since the deadline was set: the
-    CPU time of all its processes, plus the wall-clock time in which they used (almost) none -- it
-    sleeps, or blocks on a pipe it filled. Time in which it was runnable but others had the CPU does
-    not count, so load it did not cause never costs it a limit; ``limits.wall_factor`` times as many
-    wall-clock seconds end it in any case. Without a cgroup the limit is wall clock."""
+    CPU time of all its processes, plus the wall-clock time in which they used (almost) none and none
+    of them was runnable -- it sleeps, or blocks on a pipe it filled. Time in which it was waiting for
+    a CPU others had does not count, so load it did not cause never costs it a limit;
+    ``limits.wall_factor`` times as many wall-clock seconds end it in any case. Without a cgroup the
+    limit is wall clock."""
 
     CHECK_EVERY = 0.1     # seconds between reads of the cgroup's CPU time
     IDLE_SHARE = 0.05     # a check interval in which it used less CPU than this share of one core is idle
@@ -93,7 +94,8 @@ class _Deadline:
         if cpu is not None:
             last_now, last_cpu = self.last
             used, elapsed = max(0.0, cpu - last_cpu), now - last_now
-            self.own += used if used >= self.IDLE_SHARE * elapsed else elapsed
+            idle = used < self.IDLE_SHARE * elapsed and not self.group.runnable()
+            self.own += elapsed if idle else used
             self.last = (now, cpu)
         if self.own >= self.seconds:
             self.clock = "cpu"
