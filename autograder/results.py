@@ -48,11 +48,15 @@ def strict_text(text):
 def clean_text(text, limit, one_line=False):
     """Student-controlled text as kept in a result: strict, no escapes or control characters (a
     reason on one line), at most ``limit`` characters."""
-    text = strict_text(str(text))
+    text = str(text)
+    cut = len(text) > 4 * limit + 1000
+    if cut:   # cleaning only removes characters: what is kept lies in the first few times ``limit``
+        text = text[:4 * limit + 1000]
+    text = strict_text(text)
     if one_line:
         text = " ".join(text.splitlines())
     text = CONTROL.sub("", ANSI_ESCAPE.sub("", text.replace("\r\n", "\n")))
-    return text if len(text) <= limit else text[:limit] + TRUNCATED
+    return text if len(text) <= limit and not cut else text[:limit] + TRUNCATED
 
 
 def strict(value):
