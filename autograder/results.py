@@ -37,7 +37,7 @@ class TestResult:
         return "passed" if self.score >= self.max_score else "failed"
 
     def to_gradescope(self):
-        return {"name": self.name, "score": round(self.score, 4), "max_score": self.max_score,
+        return {"name": self.name, "score": self.score, "max_score": self.max_score,
                 "status": self.status, "output": self.output, "tags": list(self.tags)}
 
 
@@ -55,10 +55,11 @@ class SubmissionResult:
 
     @property
     def score(self):
-        return round(sum(t.score for t in self.tests), 4)
+        """The exact sum of the tests' points; views round it once, for display (rubric.display)."""
+        return sum(t.score for t in self.tests)
 
     def part_scores(self):
-        return {part: round(sum(t.score for t in self.tests if t.part == part), 4) for part in rubric.PARTS}
+        return {part: sum(t.score for t in self.tests if t.part == part) for part in rubric.PARTS}
 
     def to_gradescope(self):
         return {"submission": self.submission, "id": self.id, "status": self.status, "reason": self.reason,
