@@ -117,7 +117,8 @@ class StudentProcess:
             reply = {"problems": [], "defined": [], "missing_imports": []}
         if self.load_problems is None:
             self.load_problems = [dict(p, origin=clean(p["origin"], 100), kind=clean(p["kind"], 80),
-                                       message=clean(p["message"], 500)) for p in reply["problems"][:50]]
+                                       message=clean(p["message"], 500), binds=[clean(b, 80) for b in p["binds"]])
+                                  for p in reply["problems"][:50]]
             self.defined = [name for name in reply["defined"] if name in self.entry_points]
             self.missing_imports = [dict(m, origin=clean(m["origin"], 100), module=clean(m["module"], 100))
                                     for m in reply["missing_imports"][:50]]
@@ -268,7 +269,9 @@ class StudentProcess:
         except ChildGone as gone:
             return {"kind": str(gone), "message": "could not start the part process"}
         if "ready" not in reply:
-            return {"kind": "exited", "message": f"the part process ended at start (exit {reply.get('part_ended')})"}
+            code = reply.get("part_ended")
+            return {"kind": "exited", "code": code if type(code) is int else 1,
+                    "message": f"the part process ended at start (exit {code})"}
         self.part = part
         return None
 
@@ -308,7 +311,7 @@ class StudentProcess:
             code = reply["part_ended"]
             code = code if type(code) is int else 1
             how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
-            return Reply(error={"kind": "exited", "message": f"the process ended ({how})", "where": ""},
+            return Reply(error={"kind": "exited", "code": code, "message": f"the process ended ({how})", "where": ""},
                          output=self.read_output())
         return self._checked(op, reply)
 

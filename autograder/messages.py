@@ -10,6 +10,8 @@ MESSAGES = {
     # ---- generic outcomes of a request into student code
     "raised": ("{what} 發生錯誤：{message}（{where}）", "{what} raised {message} ({where})"),
     "timeout": ("{what} 超過時間限制 {seconds:g} 秒（無窮迴圈？）", "{what} exceeded the time limit of {seconds:g} s (an endless loop?)"),
+    "signal": ("被 signal {code} 終止", "killed by signal {code}"),
+    "exit-status": ("結束碼 {code}", "exit status {code}"),
     "exited": ("{what} 讓行程結束了（{message}）：不要呼叫 sys.exit / os._exit", "{what} ended the process ({message}): do not call sys.exit / os._exit"),
     "missing": ("找不到 {message}：請確認名稱與題目相同、且定義它的程式沒有語法錯誤", "{message} is not defined: check the name matches the assignment and its code has no syntax error"),
     "returned-none": ("{message}：忘了 return？", "{message}: a missing return?"),
@@ -42,11 +44,13 @@ MESSAGES = {
     "setup-try": ("{setup} {points:g}/{total:g} 分", "{setup} {points:g}/{total:g}"),
     "setup-name-reference": ("參考答案的 {pieces}", "the reference {pieces}"),
     "setup-name-own": ("你自己的 {pieces}", "your own {pieces}"),
-    "setup-own-piece-lost": ("你自己的 {piece} 在它自己的測試沒有拿滿分；這裡用了它，所以這部分的失分可能來自它。",
-                             "your own {piece} lost points in its own tests; it was used here, so this part may lose points because of it."),
+    "setup-own-piece-lost": ("這部分也用你自己的 {piece} 評過分，但你的 {piece} 在它自己的測試沒有拿滿分：只在搭配你自己的 {piece} 時才能執行的程式，會因為它的錯誤而失分。",
+                             "this part was also graded with your own {piece}, which lost points in its own tests: code that only runs with your own {piece} loses points for its mistakes."),
     # ---- arrays the student's code overwrote
     "overwrote": ("{what} 改寫了呼叫者傳進來的 {name}（就地修改了輸入陣列；呼叫之後它的值不一樣了）：這一項只給 {share:.0%} 分",
                   "{what} overwrote the {name} its caller passed in (the input array changed in place): {share:.0%} of the points"),
+    "undefined-because": ("{name} 沒有定義，是因為定義它的敘述（{where}）在載入時出錯了（見最上面的載入訊息）",
+                          "{name} is not defined because the statement defining it ({where}) failed while loading (see the loading messages at the top)"),
     # ---- imports
     "missing-import": ("{where}：import {module} 在評分環境找不到；被評分的程式沒有用到它，所以不影響分數，但沒有 {module} 的環境會無法執行這個檔案",
                        "{where}: import {module} cannot be found in the grading environment; graded code does not use it, so no points are lost, but the file would not run where {module} is missing"),
@@ -139,6 +143,9 @@ HINTS = {
     "net-hidden-size-hardcoded": (
         "隱藏層大小只有在 8 時正確：請用參數 hidden_features，不要寫死。",
         "The hidden layer is only right when it has 8 units: use the hidden_features argument instead of a fixed number."),
+    "net-bias-grad-shape": (
+        "db 的形狀要和 b 一樣（輸出維度的一維陣列）：對樣本那一維 (axis=0) 加總，不要加總 axis=1，也不要 keepdims。",
+        "db must have b's shape (a 1-D array over the outputs): sum over the samples (axis=0), not axis=1, without keepdims."),
     "net-params-copies": (
         "get_params_and_grads 回傳的是副本：訓練時 param -= lr * grad 改的是副本，網路不會變。回傳網路自己的陣列（不要 .copy()）。",
         "get_params_and_grads returns copies: param -= lr * grad then changes the copies, not the network. Return the network's own arrays (no .copy())."),

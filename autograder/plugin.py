@@ -112,7 +112,9 @@ class Check:
         return fresh
 
     def say(self, key, **values):
-        self.lines.append(messages.say(key, self.lang, **values))
+        line = messages.say(key, self.lang, **values)
+        if line not in self.lines:    # the same measurement from several calls is said once
+            self.lines.append(line)
 
     def hint(self, hint_id):
         if hint_id not in self.tags:
@@ -143,11 +145,29 @@ class Check:
             if detail.get("key") == "param-shape" and detail.get("got") is None:
                 key = "detail-param-not-array"
             self.say(key, **values)
-        elif kind in ("exited", "missing", "returned-none", "not-array", "structure", "protocol"):
+        elif kind == "exited" and type(error.get("code")) is int:
+            code = error["code"]
+            how = messages.say("signal" if code < 0 else "exit-status", self.lang, code=abs(code))
+            self.say("exited", what=what, message=how)
+        elif kind == "protocol":
+            self.say("protocol")
+        elif kind in ("exited", "missing", "returned-none", "not-array", "structure"):
             self.say(kind, what=what, message=error.get("message", ""))
         else:
             self.say("raised", what=what, message=error.get("message", ""), where=self.where(error.get("where") or what))
+            self._why_undefined(error.get("message", ""))
         return True
+
+    def _why_undefined(self, message):
+        """A NameError for a name whose defining statement failed while loading: point at that statement."""
+        match = re.match(r"NameError: name '(\w+)' is not defined", message)
+        if not match or self.student is None:
+            return
+        for problem in self.student.process.load_problems or []:
+            if match[1] in problem.get("binds", ()) and problem.get("line"):
+                where = self.where(f"{problem['origin']}, line {problem['line']}, in <module>")
+                self.say("undefined-because", name=match[1], where=where)
+                return
 
     def overwrote(self, reply):
         """The share a test keeps after the calls it made overwrote the caller's arrays (1.0 if none)."""
@@ -173,8 +193,9 @@ class Check:
         best = max(attempts, key=lambda a: a.points)   # max keeps the first of equals
         self.share, self.lines, self.tags, self.setup = best.share, list(best.lines), list(best.tags), best.setup
         part = self.test.part
-        if len(rubric.PART_SETUPS[part]) < 2:
-            return
+        first = tuple(rubric.PART_SETUPS[part][0])
+        if len(rubric.PART_SETUPS[part]) < 2 or (tuple(best.setup) == first and self.points >= self.test.points):
+            return   # the default (README, notebook): full points with the reference pieces go unsaid
         self.lines.append(_setup_text(part, best.setup, self.lang))
         others = [a for a in attempts if a is not best]
         if others:
@@ -182,8 +203,10 @@ class Check:
                                   points=round(a.points, 2), total=self.test.points) for a in others]
             self.lines.append(messages.say("setup-tried", self.lang, tries=("；" if self.lang != "en" else "; ").join(tries)))
         if self.points < self.test.points:
-            for piece in rubric.PART_NEEDS[part]:
-                if piece not in best.setup and piece != part and piece in rubric.PARTS and not student.part_full(piece):
+            # Code that runs only with the student's own pieces, one of them wrong: say so plainly.
+            used = {piece for a in attempts for piece in rubric.PART_NEEDS[part] if piece not in a.setup}
+            for piece in rubric.PARTS:
+                if piece in used and piece != part and not student.part_full(piece):
                     self.lines.append(messages.say("setup-own-piece-lost", self.lang, piece=piece))
 
 

@@ -140,6 +140,21 @@ def overwritten(originals, passed):
 
 
 # ---------------------------------------------------------------- loading
+def bound_names(node):
+    """Module-level names a top-level statement binds (to say why a later NameError happened)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    names = []
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
+            names.append(child.id)
+        elif isinstance(child, (ast.Import, ast.ImportFrom)):
+            names += [a.asname or a.name.split(".")[0] for a in child.names if a.name != "*"]
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(child.name)
+    return sorted(set(names))[:20]
+
+
 def load(namespace, chunks):
     """Execute the definitions statement by statement: a failing import or a broken cell costs only
     what it defines, not the definitions after it."""
@@ -150,14 +165,14 @@ def load(namespace, chunks):
             tree = ast.parse(chunk["source"], filename)
         except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
             problems.append({"origin": chunk["origin"], "kind": "SyntaxError", "line": getattr(exc, "lineno", None),
-                             "message": f"{type(exc).__name__}: {getattr(exc, 'msg', exc)}"})
+                             "message": f"{type(exc).__name__}: {getattr(exc, 'msg', exc)}", "binds": []})
             continue
         for node in tree.body:
             try:
                 exec(compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", dont_inherit=True), namespace)
             except BaseException as exc:  # noqa: B902 -- exit() or anything else at definition time
-                problems.append({"origin": chunk["origin"], "kind": type(exc).__name__, "line": node.lineno,
-                                 "message": safe_message(exc)})
+                problems.append({"origin": chunk["origin"], "kind": type_name(exc), "line": node.lineno,
+                                 "message": safe_message(exc), "binds": bound_names(node)})
     return problems
 
 
@@ -423,7 +438,8 @@ REPLY_SCHEMA = {
 DETAIL_SCHEMA = {"key": "str", "what?": "str?", "name?": "str?", "type?": "str?", "error?": "str?",
                  "got?": "shape?", "expected?": "shape?"}
 ERROR_SCHEMA = {"kind": "str", "message": "str", "where?": "str?", "detail?": DETAIL_SCHEMA, "calls?": ["str"]}
-LOADED_SCHEMA = {"problems": [{"origin": "str", "kind": "str", "line": "int?", "message": "str"}], "defined": ["str"],
+LOADED_SCHEMA = {"problems": [{"origin": "str", "kind": "str", "line": "int?", "message": "str", "binds": ["str"]}],
+                 "defined": ["str"],
                  "missing_imports": [{"origin": "str", "line": "int", "module": "str"}]}
 
 
