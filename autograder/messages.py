@@ -140,6 +140,9 @@ HINTS = {
     "net-forward-skips-sigmoid": (
         "forward 的輸出像是沒經過 sigmoid：FC1 → Sigmoid → FC2，中間的非線性不能少（少了它就學不會 XOR）。",
         "The forward output looks like it skips the sigmoid: FC1 → Sigmoid → FC2; without the non-linearity XOR cannot be learned."),
+    "net-forward-skips-fc2": (
+        "forward 的輸出像是 sigmoid 之後就結束了，沒有經過 fc2：FC1 → Sigmoid → FC2，最後一層要回傳 fc2 的輸出。",
+        "The forward output looks like it stops after the sigmoid, without fc2: FC1 → Sigmoid → FC2, return fc2's output."),
     "net-hidden-size-hardcoded": (
         "隱藏層大小只有在 8 時正確：請用參數 hidden_features，不要寫死。",
         "The hidden layer is only right when it has 8 units: use the hidden_features argument instead of a fixed number."),

@@ -129,7 +129,8 @@ def net_mistakes(params, X, dout=None):
     """Forward outputs and dX of the typical wrong networks, by hint id (dX only with ``dout``)."""
     W1, b1, W2, b2 = params
     linear = (X @ W1 + b1) @ W2 + b2
-    mistakes = {"forward": {"net-forward-skips-sigmoid": linear}, "dX": {}}
+    mistakes = {"forward": {"net-forward-skips-sigmoid": linear,
+                            "net-forward-skips-fc2": ref.Sigmoid().forward(X @ W1 + b1)}, "dX": {}}
     if dout is not None:
         mistakes["dX"]["net-backward-skips-sigmoid"] = (dout @ W2.T) @ W1.T
     return mistakes

@@ -41,7 +41,8 @@ def computes_forward(out, params, X):
     the typical wrong ones? (Evidence that the student's code computed it from the parameters.)"""
     if out is None:
         return False
-    models = [reference.net_forward(params, X), *reference.net_mistakes(params, X)["forward"].values()]
+    mistakes = reference.net_mistakes(params, X)["forward"]
+    models = [reference.net_forward(params, X), mistakes["net-forward-skips-sigmoid"]]   # both use every layer
     return any(reference.matches(out, model) for model in models)
 
 
@@ -58,7 +59,7 @@ def failed(check, reply, what, dims):
 
 def forward_hints(check, out, params, X):
     """Name the typical wrong forward that produced ``out`` (backward's caches come from it)."""
-    if out is None or out.shape != (X.shape[0], params[2].shape[1]):
+    if out is None:
         return
     for hint_id, wrong in reference.net_mistakes(params, X)["forward"].items():
         if reference.matches(out, wrong) and not reference.matches(out, reference.net_forward(params, X)):
