@@ -84,6 +84,7 @@ MESSAGES = {
     "param-shape": ("{name} 的形狀是 {got}，應為 {expected}", "{name} has shape {got}, expected {expected}"),
     "pairs-ok": ("get_params_and_grads 回傳網路自己的 4 組 (param, grad)，就地更新會改變網路", "get_params_and_grads returns the network's own 4 (param, grad) pairs; an in-place update changes the network"),
     "pairs-count": ("應回傳 4 組 (param, grad)，得到 {count} 組", "expected 4 (param, grad) pairs, got {count}"),
+    "pairs-missing": ("少了 {names} 這幾組 (param, grad)", "the pairs {names} are missing"),
     "pairs-wrong": ("第 {index} 組是 ({got})，應為 ({expected})", "pair {index} is ({got}), expected ({expected})"),
     "pairs-not-updated": ("透過回傳的陣列就地更新後，網路的 {name} 沒有改變", "after an in-place update through the returned arrays, the network's {name} did not change"),
     "losses-count": ("epochs = {epochs} 時回傳了 {count} 個 loss，應為 {epochs} 個", "with epochs = {epochs} it returned {count} losses, expected {epochs}"),
@@ -96,6 +97,7 @@ MESSAGES = {
     "honours-epochs": ("loss 的數量：{detail}", "number of losses: {detail}"),
     "ok": ("正確", "right"),
     "differs": ("與參考答案不同", "differs from the reference"),
+    "step-factor": ("兩次訓練的參數都和「步伐 {factor:g} 倍」的梯度下降一致", "in both runs the parameters match gradient descent with steps {factor:g} times the reference's"),
     "accuracy-untrained": ("但這組參數不是在 XOR 上做梯度下降訓練出來的（和參考答案的訓練、或常見寫法的訓練結果都對不上），這次不算訓練出來的",
                            "but these parameters were not produced by gradient descent on XOR (they match neither the reference run nor any typical loop's run), so this run does not count as trained"),
     "accuracy": ("{run}：XOR 答對 {correct}/4（參考答案 4/4）", "{run}: XOR {correct}/4 right (reference 4/4)"),
@@ -122,6 +124,9 @@ HINTS = {
     "sigmoid-derivative-incomplete": (
         "你的 dx 像是 dout × σ(x)，少了 (1 − σ(x)) 這個因子：σ'(x) = σ(x)(1 − σ(x))。",
         "Your dx looks like dout × σ(x), missing the factor (1 − σ(x)): σ'(x) = σ(x)(1 − σ(x))."),
+    "sigmoid-forward-negated": (
+        "forward 算出來的是 σ(−x) = 1 − σ(x)：檢查 exp 的正負號，或 np.where 的兩個分支是否對調了。",
+        "forward computes σ(−x) = 1 − σ(x): check the sign inside exp, or whether the two branches of np.where are swapped."),
     "sigmoid-wrong-shape": (
         "backward 回傳的形狀和 dout 不同：sigmoid 是逐元素 (element-wise) 運算，不需要對任何軸加總。",
         "backward returns a different shape than dout: sigmoid is element-wise, nothing is summed over an axis."),
@@ -152,6 +157,9 @@ HINTS = {
     "net-params-copies": (
         "get_params_and_grads 回傳的是副本：訓練時 param -= lr * grad 改的是副本，網路不會變。回傳網路自己的陣列（不要 .copy()）。",
         "get_params_and_grads returns copies: param -= lr * grad then changes the copies, not the network. Return the network's own arrays (no .copy())."),
+    "net-params-order": (
+        "每一組 (param, grad) 都配對正確，但順序要照文件：fc1.W、fc1.b、fc2.W、fc2.b。",
+        "Each (param, grad) pair is right, but the order must be the documented one: fc1.W, fc1.b, fc2.W, fc2.b."),
     "net-params-mismatched": (
         "(param, grad) 配對不對：每個參數要和它自己的梯度配對，順序是 fc1.W、fc1.b、fc2.W、fc2.b。",
         "The (param, grad) pairs are mismatched: each parameter goes with its own gradient, in the order fc1.W, fc1.b, fc2.W, fc2.b."),
@@ -164,6 +172,15 @@ HINTS = {
     "train-no-backward": (
         "每個 epoch 都要先呼叫 net.backward(dY) 算出梯度，再更新參數。",
         "Call net.backward(dY) in every epoch to compute the gradients before updating the parameters."),
+    "train-grad-none": (
+        "更新參數時 grad 還是 None：梯度要由 net.backward(dY) 算出來。每個 epoch 先 backward，再用 backward 之後的 net.get_params_and_grads() 更新（backward 會建立新的梯度陣列，之前拿到的是舊的）。",
+        "A grad was None when the parameters were updated: gradients come from net.backward(dY). In each epoch call backward first, then update with net.get_params_and_grads() taken after it (backward creates new gradient arrays; pairs taken earlier hold the old ones)."),
+    "train-step-scale": (
+        "每一步的大小和參考答案差了固定的倍數：檢查 dY = 2 * (Y − y) / Y.size 的係數，以及 learning_rate 怎麼用。",
+        "Every step is a fixed factor off the reference's: check the factor in dY = 2 * (Y − y) / Y.size and how learning_rate is used."),
+    "train-loss-summed": (
+        "losses 像是誤差平方的總和，不是平均：MSE 是 np.mean((Y − y) ** 2)。",
+        "The losses look like the sum of squared errors, not their mean: MSE is np.mean((Y − y) ** 2)."),
     "train-no-mean": (
         "步伐像是大了 Y.size 倍：MSE 是平均，dY = 2 * (Y − y) / Y.size。",
         "The steps look Y.size times too large: MSE is a mean, so dY = 2 * (Y − y) / Y.size."),

@@ -104,6 +104,7 @@ class Check:
         self.lines, self.tags = [], []
         self.limits = limits or sandbox.Limits()
         self.setup = None
+        self.errored = False    # some call raised or failed: the attempt measured less
 
     def attempt(self, setup):
         """A fresh Check for grading this test with one setup."""
@@ -130,6 +131,7 @@ class Check:
             self.say("printed", text=reply.output.rstrip())
         if reply.ok:
             return False
+        self.errored = True
         error = reply.error
         kind, detail = error.get("kind", "raised"), error.get("detail") or {}
         key = "detail-" + str(detail.get("key", ""))
@@ -190,7 +192,9 @@ class Check:
 
     def adopt(self, attempts, student):
         """Keep the best of the attempts (the first on a tie) and say which setup it used."""
-        best = max(attempts, key=lambda a: a.points)   # max keeps the first of equals
+        # The most points; on a tie, an attempt whose calls all ran (its feedback measured more), then
+        # the first (max keeps the first of equals).
+        best = max(attempts, key=lambda a: (a.points, not a.errored))
         self.share, self.lines, self.tags, self.setup = best.share, list(best.lines), list(best.tags), best.setup
         part = self.test.part
         first = tuple(rubric.PART_SETUPS[part][0])

@@ -74,6 +74,11 @@ def numerical_gradient(f, x, dout, eps=rubric.NUMERICAL_EPS):
     return grad
 
 
+def sigmoid_forward_mistakes(x):
+    """What the typical wrong forward passes return, by hint id."""
+    return {"sigmoid-forward-negated": sigmoid(-np.asarray(x, dtype=np.float64))}
+
+
 def sigmoid_mistakes(x, dout):
     """What the typical wrong backward passes return, by hint id."""
     s = sigmoid(x)

@@ -252,13 +252,18 @@ def test_get_params_and_grads(student, check):
         check.say("pairs-unverified")
         return finish(check, 0)
     identities = reply.value["identities"]
+    expected_pairs = list(zip(PARAM_NAMES, GRAD_NAMES))
+    returned = [tuple(name.removeprefix("view:") for name in got) for got in identities]
     if len(identities) != 4:
         check.say("pairs-count", count=len(identities))
-    expected_pairs = list(zip(PARAM_NAMES, GRAD_NAMES))
+        missing = [pair for pair in expected_pairs if pair not in returned]
+        if missing and all(pair in expected_pairs for pair in returned):
+            check.say("pairs-missing", names="、".join(f"({p}, {g})" for p, g in missing) if check.lang != "en"
+                      else ", ".join(f"({p}, {g})" for p, g in missing))
+            return finish(check, 0)
     right = 0
-    for index, (want, got) in enumerate(zip(expected_pairs, identities)):
-        got = [name.removeprefix("view:") for name in got]
-        if tuple(got) == want:
+    for index, (want, got) in enumerate(zip(expected_pairs, returned)):
+        if got == want:
             if reference.matches(reply.value["after"][index], after_expected[index]):
                 right += 1
             else:
@@ -267,6 +272,8 @@ def test_get_params_and_grads(student, check):
         check.say("pairs-wrong", index=index + 1, got=", ".join(got), expected=", ".join(want))
         if "copy" in got:
             check.hint("net-params-copies")
+        elif got in expected_pairs:
+            check.hint("net-params-order")
         elif all(name in PARAM_NAMES + GRAD_NAMES for name in got):
             check.hint("net-params-mismatched")
     if right == 4 and len(identities) == 4:
