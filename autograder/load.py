@@ -394,6 +394,24 @@ def _future_features(tree):
 
 
 
+def _exported_cell_magics(origin, tree):
+    """The code of Python cell magics in a notebook exported to .py by nbconvert: a ``%%time`` cell
+    becomes ``get_ipython().run_cell_magic('time', '', 'def train_xor(...):\\n ...')``, its code a string."""
+    found = []
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "run_cell_magic" and len(call.args) == 3
+                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)):
+            continue
+        name, _, code = (a.value for a in call.args)
+        if name in PYTHON_CELL_MAGICS:
+            python = strip_magics(LONE_CR.sub("\n", code))
+            if python is not None:
+                found.append((f"{origin} (%%{name} at line {node.lineno})", python))
+    return found
+
+
 def _statement_table(node, lines, future):
     """The symbol table of a top-level statement's own lines (with its module's ``from __future__``
     imports in front), or None when symtable refuses it. Built per kept statement, never for the
@@ -489,6 +507,12 @@ def load_cells(cells, entry_points=ENTRY_POINTS):
                              "message": f"{type(exc).__name__}: the code cannot be parsed ({str(exc)[:100] or 'too deeply nested'})"})
             continue
         parsed.append((origin, python, tree))
+        for magic_origin, code in _exported_cell_magics(origin, tree):
+            try:
+                parsed.append((magic_origin, code, ast.parse(code)))
+            except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+                problems.append({"origin": magic_origin, "kind": "SyntaxError", "line": getattr(exc, "lineno", None),
+                                 "message": f"{type(exc).__name__}: {getattr(exc, 'msg', exc)}"})
 
     # Start from the student API and follow every top-level name it reads, transitively: the
     # statements that bind it, whatever their form (def, class, import, assignment, try/if/for/with

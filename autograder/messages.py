@@ -47,8 +47,8 @@ MESSAGES = {
     "setup-own-piece-lost": ("這部分也用你自己的 {piece} 評過分，但你的 {piece} 在它自己的測試沒有拿滿分：只在搭配你自己的 {piece} 時才能執行的程式，會因為它的錯誤而失分。",
                              "this part was also graded with your own {piece}, which lost points in its own tests: code that only runs with your own {piece} loses points for its mistakes."),
     # ---- arrays the student's code overwrote
-    "overwrote": ("{what} 改寫了呼叫者傳進來的 {name}（就地修改了輸入陣列；呼叫之後它的值不一樣了）：這一項只給 {share:.0%} 分",
-                  "{what} overwrote the {name} its caller passed in (the input array changed in place): {share:.0%} of the points"),
+    "overwrote": ("{what} 改寫了呼叫者傳進來的 {name}（就地修改了輸入陣列；呼叫之後它的值不一樣了）：這一項最多只給 {share:.0%} 分",
+                  "{what} overwrote the {name} its caller passed in (the input array changed in place): at most {share:.0%} of this test's points"),
     "undefined-because": ("{name} 沒有定義，是因為定義它的敘述（{where}）在載入時出錯了（見最上面的載入訊息）",
                           "{name} is not defined because the statement defining it ({where}) failed while loading (see the loading messages at the top)"),
     # ---- imports
@@ -102,6 +102,8 @@ MESSAGES = {
                            "but these parameters were not produced by gradient descent on XOR (they match neither the reference run nor any typical loop's run), so this run does not count as trained"),
     "accuracy": ("{run}：XOR 答對 {correct}/4（參考答案 4/4）", "{run}: XOR {correct}/4 right (reference 4/4)"),
     "run-name": ("初始化 seed {seed}、learning_rate {lr:g}、{epochs} 個 epoch", "initialisation seed {seed}, learning_rate {lr:g}, {epochs} epochs"),
+    "losses-unreadable": ("train_xor 回傳的 losses 不是一串數字（{error}）：每個 loss 要是一個純量，例如 float(np.mean(...))；訓練後的參數在其他項目照樣評分",
+                          "the losses train_xor returned are not a list of numbers ({error}): each loss must be a scalar, e.g. float(np.mean(...)); the trained parameters are graded in the other tests all the same"),
     "losses-none": ("train_xor 回傳了 None，沒有 loss 可以比對（訓練後的參數在其他項目照樣評分）", "train_xor returned None, so there are no losses to compare (the trained parameters are graded in the other tests all the same)"),
     "losses-unverified": ("losses[0] 是對的，但這次訓練（{run}）之後的參數和損失都對不上梯度下降的結果，無法確認有訓練，所以第一個 loss 和 loss 數量這兩部分不給分",
                           "losses[0] is right, but after this run ({run}) neither the parameters nor the losses match gradient descent, so the training cannot be confirmed and the first loss and the count earn nothing"),
@@ -197,8 +199,8 @@ HINTS = {
         "loss 的數量差了一個：range(epochs) 剛好跑 epochs 次，每次記錄一個 loss。",
         "The number of losses is off by one: range(epochs) runs exactly epochs times, recording one loss each."),
     "modifies-input": (
-        "forward / backward 不可以就地修改傳進來的陣列（例如 dout *= …、x[x < 0] = 0）：先做一份新的陣列再計算。",
-        "forward / backward must not change the arrays passed in (e.g. dout *= …, x[x < 0] = 0): compute into a new array."),
+        "函式不可以就地修改呼叫者傳進來的陣列（例如 dout *= …、X -= …、x[x < 0] = 0）：先做一份新的陣列再計算。",
+        "A function must not change the arrays its caller passed in (e.g. dout *= …, X -= …, x[x < 0] = 0): compute into a new array."),
     "train-no-return": (
         "train_xor 沒有回傳 losses（回傳了 None）：迴圈結束後要 return losses。",
         "train_xor returns None: return the list of losses after the loop."),

@@ -334,8 +334,8 @@ def op_net_params_and_grads(ns, ref, dims, params, grads, X, dout, X2, step):
     set_params(net, params)
     own = None
     try:
-        call("TwoLayerNet.forward", net.forward, X.copy())
-        call("TwoLayerNet.backward", net.backward, dout.copy())
+        call("TwoLayerNet.forward", lambda: net.forward(X.copy()))
+        call("TwoLayerNet.backward", lambda: net.backward(dout.copy()))
         own = _grads_of(net)
     except StudentError:
         pass
@@ -371,7 +371,7 @@ def op_net_params_and_grads(ns, ref, dims, params, grads, X, dout, X2, step):
                 pass
     after = [as_array(name, attribute(net, name)) for name in PARAM_NAMES]
     try:
-        out2 = as_array("TwoLayerNet.forward", call("TwoLayerNet.forward", net.forward, X2.copy()))
+        out2 = as_array("TwoLayerNet.forward", call("TwoLayerNet.forward", lambda: net.forward(X2.copy())))
     except StudentError:
         out2 = None
     return {"identities": identities, "after": after, "out2": out2, "grads": own if own is not None else [None] * 4}
@@ -383,13 +383,13 @@ def op_train(ns, ref, params, X, y, learning_rate, epochs):
     set_params(net, params)
     passed = {"X": X.copy(), "y": y.copy()}
     losses = call("train_xor", ns["train_xor"], net, passed["X"], passed["y"], float(learning_rate), int(epochs))
+    losses_error = None
     if losses is not None:
         try:
             losses = np.array([float(loss) for loss in itertools.islice(iter(losses), max(10 * int(epochs), 20_000))],
                               dtype=np.float64)
-        except BaseException as exc:  # noqa: B902
-            raise StudentError("not-array", f"train_xor must return a list of losses ({safe_message(exc)})",
-                               detail={"key": "not-losses", "what": "train_xor", "error": safe_message(exc)}) from None
+        except BaseException as exc:  # noqa: B902 -- the network it trained is graded all the same
+            losses, losses_error = None, safe_message(exc)
     # The reference layers set dW only in backward: None afterwards means backward never ran.
     backward_ran = all(getattr(getattr(net, layer, None), "dW", None) is not None for layer in ("fc1", "fc2"))
     after = []
@@ -404,7 +404,7 @@ def op_train(ns, ref, params, X, y, learning_rate, epochs):
                                detail={"key": "changed-shape", "name": name, "got": list(value.shape),
                                        "expected": list(given.shape)})
         after.append(value)
-    return {"losses": losses, "params": after, "backward_ran": backward_ran,
+    return {"losses": losses, "losses_error": losses_error, "params": after, "backward_ran": backward_ran,
             "overwrote": [f"train_xor:{n}" for n in overwritten({"X": X, "y": y}, passed)]}
 
 
@@ -433,7 +433,8 @@ REPLY_SCHEMA = {
     "net_forward_backward": {"out": "array", "dX": "array?", "grads": ("array?",) * 4, "overwrote": _OVERWROTE,
                              "calls": ["str"]},
     "net_params_and_grads": {"identities": [["str"]], "after": _PAIRS, "out2": "array?", "grads": ("array?",) * 4},
-    "train": {"losses": "vector?", "params": _PAIRS, "backward_ran": bool, "overwrote": _OVERWROTE},
+    "train": {"losses": "vector?", "losses_error": "str?", "params": _PAIRS, "backward_ran": bool,
+              "overwrote": _OVERWROTE},
 }
 DETAIL_SCHEMA = {"key": "str", "what?": "str?", "name?": "str?", "type?": "str?", "error?": "str?",
                  "got?": "shape?", "expected?": "shape?"}
@@ -525,7 +526,15 @@ def serve_part(requests, replies, namespace, reference_source, inject):
             try:
                 if missing:
                     raise StudentError("missing", ", ".join(missing), detail={"key": "missing", "name": ", ".join(missing)})
-                reply = {"ok": OPERATIONS[request["op"]](namespace, ref, **request["args"])}
+                try:
+                    reply = {"ok": OPERATIONS[request["op"]](namespace, ref, **request["args"])}
+                except (StudentError, KeyboardInterrupt, SystemExit):
+                    raise
+                except Exception as exc:  # noqa: BLE001 -- e.g. a method the student's class lacks
+                    # Raised outside call(): looking up layer.forward on a class that misspelt it, or
+                    # numpy refusing what the student's code returned. The student's doing, said as such.
+                    frames = student_frames(exc.__traceback__)
+                    raise StudentError("raised", safe_message(exc), frames[-1] if frames else "") from None
             except StudentError as exc:
                 reply = {"error": {"kind": exc.kind, "message": exc.message, "where": exc.where}}
                 if exc.detail is not None:

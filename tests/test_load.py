@@ -267,3 +267,13 @@ def test_notebook_origins_count_code_cells_and_keep_first_lines(tmp_path):
     assert [c["origin"] for c in program.chunks] == ["cell 2"]
     assert program.cells == {"cell 1": {"first_line": "import numpy as np", "label": ""},
                              "cell 2": {"first_line": "class Sigmoid:", "label": "Sigmoid"}}
+
+
+def test_python_cell_magics_exported_by_nbconvert_are_code():
+    source = ("import numpy as np\nget_ipython().run_line_magic('matplotlib', 'inline')\n"
+              "get_ipython().run_cell_magic('time', '', 'def train_xor(net, X, y, learning_rate, epochs):\\n"
+              "    return [np.pi]\\n')\nget_ipython().run_cell_magic('bash', '', 'echo hi\\n')\n")
+    text, program = kept([("export.py", source)])
+    assert program.problems == []
+    assert "def train_xor" in text and "echo" not in text and "import numpy as np" in text
+    assert [c["origin"] for c in program.chunks] == ["export.py", "export.py (%%time at line 3)"]
