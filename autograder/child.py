@@ -27,6 +27,7 @@ from . import cgroup, runner, sandbox
 PR_SET_CHILD_SUBREAPER = 36
 ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")   # not encodable as UTF-8: the JSON must stay strict
 # Children this process started on purpose and has not closed yet; any other child is a stray.
 _LIVE_CHILDREN = set()
 
@@ -52,7 +53,7 @@ STUDENT_ERROR_KINDS = ("raised", "missing", "returned-none", "not-array", "struc
 
 def clean(text, limit):
     """Student-derived text for feedback: no terminal escapes or control bytes, at most ``limit`` chars."""
-    text = CONTROL.sub("", ANSI_ESCAPE.sub("", text))
+    text = LONE_SURROGATE.sub("\ufffd", CONTROL.sub("", ANSI_ESCAPE.sub("", text)))
     return text if len(text) <= limit else text[:limit] + " […]"
 
 
@@ -114,12 +115,14 @@ def _become_subreaper():
 class StudentProcess:
     """One submission's sandboxed zygote and, at most one at a time, its part processes."""
 
-    def __init__(self, chunks, *, limits=sandbox.Limits(), kind=None):
+    def __init__(self, chunks, *, limits=sandbox.Limits(), kind=None, entry_points=(), unused_imports=()):
         self.chunks, self.limits, self.kind = chunks, limits, kind or sandbox.isolation()
+        self.entry_points, self.unused_imports = list(entry_points), list(unused_imports)
         self.process = None
         self.load_problems = None      # set after the first start: problems executing definitions
         self.load_error = None         # the whole load failed (timeout, exit): a one-line reason
-        self.defined = []
+        self.defined = []              # which of the entry points the submission defines
+        self.missing_imports = []      # unused imports whose module is not installed
         self.part = None
         self.output_kept = 0
         self._output = None
@@ -180,7 +183,7 @@ class StudentProcess:
         _LIVE_CHILDREN.add(self.process.pid)
         os.close(req_read)
         os.close(rep_write)
-        self._send({"chunks": self.chunks})
+        self._send({"chunks": self.chunks, "entry_points": self.entry_points, "unused_imports": self.unused_imports})
         try:
             reply = self._receive(self.limits.load_seconds)
         except ChildGone as gone:
@@ -188,11 +191,14 @@ class StudentProcess:
             self._check_sandbox_started()
             return False
         if not runner.conforms(reply, runner.LOADED_SCHEMA):
-            reply = {"problems": [], "defined": []}
+            reply = {"problems": [], "defined": [], "missing_imports": []}
         if self.load_problems is None:
             self.load_problems = [dict(p, origin=clean(p["origin"], 100), kind=clean(p["kind"], 80),
-                                       message=clean(p["message"], 500)) for p in reply["problems"][:50]]
-            self.defined = [name for name in reply["defined"] if name in ("Sigmoid", "TwoLayerNet", "train_xor")]
+                                       message=clean(p["message"], 500), binds=[clean(b, 80) for b in p["binds"]])
+                                  for p in reply["problems"][:50]]
+            self.defined = [name for name in reply["defined"] if name in self.entry_points]
+            self.missing_imports = [dict(m, origin=clean(m["origin"], 100), module=clean(m["module"], 100))
+                                    for m in reply["missing_imports"][:50]]
         return True
 
     def _check_sandbox_started(self):
@@ -404,7 +410,9 @@ class StudentProcess:
         except ChildGone as gone:
             return {"kind": str(gone), "message": "could not start the part process"}
         if "ready" not in reply:
-            return {"kind": "exited", "message": f"the part process ended at start (exit {reply.get('part_ended')})"}
+            code = reply.get("part_ended")
+            return {"kind": "exited", "code": code if type(code) is int else 1,
+                    "message": f"the part process ended at start (exit {code})"}
         self.part = part
         return None
 
@@ -412,7 +420,7 @@ class StudentProcess:
         if part in self.timed_out:
             return Reply(error=dict(self.timed_out[part], message=self.timed_out[part]["message"] + " (earlier call)"))
         if self.spent >= self.limits.submission_seconds:
-            return Reply(error={"kind": "timeout", "where": "",
+            return Reply(error={"kind": "timeout", "where": "", "detail": {"key": "budget"},
                                 "message": f"the submission's time budget of {self.limits.submission_seconds:g} s is used up"})
         started = time.monotonic()
         try:
@@ -424,7 +432,9 @@ class StudentProcess:
         return reply
 
     def _request(self, part, op, reference, inject, needs, timeout, args):
-        problem = self._enter_part(part, reference, inject)
+        # One process per part and set of reference pieces: the same part graded with the student's
+        # own pieces gets a fresh fork of the zygote, without the reference.
+        problem = self._enter_part((part, tuple(inject)), reference, inject)
         if problem:
             return Reply(error=problem, output=self.read_output())
         self._send({"op": op, "args": args, "needs": list(needs)})
@@ -442,13 +452,13 @@ class StudentProcess:
             code = reply["part_ended"]
             code = code if type(code) is int else 1
             how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
-            return Reply(error={"kind": "exited", "message": f"the process ended ({how})", "where": ""},
+            return Reply(error={"kind": "exited", "code": code, "message": f"the process ended ({how})", "where": ""},
                          output=self.read_output())
         return self._checked(op, reply)
 
     def _checked(self, op, reply):
-        """The reply as a Reply, if it has the form runner.REPLY_SCHEMA gives ``op``; its text cleaned
-        and bounded. Anything else (a forged or broken reply) fails this request, never the grader."""
+        """The reply as a Reply, if it has the form runner.REPLY_SCHEMA gives ``op``; every string in it
+        cleaned and bounded. Anything else (a forged or broken reply) fails this request, never the grader."""
         warnings = reply.get("warnings", [])
         if not runner.conforms(warnings, ["str"]):
             warnings = []
@@ -456,10 +466,25 @@ class StudentProcess:
         if set(reply) == {"error", "warnings"} and runner.conforms(reply["error"], runner.ERROR_SCHEMA):
             error = reply["error"]
             kind = error["kind"] if error["kind"] in STUDENT_ERROR_KINDS else "raised"
-            return Reply(error={"kind": kind, "message": clean(error["message"], 2000),
-                                "where": clean(error.get("where") or "", 300)},
-                         warnings=warnings, output=self.read_output())
+            checked = {"kind": kind, "message": clean(error["message"], 2000), "where": clean(error.get("where") or "", 300)}
+            if error.get("detail") is not None:
+                checked["detail"] = bounded(error["detail"])
+            if error.get("calls") is not None:
+                checked["calls"] = bounded(error["calls"][:100])
+            return Reply(error=checked, warnings=warnings, output=self.read_output())
         if set(reply) == {"ok", "warnings"} and runner.conforms(reply["ok"], runner.REPLY_SCHEMA[op]):
-            return Reply(value=reply["ok"], warnings=warnings, output=self.read_output())
+            return Reply(value=bounded(reply["ok"]), warnings=warnings, output=self.read_output())
         self.close()   # whatever sent that is not our runner any more
         return Reply(error={"kind": "protocol", "message": MALFORMED, "where": ""}, output=self.read_output())
+
+
+def bounded(value, limit=200):
+    """A conforming reply with each of its strings cleaned and cut to ``limit`` characters: type names,
+    identities and messages come from student code (a 3.9 MB class name was once reported back)."""
+    if isinstance(value, str):
+        return clean(value, limit)
+    if isinstance(value, dict):
+        return {key: bounded(item, limit) for key, item in value.items()}
+    if isinstance(value, list):
+        return [bounded(item, limit) for item in value]
+    return value

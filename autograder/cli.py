@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {grade,merge,gradescope,rubric,demo}``.
+"""Command line: ``python -m autograder {grade,merge,gradescope,course,rubric,demo}``.
 
 The CLI only parses arguments and calls one keyword-only function per command; errors the user can
 fix (a path that does not exist, a bad --shard) end it with a one-line reason and exit status 2.
@@ -117,6 +117,13 @@ def parser():
     z.add_argument("--out", type=Path, default=Path("autograder.zip"))
     z.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
 
+    k = sub.add_parser("course", help="write an nbgrader course folder that uses the kit (config + source notebooks)")
+    k.add_argument("folder", type=Path, metavar="DIR")
+    k.add_argument("--assignment", dest="names", action="append", metavar="NAME",
+                   help="only this assignment (repeatable; default: all)")
+    k.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
+    k.add_argument("--force", action="store_true", help="overwrite an existing nbgrader_config.py")
+
     sub.add_parser("rubric", help="print the points table (Markdown)")
     d = sub.add_parser("demo", help="run the solved notebook and grade the bundled sample class")
     d.add_argument("--out", type=Path, default=Path("demo-output"))
@@ -136,6 +143,13 @@ def main(argv=None):
         elif args.command == "gradescope":
             from . import gradescope
             print(f"wrote {gradescope.build(args.out, lang=args.lang)}")
+        elif args.command == "course":
+            from . import course
+            try:
+                names = course.create(args.folder, names=args.names, lang=args.lang, force=args.force)
+            except course.CourseError as exc:
+                raise UsageError(str(exc)) from None
+            print(course.next_steps(args.folder, names))
         elif args.command == "rubric":
             print(rubric.markdown_table())
         elif args.command == "demo":

@@ -44,9 +44,13 @@ class LoadError(Exception):
 class Program:
     """What the child executes, and what went wrong on the way."""
 
-    chunks: list                      # [{"origin": "cell 20", "source": "..."}]
+    chunks: list                      # [{"origin": "cell 12", "source": "..."}]
     problems: list = dataclasses.field(default_factory=list)   # syntax errors, skipped cells
     notes: list = dataclasses.field(default_factory=list)      # e.g. "not valid UTF-8, replaced"
+    # imports nothing graded reads: never executed, the child only checks that the module exists
+    unused_imports: list = dataclasses.field(default_factory=list)   # [{"origin", "line", "modules"}]
+    # how a student finds each origin: {"cell 12": {"first_line": "class Sigmoid:", "label": "Sigmoid"}}
+    cells: dict = dataclasses.field(default_factory=dict)
 
 
 # ------------------------------------------------------------------ reading files
@@ -74,18 +78,29 @@ def read_text(path):
                                                    "undecodable bytes were replaced"]
 
 
-def load_path(path):
+def load_path(path, entry_points=ENTRY_POINTS):
     text, notes = read_text(path)
     if path.suffix == ".ipynb":
-        program = load_cells(notebook_cells(text, path.name))
+        info = {}
+        program = load_cells(notebook_cells(text, path.name, info), entry_points)
+        program.cells = info
     else:
-        program = load_cells([(path.name, text)])
+        program = load_cells([(path.name, text)], entry_points)
     program.notes[:0] = notes
     return program
 
 
-def notebook_cells(text, name="notebook"):
-    """[(origin, source)] of a notebook's code cells; tolerant of metadata lost in other editors."""
+def first_line(source):
+    """The first line of a cell that is not blank, as a student sees it at the top of the cell."""
+    return next((line.strip() for line in source.split("\n") if line.strip()), "")[:80]
+
+
+def notebook_cells(text, name="notebook", info=None):
+    """[(origin, source)] of a notebook's code cells; tolerant of metadata lost in other editors.
+
+    Origins count code cells only, from the top ("cell 3" is the third code cell), because that is
+    what a student can count; ``info`` (if given) receives each origin's first line and the
+    nbgrader ``grade_id`` of an exercise cell, which the feedback shows beside the number."""
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -101,15 +116,22 @@ def notebook_cells(text, name="notebook"):
     cells = nb.get("cells")
     if cells is None:  # nbformat 3: cells live in worksheets, source is "input"
         cells = [c for ws in nb["worksheets"] if isinstance(ws, dict) for c in ws.get("cells", [])]
-    result = []
-    for index, cell in enumerate(cells, start=1):
+    result, index = [], 0
+    for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
+        index += 1
         source = cell.get("source", cell.get("input", ""))
         if isinstance(source, list):
             source = "".join(s for s in source if isinstance(s, str))
         if isinstance(source, str) and source.strip():
-            result.append((f"cell {index}", source))
+            origin = f"cell {index}"
+            result.append((origin, source))
+            if info is not None:
+                metadata = cell.get("metadata")
+                nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+                label = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+                info[origin] = {"first_line": first_line(source), "label": label if isinstance(label, str) else ""}
     return result
 
 
@@ -123,6 +145,169 @@ def strip_magics(source):
             return None
         lines[0] = ""
     return "\n".join("" if IPYTHON_LINE.match(line) else line for line in lines)
+
+
+COMPOUND = tuple(getattr(ast, name) for name in ("If", "For", "AsyncFor", "While", "With", "AsyncWith", "Try",
+                                                  "TryStar", "Match") if hasattr(ast, name))
+# Scopes of their own inside a statement: what they read is found by symtable, not by walking them.
+NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
+                 ast.DictComp, ast.GeneratorExp)
+# Statements that bind a name to data (not a def, a class or a module): only for such names do method
+# calls (``TABLE.append(...)``) count as building the value.
+DATA_BINDERS = ASSIGNMENTS + COMPOUND
+
+
+def is_main_block(node):
+    """``if __name__ == "__main__":`` -- never run, whatever it binds."""
+    test = getattr(node, "test", None)
+    if not isinstance(node, ast.If) or not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return False
+    sides = [test.left, test.comparators[0]]
+    return (isinstance(test.ops[0], ast.Eq) and any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
+            and any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides))
+
+
+def _root_name(node):
+    """``x`` of ``x.a[1].b``; None when the chain starts with anything but a name (a call, a literal)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _function_effects(definition):
+    """Module-level names a top-level function binds or builds when it is called, as ``(name, by_call)``:
+    the ones it declares ``global``, globals whose items or attributes it sets (``REGISTRY[k] = f``)
+    and, with ``by_call`` True, globals whose methods it calls (``LOG.append(x)``: building LOG only if
+    LOG is data, not a module). A name is taken as global unless the function binds it itself (a
+    parameter, a local assignment); nested functions count as part of it."""
+    declared, local, touched, called = set(), set(), set(), set()
+    for node in _walk(definition):
+        kind = type(node)
+        if kind is ast.Global:
+            declared.update(node.names)
+        elif kind is ast.Name and type(node.ctx) is not ast.Load:
+            local.add(node.id)
+        elif kind is ast.arg:
+            local.add(node.arg)
+        elif kind in (ast.Attribute, ast.Subscript) and type(node.ctx) is not ast.Load:
+            touched.add(_root_name(node))
+        elif kind is ast.Call and isinstance(node.func, ast.Attribute):
+            called.add(_root_name(node.func.value))
+    if isinstance(definition, ast.ClassDef):
+        return {(name, False) for name in declared}   # its methods act only when something calls them
+
+    def is_global(name):
+        return name and (name in declared or name not in local)
+    return ({(name, False) for name in declared | touched if is_global(name)}
+            | {(name, True) for name in called if is_global(name)})
+
+
+def _decorator_calls(definition):
+    """``@register`` and ``@register(...)`` call ``register`` where the definition stands."""
+    names = set()
+    for decorator in definition.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+    return names
+
+
+def _walk(node):
+    """``ast.walk`` without the generator overhead (this runs on every statement)."""
+    stack, out = [node], []
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.AST))
+    return out
+
+
+def _children(node):
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, ast.AST):
+            yield value
+        elif isinstance(value, list):
+            yield from (v for v in value if isinstance(v, ast.AST))
+
+
+def _evaluated_here(node):
+    """The parts of a nested scope evaluated where it stands: decorators, defaults, bases, the first
+    iterable of a comprehension. Their bodies run later, in their own scope."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return node.decorator_list + node.args.defaults + [d for d in node.args.kw_defaults if d is not None]
+    if isinstance(node, ast.ClassDef):
+        return node.decorator_list + node.bases + [k.value for k in node.keywords]
+    if isinstance(node, ast.Lambda):
+        return node.args.defaults + [d for d in node.args.kw_defaults if d is not None]
+    return [node.generators[0].iter]   # a comprehension
+
+
+@dataclasses.dataclass
+class Bindings:
+    """What one top-level statement does to module-level names."""
+
+    bound: set                # names it (re)binds: targets, imports, defs, classes
+    stored: set               # names whose attributes or items it sets (``T[k] = v``, ``C.m = f``, setattr)
+    called: set               # names it calls a method of (``T.append(v)``): building T, if T is data
+    calls: set = dataclasses.field(default_factory=set)     # functions it calls (decorators included)
+    effects: set = dataclasses.field(default_factory=set)   # a function's: names it binds or builds when called
+    data: bool = False        # it binds names to data (an assignment or a compound statement)
+
+
+def _names_bound(node):
+    """The module-level names a top-level statement binds or builds, whatever its form."""
+    if isinstance(node, DEFINITIONS):
+        return Bindings({node.name}, set(), set(), calls=_decorator_calls(node), effects=_function_effects(node))
+    if isinstance(node, IMPORTS):
+        return Bindings({(a.asname or a.name.split(".")[0]) for a in node.names if a.name != "*"}, set(), set())
+    found = Bindings(set(), set(), set(), data=isinstance(node, DATA_BINDERS))
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Name:
+            if kind is ast.Name and type(node.ctx) is not ast.Load:
+                found.bound.add(node.id)
+            continue
+        if isinstance(node, NESTED_SCOPES):
+            if isinstance(node, DEFINITIONS):
+                found.bound.add(node.name)
+                found.calls.update(_decorator_calls(node))
+                found.effects.update(_function_effects(node))
+            stack.extend(_evaluated_here(node))
+            continue
+        if isinstance(node, IMPORTS):
+            found.bound.update((a.asname or a.name.split(".")[0]) for a in node.names if a.name != "*")
+            continue
+        if kind in (ast.Attribute, ast.Subscript) and type(node.ctx) is not ast.Load:
+            root = _root_name(node)
+            if root:
+                found.stored.add(root)
+        elif kind is ast.Call:
+            if isinstance(node.func, ast.Name):
+                found.calls.add(node.func.id)
+            if isinstance(node.func, ast.Attribute):
+                root = _root_name(node.func.value)
+                if root:
+                    found.called.add(root)
+            elif isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr") and node.args:
+                root = _root_name(node.args[0])
+                if root:
+                    found.stored.add(root)
+        elif kind is ast.ExceptHandler and node.name:
+            found.bound.add(node.name)
+        elif kind.__name__ in ("MatchAs", "MatchStar") and node.name:
+            found.bound.add(node.name)
+        elif kind.__name__ == "MatchMapping" and node.rest:
+            found.bound.add(node.rest)
+        stack.extend(_children(node))
+    return found
 
 
 def _names_in(node, loaded_only):
@@ -189,28 +374,6 @@ def _definition_table(node, lines, future):
     return next((t for t in children if (t.get_name(), t.get_lineno()) == (node.name, lineno)), None)
 
 
-def _names_read(node, table):
-    """Module-level names a top-level statement reads when it runs or when its functions run."""
-    if not isinstance(node, DEFINITIONS):
-        return _names_loaded(node)
-    at_definition = list(node.decorator_list)
-    if isinstance(node, ast.ClassDef):
-        at_definition += node.bases + [k.value for k in node.keywords]
-    else:
-        at_definition += node.args.defaults + [d for d in node.args.kw_defaults if d is not None]
-    names = set().union(*[_names_loaded(n) for n in at_definition]) if at_definition else set()
-    return names | (_globals_read(table) if table is not None else _names_loaded(node))
-
-
-def _names_bound(node):
-    if isinstance(node, DEFINITIONS):
-        return {node.name}
-    if isinstance(node, IMPORTS):
-        return {(a.asname or a.name.split(".")[0]) for a in node.names}
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    return set().union(*[_names_in(t, loaded_only=False) for t in targets])
-
-
 def _span(node):
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
     return first, node.end_lineno
@@ -230,7 +393,100 @@ def _future_features(tree):
     return features
 
 
-def load_cells(cells):
+
+def _exported_cell_magics(origin, tree):
+    """The code of Python cell magics in a notebook exported to .py by nbconvert: a ``%%time`` cell
+    becomes ``get_ipython().run_cell_magic('time', '', 'def train_xor(...):\\n ...')``, its code a string."""
+    found = []
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "run_cell_magic" and len(call.args) == 3
+                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)):
+            continue
+        name, _, code = (a.value for a in call.args)
+        if name in PYTHON_CELL_MAGICS:
+            python = strip_magics(LONE_CR.sub("\n", code))
+            if python is not None:
+                found.append((f"{origin} (%%{name} at line {node.lineno})", python))
+    return found
+
+
+def _statement_table(node, lines, future):
+    """The symbol table of a top-level statement's own lines (with its module's ``from __future__``
+    imports in front), or None when symtable refuses it. Built per kept statement, never for the
+    whole module: symtable then costs what the kept statements cost."""
+    first, last = _span(node)
+    header = f"from __future__ import {', '.join(future)}\n" if future else ""
+    try:
+        module = symtable.symtable(header + "\n".join(lines[first - 1:last]), "statement", "exec")
+        module.get_children()
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    return module
+
+
+def _module_level_reads(node):
+    """Names a compound statement reads in module scope: its tests, iterables, right-hand sides,
+    decorators and defaults -- not what its loops, ``with`` and ``except`` clauses bind for
+    themselves (``for k in KEYS: TABLE[k] = ...`` reads KEYS and TABLE, not another ``k``)."""
+    loads, own = set(), set()
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if type(node) is ast.Name:
+            if type(node.ctx) is ast.Load:
+                loads.add(node.id)
+            continue
+        if isinstance(node, NESTED_SCOPES):
+            stack.extend(_evaluated_here(node))
+            continue
+        target = None
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            target = node.target
+        elif isinstance(node, ast.withitem):
+            target = node.optional_vars
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            own.add(node.name)
+        elif type(node).__name__ in ("MatchAs", "MatchStar") and node.name:
+            own.add(node.name)
+        if target is not None:
+            own.update(n.id for n in _walk(target) if type(n) is ast.Name)
+        stack.extend(_children(node))
+    return loads - own
+
+
+def _names_read(node, context):
+    """Module-level names a kept top-level statement reads when it runs or when its functions run.
+    ``context()`` gives the statement's cell lines and ``from __future__`` features (for symtable)."""
+    if isinstance(node, DEFINITIONS):
+        at_definition = _evaluated_here(node)
+        names = set().union(*[_names_loaded(n) for n in at_definition]) if at_definition else set()
+        table = _definition_table(node, *context())
+        return names | (_globals_read(table) if table is not None else _names_loaded(node))
+    if isinstance(node, COMPOUND):
+        table = _statement_table(node, *context())
+        if table is None:
+            return _names_loaded(node)
+        names = _module_level_reads(node)
+        for child in table.get_children():
+            names |= _globals_read(child)
+        return names
+    return _names_loaded(node)
+
+
+def _unused_import(node, origin):
+    """An import nothing graded reads: never executed; the child only checks the module exists."""
+    if isinstance(node, ast.ImportFrom):
+        if node.level or not node.module or node.module == "__future__":
+            return None
+        modules = [node.module]
+    else:
+        modules = [a.name for a in node.names]
+    return {"origin": origin, "line": node.lineno, "modules": modules}
+
+
+def load_cells(cells, entry_points=ENTRY_POINTS):
     """Turn [(origin, source)] into a Program keeping only what the definitions need."""
     # Lines are found by split("\n") (IPython lines, kept spans): a lone "\r" must count as a line end too.
     sources = [(origin, strip_magics(LONE_CR.sub("\n", source))) for origin, source in cells]
@@ -251,41 +507,73 @@ def load_cells(cells):
                              "message": f"{type(exc).__name__}: the code cannot be parsed ({str(exc)[:100] or 'too deeply nested'})"})
             continue
         parsed.append((origin, python, tree))
+        for magic_origin, code in _exported_cell_magics(origin, tree):
+            try:
+                parsed.append((magic_origin, code, ast.parse(code)))
+            except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+                problems.append({"origin": magic_origin, "kind": "SyntaxError", "line": getattr(exc, "lineno", None),
+                                 "message": f"{type(exc).__name__}: {getattr(exc, 'msg', exc)}"})
 
-    # Start from the student API and follow every top-level name it reads, transitively: helpers,
-    # constants and imports it uses are kept, the notebook's plotting set-up and demos are not.
-    # A worklist over an index name -> statements binding it: each statement's names are computed
-    # once, each name is followed once, so the work is linear in the code (a fixed-point loop over
-    # all statements took quadratic time on a chain "a1 = a0", "a2 = a1", ...).
-    keep, binders, cell_of = set(), {}, {}
+    # Start from the student API and follow every top-level name it reads, transitively: the
+    # statements that bind it, whatever their form (def, class, import, assignment, try/if/for/with
+    # blocks, functions that set it through ``global``), the ones that build it (``T[k] = v``,
+    # ``C.method = f``, ``T.append(v)`` on data), and what those read in turn. Training runs, prints,
+    # plots and ``__main__`` blocks bind nothing graded code reads, so they never run.
+    # A worklist over an index name -> statements: each statement's names are computed once, each
+    # name is followed once, so the work is linear in the code (a fixed-point loop over all
+    # statements took quadratic time on a chain "a1 = a0", "a2 = a1", ...).
+    keep, cell_of = set(), {}
+    binders, stored, called, callers, affected_by, data_names = {}, {}, {}, {}, {}, set()
     for cell, (_, _, tree) in enumerate(parsed):
         for node in tree.body:
             if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
                 keep.add(id(node))     # kept whatever it binds; what it reads is not followed
-            elif isinstance(node, DEFINITIONS + IMPORTS + ASSIGNMENTS):
-                cell_of[id(node)] = cell
-                for name in _names_bound(node):
-                    binders.setdefault(name, []).append(node)
+                continue
+            if is_main_block(node):
+                continue
+            cell_of[id(node)] = cell
+            found = _names_bound(node)
+            for names, index in ((found.bound, binders), (found.stored, stored), (found.called, called),
+                                 (found.calls, callers)):
+                for name in names:
+                    index.setdefault(name, []).append(node)
+            if found.data:
+                data_names.update(found.bound)
+            # A function that sets globals: the statements calling it build those globals too.
+            if isinstance(node, DEFINITIONS):
+                for name, by_call in found.effects:
+                    affected_by.setdefault(name, []).append((node.name, by_call))
     cell_lines, cell_future = {}, {}
-    pending, followed = list(ENTRY_POINTS), set(ENTRY_POINTS)
+
+    def context_of(node):
+        cell = cell_of[id(node)]
+        if cell not in cell_lines:
+            cell_lines[cell] = parsed[cell][1].split("\n")
+            cell_future[cell] = _future_features(parsed[cell][2])
+        return lambda: (cell_lines[cell], cell_future[cell])
+
+    pending, followed = list(entry_points), set(entry_points)
     while pending:
-        for node in binders.get(pending.pop(), ()):
+        name = pending.pop()
+        builders = binders.get(name, []) + stored.get(name, []) + (called.get(name, []) if name in data_names else [])
+        for function, by_call in affected_by.get(name, ()):
+            if name in data_names or not by_call:
+                builders += callers.get(function, [])
+        for node in builders:
             if id(node) in keep:
                 continue
             keep.add(id(node))
-            table = None
-            if isinstance(node, DEFINITIONS):
-                cell = cell_of[id(node)]
-                if cell not in cell_lines:
-                    cell_lines[cell] = parsed[cell][1].split("\n")
-                    cell_future[cell] = _future_features(parsed[cell][2])
-                table = _definition_table(node, cell_lines[cell], cell_future[cell])
-            for name in _names_read(node, table) - followed:
-                followed.add(name)
-                pending.append(name)
+            for read in _names_read(node, context_of(node)) - followed:
+                followed.add(read)
+                pending.append(read)
 
-    chunks = []
+    chunks, unused = [], []
     for cell, (origin, python, tree) in enumerate(parsed):
+        for node in tree.body:
+            if isinstance(node, IMPORTS) and id(node) not in keep:
+                entry = _unused_import(node, origin)
+                if entry:
+                    unused.append(entry)
         spans = [_span(node) for node in tree.body if id(node) in keep]
         if not spans:
             continue
@@ -295,4 +583,4 @@ def load_cells(cells):
             kept[first - 1:last] = [True] * (last - first + 1)
         chunks.append({"origin": origin,
                        "source": "\n".join(line if k else "" for line, k in zip(lines, kept))})
-    return Program(chunks=chunks, problems=problems)
+    return Program(chunks=chunks, problems=problems, unused_imports=unused[:50])

@@ -17,45 +17,79 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import re
+
 from . import discover, load, messages, reference, results, rubric, sandbox
 from .child import StudentProcess
 
-# Which reference pieces each part's process gets: never the part being graded. The parts are graded
-# in rubric.PARTS order, so a reference reaches the submission only after its own part is graded; a
-# submission's processes share one sandbox (/tmp, the zygote), so a later part could otherwise stash
-# the reference TwoLayerNet it was handed for a TwoLayerNet part still to come.
-PART_REFERENCE = {
-    "Sigmoid": (),
-    "TwoLayerNet": ("FullyConnectedLayer", "Sigmoid"),
-    "train_xor": ("FullyConnectedLayer", "Sigmoid", "TwoLayerNet"),
-}
+WHERE = re.compile(r"^(?:cell (?P<cell>\d+)|(?P<file>[^,]{1,200})), line (?P<line>\d+), in (?P<function>.{1,80})$")
 
 
 class Student:
-    """One submission's code, reached through its child process."""
+    """One submission's code, reached through its child process.
 
-    def __init__(self, submission, program, limits, kind):
-        self.submission, self.program = submission, program
-        self.process = StudentProcess(program.chunks, limits=limits, kind=kind)
+    A part is graded with each of the setups ``rubric.PART_SETUPS`` gives it in turn (the reference's
+    pieces swapped in, then the student's own): ``setup`` is the reference pieces the current
+    attempt injects, and replies are cached per setup."""
+
+    def __init__(self, submission, program, limits, kind, record=None):
+        self.submission, self.program, self.record = submission, program, record
+        self.process = StudentProcess(program.chunks, limits=limits, kind=kind, entry_points=load.ENTRY_POINTS,
+                                      unused_imports=program.unused_imports)
         self.cache = {}
         self.revealed = set()      # reference pieces this sandbox has been sent
+        self.setup = None          # reference pieces of the attempt being graded (None: the part's first setup)
+        self.training_setup = ()   # the setup whose train_xor run the feedback plot shows
+        self.cited_cells = False   # some feedback named a notebook cell: explain the numbering once
+
+    def setups(self, part):
+        """The setups worth trying for ``part``, in order: those whose other pieces the student defines."""
+        self.process.ensure_loaded()
+        defined = set(self.process.defined)
+        viable = [setup for setup in rubric.PART_SETUPS[part]
+                  if all(name in setup or name in defined for name in rubric.PART_NEEDS[part])]
+        return viable or list(rubric.PART_SETUPS[part][:1])
 
     def request(self, part, op, *, key=None, **args):
-        """Ask the part's process to run ``op``; replies with a ``key`` are computed once."""
-        if key is not None and key in self.cache:
-            return self.cache[key]
+        """Ask the part's process to run ``op``; replies with a ``key`` are computed once per setup."""
+        setup = tuple(self.setup if self.setup is not None else rubric.PART_SETUPS[part][0])
+        if key is not None and (key, setup) in self.cache:
+            return self.cache[key, setup]
         if part in self.revealed:
             # Out of order (an instructor's -p randomly, -k): this sandbox has seen the reference of
             # the part now asked for. Grade it in a fresh one: new zygote, new /tmp.
             self.process.close()
             self.revealed.clear()
-        names = PART_REFERENCE[part]
-        self.revealed.update(names)
-        reply = self.process.request(part, op, reference=reference.source_of(*names) if names else "",
-                                     inject=names, needs=(part,), **args)
+        self.revealed.update(setup)
+        reply = self.process.request(part, op, reference=reference.source_of(*setup) if setup else "",
+                                     inject=setup, needs=rubric.PART_NEEDS[part], **args)
         if key is not None:
-            self.cache[key] = reply
+            self.cache[key, setup] = reply
         return reply
+
+    def part_full(self, part):
+        """Did ``part`` (graded earlier) get all its points?"""
+        if self.record is None:
+            return True
+        tests = [t for t in self.record.tests if t.part == part]
+        return bool(tests) and all(t.score >= t.max_score for t in tests)
+
+    def where(self, text, lang):
+        """'cell 12, line 31, in forward' as a student finds it: the cell's first line and exercise."""
+        match = WHERE.match(text or "")
+        if not match:
+            return text
+        function = (messages.say("where-function", lang, name=match["function"])
+                    if match["function"] not in ("<module>", "") else "")
+        if match["cell"] is None:
+            return messages.say("where-file", lang, file=match["file"], line=match["line"], function=function)
+        info = self.program.cells.get(f"cell {match['cell']}")
+        if info is None:
+            return messages.say("where-file", lang, file=f"cell {match['cell']}", line=match["line"], function=function)
+        self.cited_cells = True
+        label = messages.say("where-label", lang, label=info["label"]) if info["label"] else ""
+        return messages.say("where-cell", lang, cell=match["cell"], first=info["first_line"], label=label,
+                            line=match["line"], function=function)
 
     def close(self):
         self.process.close()
@@ -64,19 +98,32 @@ class Student:
 class Check:
     """A test's outcome: its share of the points, what the student reads, the hints it gives."""
 
-    def __init__(self, test, lang):
-        self.test, self.lang = test, lang
+    def __init__(self, test, lang, student=None, limits=None):
+        self.test, self.lang, self.student = test, lang, student
         self.share = 0.0
         self.lines, self.tags = [], []
-        self.limits = sandbox.Limits()
+        self.limits = limits or sandbox.Limits()
+        self.setup = None
+        self.errored = False    # some call raised or failed: the attempt measured less
+
+    def attempt(self, setup):
+        """A fresh Check for grading this test with one setup."""
+        fresh = Check(self.test, self.lang, self.student, self.limits)
+        fresh.setup = setup
+        return fresh
 
     def say(self, key, **values):
-        self.lines.append(messages.say(key, self.lang, **values))
+        line = messages.say(key, self.lang, **values)
+        if line not in self.lines:    # the same measurement from several calls is said once
+            self.lines.append(line)
 
     def hint(self, hint_id):
         if hint_id not in self.tags:
             self.tags.append(hint_id)
             self.lines.append(messages.hint(hint_id, self.lang))
+
+    def where(self, text):
+        return self.student.where(text, self.lang) if self.student is not None else text
 
     def failed(self, reply, what):
         """Explain a reply that carries no values; True when it does not (the test should stop)."""
@@ -84,26 +131,109 @@ class Check:
             self.say("printed", text=reply.output.rstrip())
         if reply.ok:
             return False
+        self.errored = True
         error = reply.error
-        kind = error.get("kind", "raised")
-        if kind == "timeout":
+        kind, detail = error.get("kind", "raised"), error.get("detail") or {}
+        key = "detail-" + str(detail.get("key", ""))
+        if kind == "timeout" and detail.get("key") == "budget":
+            self.say("budget", seconds=self.limits.submission_seconds)
+        elif kind == "timeout":
             self.say("timeout", what=what, seconds=self.limits.request_seconds)
         elif kind in ("load-timeout", "load-exited"):
             self.say(kind, seconds=self.limits.load_seconds)
-        elif kind in ("exited", "missing", "returned-none", "not-array", "structure", "protocol"):
+        elif key in messages.MESSAGES and kind in ("missing", "returned-none", "not-array", "structure"):
+            values = {name: detail.get(name) or "" for name in ("what", "name", "type", "error")}
+            values.update(got=_shape(detail.get("got")), expected=_shape(detail.get("expected")))
+            if detail.get("key") == "param-shape" and detail.get("got") is None:
+                key = "detail-param-not-array"
+            self.say(key, **values)
+        elif kind == "exited" and type(error.get("code")) is int:
+            code = error["code"]
+            how = messages.say("signal" if code < 0 else "exit-status", self.lang, code=abs(code))
+            self.say("exited", what=what, message=how)
+        elif kind == "protocol":
+            self.say("protocol")
+        elif kind in ("exited", "missing", "returned-none", "not-array", "structure"):
             self.say(kind, what=what, message=error.get("message", ""))
         else:
-            self.say("raised", what=what, message=error.get("message", ""), where=error.get("where") or what)
+            self.say("raised", what=what, message=error.get("message", ""), where=self.where(error.get("where") or what))
+            self._why_undefined(error.get("message", ""))
         return True
 
+    def _why_undefined(self, message):
+        """A NameError for a name whose defining statement failed while loading: point at that statement."""
+        match = re.match(r"NameError: name '(\w+)' is not defined", message)
+        if not match or self.student is None:
+            return
+        for problem in self.student.process.load_problems or []:
+            if match[1] in problem.get("binds", ()) and problem.get("line"):
+                where = self.where(f"{problem['origin']}, line {problem['line']}, in <module>")
+                self.say("undefined-because", name=match[1], where=where)
+                return
+
+    def overwrote(self, reply):
+        """The share a test keeps after the calls it made overwrote the caller's arrays (1.0 if none)."""
+        changed = (reply.value or {}).get("overwrote", []) if reply.ok else []
+        for entry in changed:
+            what, _, name = entry.partition(":")
+            self.say("overwrote", what=what, name=name, share=rubric.OVERWRITE_SHARE)
+        if changed:
+            self.hint("modifies-input")
+            return rubric.OVERWRITE_SHARE
+        return 1.0
 
     @property
     def points(self):
-        return round(self.test.points * min(max(self.share, 0.0), 1.0), 4)
+        return self.test.points * min(max(self.share, 0.0), 1.0)
 
     @property
     def output(self):
         return "\n".join(self.lines)
+
+    def adopt(self, attempts, student):
+        """Keep the best of the attempts (the first on a tie) and say which setup it used."""
+        # The most points; on a tie, an attempt whose calls all ran (its feedback measured more), then
+        # the first (max keeps the first of equals).
+        best = max(attempts, key=lambda a: (a.points, not a.errored))
+        self.share, self.lines, self.tags, self.setup = best.share, list(best.lines), list(best.tags), best.setup
+        part = self.test.part
+        first = tuple(rubric.PART_SETUPS[part][0])
+        if len(rubric.PART_SETUPS[part]) < 2 or (tuple(best.setup) == first and self.points >= self.test.points):
+            return   # the default (README, notebook): full points with the reference pieces go unsaid
+        self.lines.append(_setup_text(part, best.setup, self.lang))
+        others = [a for a in attempts if a is not best]
+        if others:
+            tries = [messages.say("setup-try", self.lang, setup=_setup_name(part, a.setup, self.lang),
+                                  points=round(a.points, 2), total=self.test.points) for a in others]
+            self.lines.append(messages.say("setup-tried", self.lang, tries=("；" if self.lang != "en" else "; ").join(tries)))
+        if self.points < self.test.points:
+            # Code that runs only with the student's own pieces, one of them wrong: say so plainly.
+            used = {piece for a in attempts for piece in rubric.PART_NEEDS[part] if piece not in a.setup}
+            for piece in rubric.PARTS:
+                if piece in used and piece != part and not student.part_full(piece):
+                    self.lines.append(messages.say("setup-own-piece-lost", self.lang, piece=piece))
+
+
+def _shape(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _setup_text(part, setup, lang):
+    others = [name for name in rubric.PART_NEEDS[part] if name != part]
+    if tuple(setup) == tuple(rubric.PART_SETUPS[part][0]):
+        return messages.say("setup-reference", lang, pieces="、".join(setup) if lang != "en" else ", ".join(setup), part=part)
+    own = [name for name in others if name not in setup]
+    join = "、" if lang != "en" else ", "
+    with_reference = messages.say("setup-with-reference", lang, pieces=join.join(setup)) if setup else ""
+    return messages.say("setup-own", lang, own=join.join(own), with_reference=with_reference)
+
+
+def _setup_name(part, setup, lang):
+    join = "、" if lang != "en" else ", "
+    if setup:
+        return messages.say("setup-name-reference", lang, pieces=join.join(setup))
+    own = [name for name in rubric.PART_NEEDS[part] if name != part]
+    return messages.say("setup-name-own", lang, pieces=join.join(own))
 
 
 # ------------------------------------------------------------------ options
@@ -178,6 +308,7 @@ def _rubric_name(item):
 def student(request):
     submission = request.param
     state = request.config._autograder
+    lang = request.config.getoption("lang")
     started = time.monotonic()
     kind = sandbox.isolation()
     record = results.SubmissionResult(submission=submission.given, id=submission.id, status=results.GRADED,
@@ -190,8 +321,7 @@ def student(request):
             raise load.LoadError(f"{len(submission.duplicate_of)} files claim the same student id: "
                                  + ", ".join(submission.duplicate_of))
         program = load.load_path(submission.path)
-        record.output = _load_report(program, request.config.getoption("lang"))
-        handle = Student(submission, program, state["limits"], kind)
+        handle = Student(submission, program, state["limits"], kind, record)
         yield handle
     except load.LoadError as exc:
         status = results.DUPLICATE if submission.duplicate_of else results.LOAD_ERROR
@@ -207,15 +337,16 @@ def student(request):
     finally:
         if handle is not None:
             handle.close()
-            problems = handle.process.load_problems or []
-            extra = _load_report(load.Program(chunks=[], problems=problems), request.config.getoption("lang"))
-            if handle.process.load_error:
-                extra = messages.say(handle.process.load_error, request.config.getoption("lang"),
-                                     seconds=handle.process.limits.load_seconds)
-            record.output = "\n".join(x for x in (record.output, extra) if x)
+            process = handle.process
+            report = _load_report(handle, program.problems + (process.load_problems or []), lang)
+            if process.load_error:
+                report = "\n".join(x for x in (report, messages.say(process.load_error, lang,
+                                                                    seconds=process.limits.load_seconds)) if x)
+            if handle.cited_cells:
+                report = "\n".join(x for x in (report, messages.say("cell-numbering", lang)) if x)
+            record.output = report
             if record.status == results.GRADED and record.output and (
-                    handle.process.load_error or ((program.problems or handle.process.load_problems)
-                                                 and not handle.process.defined)):
+                    process.load_error or ((program.problems or process.load_problems) and not process.defined)):
                 # Nothing of the exercise could be loaded: say so, not just 0.
                 record.status = results.LOAD_ERROR
                 record.reason = record.output.splitlines()[0]
@@ -224,30 +355,36 @@ def student(request):
         final.tests.sort(key=lambda t: [x.name for x in rubric.TESTS].index(t.name))
         results_dir = request.config.getoption("results_dir")
         if results_dir:
-            training = handle.cache.get(("train", "main")) if handle is not None else None
+            training = handle.cache.get((("train", "main"), handle.training_setup)) if handle is not None else None
             if training is not None and training.ok:
                 losses, params = training.value["losses"], training.value["params"]
                 Path(results_dir).mkdir(parents=True, exist_ok=True)
-                np.savez(results.training_path(results_dir, submission.id), losses=losses,
+                np.savez(results.training_path(results_dir, submission.id),
+                         losses=losses if losses is not None else np.zeros(0),
                          **{f"param{i}": p for i, p in enumerate(params)})
             results.save(final, results_dir)
             if request.config.getoption("submission_list"):
                 del state["results"][submission.id]   # saved; a worker's memory stays flat over a class
 
 
-def _load_report(program, lang):
+def _load_report(student, problems, lang):
+    """What went wrong loading the submission, and imports that would fail elsewhere, one line each."""
+    program = student.program
     lines = list(program.notes)
-    for problem in program.problems:
+    for problem in problems:
         if problem.get("line"):
             in_cell = problem["origin"].startswith("cell ")
             scope = ("這一格" if in_cell else "這個檔案") if lang != "en" else ("this cell" if in_cell else "this file")
             if problem["kind"] != "SyntaxError":
                 scope = "這一行" if lang != "en" else "this statement"
-            lines.append(messages.say("load-problem", lang, origin=problem["origin"], line=problem["line"],
-                                      message=problem["message"], scope=scope))
+            where = student.where(f"{problem['origin']}, line {problem['line']}, in <module>", lang)
+            lines.append(messages.say("load-problem", lang, where=where, message=problem["message"], scope=scope))
         else:
             where = problem.get("where") or problem["origin"]
             lines.append(messages.say("load-problem-noline", lang, origin=where, message=problem["message"]))
+    for missing in student.process.missing_imports:
+        where = student.where(f"{missing['origin']}, line {missing['line']}, in <module>", lang)
+        lines.append(messages.say("missing-import", lang, where=where, module=missing["module"]))
     return "\n".join(lines)
 
 
@@ -256,12 +393,40 @@ def check(request, student):
     if student is None:
         pytest.skip("submission could not be loaded")
     test = rubric.BY_NAME[_rubric_name(request.node)]
-    check = Check(test, request.config.getoption("lang"))
-    check.limits = student.process.limits
-    return check
+    return Check(test, request.config.getoption("lang"), student, student.process.limits)
 
 
 # ------------------------------------------------------------------ outcomes
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run a check once per setup of its part (reference pieces, then the student's own) until one
+    gives full points, and keep the best: relying on one's own correct code never costs a point."""
+    check, student = pyfuncitem.funcargs.get("check"), pyfuncitem.funcargs.get("student")
+    if check is None or student is None:
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    attempts = []
+    try:
+        for setup in student.setups(check.test.part):
+            attempt = check.attempt(setup)
+            student.setup = setup
+            try:
+                pyfuncitem.obj(**{name: attempt if name == "check" else pyfuncitem.funcargs[name] for name in names})
+            except Incomplete:
+                pass
+            attempts.append(attempt)
+            if attempt.points >= attempt.test.points:
+                break
+    finally:
+        student.setup = None
+    check.adopt(attempts, student)
+    if check.test.part == "train_xor":
+        student.training_setup = tuple(check.setup)
+    if check.points < check.test.points:
+        raise Incomplete(f"{rubric.display(check.points)}/{check.test.points:g}\n{check.output}")
+    return True
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -289,9 +454,10 @@ class Incomplete(AssertionError):
 
 
 def finish(check, share):
+    """Record the test's share of its points; a test without all of them stops here as failed."""
     check.share = share
     if check.points < check.test.points:
-        raise Incomplete(f"{check.points:g}/{check.test.points:g}\n{check.output}")
+        raise Incomplete(f"{check.points:g}/{check.test.points:g}")
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -300,7 +466,7 @@ def pytest_terminal_summary(terminalreporter, config):
         return
     for sid in state["order"]:
         record = state["results"][sid]
-        parts = ", ".join(f"{p} {s:g}/{rubric.PART_POINTS[p]:g}" for p, s in record.part_scores().items())
-        terminalreporter.write_sep("=", f"{sid}: {record.score:g}/{rubric.TOTAL_POINTS:g} ({parts}) [{record.status}]")
+        parts = ", ".join(f"{p} {rubric.display(s)}/{rubric.PART_POINTS[p]:g}" for p, s in record.part_scores().items())
+        terminalreporter.write_sep("=", f"{sid}: {rubric.display(record.score)}/{rubric.TOTAL_POINTS:g} ({parts}) [{record.status}]")
         if record.reason:
             terminalreporter.write_line(record.reason)

@@ -74,11 +74,17 @@ def numerical_gradient(f, x, dout, eps=rubric.NUMERICAL_EPS):
     return grad
 
 
+def sigmoid_forward_mistakes(x):
+    """What the typical wrong forward passes return, by hint id."""
+    return {"sigmoid-forward-negated": sigmoid(-np.asarray(x, dtype=np.float64))}
+
+
 def sigmoid_mistakes(x, dout):
     """What the typical wrong backward passes return, by hint id."""
     s = sigmoid(x)
     return {"sigmoid-ignores-dout": s * (1 - s),
-            "sigmoid-derivative-uses-input": dout * x * (1 - x)}
+            "sigmoid-derivative-uses-input": dout * x * (1 - x),
+            "sigmoid-derivative-incomplete": dout * s}
 
 
 # ---------------------------------------------------------------- TwoLayerNet
@@ -124,13 +130,15 @@ def net_numerical(params, X, dout):
     return dX, grads
 
 
-def net_mistakes(params, X, dout):
-    """Forward outputs and dX of the typical wrong networks, by hint id."""
+def net_mistakes(params, X, dout=None):
+    """Forward outputs and dX of the typical wrong networks, by hint id (dX only with ``dout``)."""
     W1, b1, W2, b2 = params
     linear = (X @ W1 + b1) @ W2 + b2
-    skip_dX = (dout @ W2.T) @ W1.T
-    return {"forward": {"net-forward-skips-sigmoid": linear},
-            "dX": {"net-backward-skips-sigmoid": skip_dX}}
+    mistakes = {"forward": {"net-forward-skips-sigmoid": linear,
+                            "net-forward-skips-fc2": ref.Sigmoid().forward(X @ W1 + b1)}, "dX": {}}
+    if dout is not None:
+        mistakes["dX"]["net-backward-skips-sigmoid"] = (dout @ W2.T) @ W1.T
+    return mistakes
 
 
 # ---------------------------------------------------------------- train_xor
@@ -141,7 +149,8 @@ def initial_params(seed, hidden=8):
 @functools.lru_cache(maxsize=None)
 def train(seed, learning_rate, epochs, variant="reference"):
     """(losses, final params) of a training run on XOR; ``variant`` models a typical mistake:
-    "ascend" (adds the gradient), "no-mean" (dY not divided by Y.size), "sgd" (one sample a step)."""
+    "ascend" (adds the gradient), "no-mean" (dY not divided by Y.size), "sgd" (one sample a step,
+    all four each epoch), "sgd-cycle" (one sample per epoch, cycling through them)."""
     net = build_net(initial_params(seed))
     with np.errstate(all="ignore"):
         if variant == "reference":
@@ -156,6 +165,12 @@ def train(seed, learning_rate, epochs, variant="reference"):
                 losses.append(np.mean((net.forward(XOR_X) - XOR_Y) ** 2))
                 for i in range(len(XOR_X)):
                     ref.train_xor(net, XOR_X[i:i + 1], XOR_Y[i:i + 1], learning_rate, 1)
+        elif variant == "sgd-cycle":
+            losses = []
+            for epoch in range(epochs):
+                i = epoch % len(XOR_X)
+                losses.append(np.mean((net.forward(XOR_X) - XOR_Y) ** 2))
+                ref.train_xor(net, XOR_X[i:i + 1], XOR_Y[i:i + 1], learning_rate, 1)
         else:
             raise ValueError(f"unknown training variant {variant!r}")
     return np.array(losses, dtype=np.float64), [p.copy() for p in params_of(net)]

@@ -90,7 +90,7 @@ def gradebook_rows(collected):
     rows = [header]
     for r in collected:
         parts = r.part_scores()
-        rows.append([csv_text(r.id), csv_text(r.submission), f"{r.score:g}", *[f"{parts[p]:g}" for p in rubric.PARTS],
+        rows.append([csv_text(r.id), csv_text(r.submission), rubric.display(r.score), *[rubric.display(parts[p]) for p in rubric.PARTS],
                      f"{rubric.TOTAL_POINTS:g}", csv_text(r.status), csv_text(r.reason.replace("\n", " "))])
     return rows
 
@@ -115,8 +115,8 @@ def table(collected, width=100):
     for r, name in zip(collected, names):
         scores = r.part_scores()
         status = visible(r.status if r.status == results.GRADED else f"{r.status}: {r.reason}")
-        lines.append(f"{name[:name_width]:<{name_width}}  {r.score:>7g}  "
-                     + "  ".join(f"{scores[p]:>15g}" for p in rubric.PARTS) + f"  {status[:width]}")
+        lines.append(f"{name[:name_width]:<{name_width}}  {rubric.display(r.score):>7}  "
+                     + "  ".join(f"{rubric.display(scores[p]):>15}" for p in rubric.PARTS) + f"  {status[:width]}")
     return "\n".join(lines)
 
 
@@ -156,18 +156,18 @@ def _title(result, lang):
 
 def feedback_markdown(result, lang="zh"):
     lines = [_title(result, lang), "",
-             f"**{result.score:g} / {rubric.TOTAL_POINTS:g}**" + ("" if result.status == results.GRADED
+             f"**{rubric.display(result.score)} / {rubric.TOTAL_POINTS:g}**" + ("" if result.status == results.GRADED
                                                                else f" — {md_inline(f'{result.status}: {result.reason}')}"), ""]
     if result.output:
         lines += [*md_fence(result.output), ""]
     for part in rubric.PARTS:
         tests = [t for t in result.tests if t.part == part]
         got = sum(t.score for t in tests)
-        lines += [f"## {part} — {got:g} / {rubric.PART_POINTS[part]:g}", ""]
+        lines += [f"## {part} — {rubric.display(got)} / {rubric.PART_POINTS[part]:g}", ""]
         for t in tests:
             mark = "✓" if t.status == "passed" else "✗"
             # t.name is a rubric name (t.part above looked it up), never student text
-            lines.append(f"### {mark} {t.name} — {t.score:g} / {t.max_score:g}")
+            lines.append(f"### {mark} {t.name} — {rubric.display(t.score)} / {t.max_score:g}")
             if t.output:
                 lines += ["", *md_fence(t.output)]
             lines.append("")

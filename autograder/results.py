@@ -97,7 +97,7 @@ class TestResult:
 
     def to_gradescope(self):
         tags = [clean_text(t, TAG_CHARS, one_line=True) for t in list(self.tags)[:MAX_TAGS]]
-        return {"name": self.name, "score": round(self.score, 4), "max_score": self.max_score,
+        return {"name": self.name, "score": self.score, "max_score": self.max_score,
                 "status": self.status, "output": clean_text(self.output, TEST_OUTPUT_CHARS), "tags": tags}
 
 
@@ -115,10 +115,11 @@ class SubmissionResult:
 
     @property
     def score(self):
-        return round(sum(t.score for t in self.tests), 4)
+        """The exact sum of the tests' points; views round it once, for display (rubric.display)."""
+        return sum(t.score for t in self.tests)
 
     def part_scores(self):
-        return {part: round(sum(t.score for t in self.tests if t.part == part), 4) for part in rubric.PARTS}
+        return {part: sum(t.score for t in self.tests if t.part == part) for part in rubric.PARTS}
 
     def to_gradescope(self):
         """The result as data: ids exact (see ``discover``), student text cleaned and bounded."""

@@ -7,6 +7,23 @@ import dataclasses
 
 PARTS = ("Sigmoid", "TwoLayerNet", "train_xor")
 
+# What each part's code needs to run: the pieces it calls (FullyConnectedLayer is given code).
+PART_NEEDS = {
+    "Sigmoid": ("Sigmoid",),
+    "TwoLayerNet": ("FullyConnectedLayer", "Sigmoid", "TwoLayerNet"),
+    "train_xor": ("FullyConnectedLayer", "Sigmoid", "TwoLayerNet", "train_xor"),
+}
+# The setups a part is graded with, in turn, until one gives full points; each test keeps its best.
+# A setup names the reference pieces swapped in; the rest of PART_NEEDS is the student's own. The
+# reference first (a mistake in Sigmoid never costs TwoLayerNet a point), then the student's own
+# pieces (a TwoLayerNet that relies on its own Sigmoid's attributes never loses for it). The parts
+# are graded in PARTS order, so a reference piece reaches a sandbox only after its own part is graded.
+PART_SETUPS = {
+    "Sigmoid": ((),),
+    "TwoLayerNet": (("FullyConnectedLayer", "Sigmoid"), ()),
+    "train_xor": (("FullyConnectedLayer", "Sigmoid", "TwoLayerNet"), ("FullyConnectedLayer", "Sigmoid"), ()),
+}
+
 # train_xor runs, name: (initialisation seed, learning_rate, epochs). The reference reaches 4/4 on
 # "main" and "second"; "short" checks that other arguments are honoured.
 TRAIN_RUNS = {"main": (1, 0.3, 500), "second": (3, 0.3, 200), "short": (5, 0.5, 37)}
@@ -25,12 +42,15 @@ TESTS = (
     Test("Sigmoid.forward values", "Sigmoid", 10,
          "σ(x) against the reference on random inputs of shapes (5,), (3, 4), (2, 3, 4); share of shapes right"),
     Test("Sigmoid.forward extreme inputs", "Sigmoid", 5,
-         "x = ±1000, ±50, 0: finite and correct; an overflow warning keeps only the stable-form share"),
+         "x = ±1000, ±50, ±3, ±0.5, 0: finite and correct (so only a sigmoid passes); an overflow warning "
+         "keeps only the stable-form share"),
     Test("Sigmoid.backward gradient check", "Sigmoid", 15,
          "dx for random x and random upstream gradient dout, three shapes, against the reference and a "
          "central-difference gradient; tiered by relative error"),
     Test("TwoLayerNet structure", "TwoLayerNet", 5,
-         "fc1 / sigmoid / fc2 of the right classes and sizes for (2, 8, 1), (3, 5, 2), (4, 3, 3); share right"),
+         "fc1 / sigmoid / fc2 of the right classes and sizes for (2, 8, 1), (3, 5, 2), (4, 3, 3); share right, "
+         "a size counting only when the network also computes with the grader's parameters of those shapes "
+         "(its forward, or its backward's gradients)"),
     Test("TwoLayerNet.forward values", "TwoLayerNet", 8,
          "output against the reference with the grader's parameters, three sizes; share right"),
     Test("TwoLayerNet.backward gradient check dX", "TwoLayerNet", 9,
@@ -39,20 +59,22 @@ TESTS = (
          "fc1.dW, fc1.db, fc2.dW, fc2.db after backward, three sizes; tiered by relative error"),
     Test("TwoLayerNet.get_params_and_grads", "TwoLayerNet", 8,
          "the four documented (param, grad) pairs in order, the network's own arrays: an in-place update "
-         "through them changes the network (with known gradients put in the layers, so a wrong backward "
-         "costs only its own tests)"),
+         "through them changes the network (with known gradients put in the layers when backward left none, "
+         "so a wrong backward costs only its own tests); confirmed by what the network computes (its "
+         "backward's gradients, or its forward with the updated parameters)"),
     Test("train_xor loss trajectory", "train_xor", 10,
-         "losses from the reference TwoLayerNet: one per epoch, losses[i] before the i-th update, equal "
-         f"to the reference run (lr {_MAIN[1]:g}, {_MAIN[2]} epochs)"),
+         "one loss per epoch, losses[i] before the i-th update, equal to the reference run "
+         f"(lr {_MAIN[1]:g}, {_MAIN[2]} epochs): 30% for the first loss and 20% for the count (both only when "
+         "the run trained: parameters or losses of gradient descent on XOR), 50% for the whole trajectory"),
     Test("train_xor final parameters", "train_xor", 6,
          "parameters after training equal the reference run's (updated in place, full batch)"),
     Test("train_xor honours learning_rate and epochs", "train_xor", 6,
-         f"a second run with lr {_SHORT[1]:g} and {_SHORT[2]} epochs: half for the number of real losses, "
-         "half for matching the reference"),
+         f"a second run with lr {_SHORT[1]:g} and {_SHORT[2]} epochs: half for its trained parameters matching "
+         "the reference run's, half for both runs returning one real loss per epoch"),
     Test("train_xor XOR accuracy", "train_xor", 8,
          f"4/4 on XOR from two fixed initialisations where the reference reaches 4/4 (lr {_MAIN[1]:g}: "
-         f"{_MAIN[2]} and {_SECOND[2]} epochs), with losses (if any) that agree with the parameters: the "
-         "first is the initial network's loss, the last the trained network's (within 50%)"),
+         f"{_MAIN[2]} and {_SECOND[2]} epochs), each counted only when its parameters (or losses) are those of "
+         "gradient descent on XOR: the reference loop, one epoch more or less, one-sample or unaveraged steps"),
 )
 
 BY_NAME = {test.name: test for test in TESTS}
@@ -71,6 +93,14 @@ GRADIENT_TIERS = ((1e-7, 1.0), (1e-5, 0.7), (1e-3, 0.3))
 NUMERICAL_EPS = 1e-6
 # Share of "Sigmoid.forward extreme inputs" kept when the values are right but overflow warnings fired.
 UNSTABLE_FORWARD_SHARE = 0.6
+# Share of a test kept when the student's code overwrote an array its caller passed in (x, dout, X):
+# the values may be right, but a caller (the notebook's next cell) then works on corrupted data.
+OVERWRITE_SHARE = 0.5
+
+
+def display(points):
+    """Points as people read them: rounded once, to 2 decimals, from the exact sum (64.33, 100)."""
+    return f"{round(points + 0.0, 2):g}"
 
 
 def tier(error):
@@ -94,5 +124,8 @@ def markdown_table():
     lines.append(f"Gradient tiers (largest relative error against the reference): {tiers}, else 0. "
                  f"Values match when their relative error is ≤ {VALUE_REL_TOL:g}; loss trajectories and "
                  f"trained parameters when it is ≤ {TRAJECTORY_REL_TOL:g}. Relative error is "
-                 f"|a − b| / (|a| + |b| + {REL_ERROR_FLOOR:g}), the notebook's formula.")
+                 f"|a − b| / (|a| + |b| + {REL_ERROR_FLOOR:g}), the notebook's formula. A test whose calls "
+                 f"overwrite an array their caller passed in (x, dout, X) keeps {OVERWRITE_SHARE:.0%} of its points. "
+                 "Each part is graded with the setups in PART_SETUPS (the reference's other pieces, then the "
+                 "student's own) and each test keeps the best.")
     return "\n".join(lines)

@@ -83,11 +83,15 @@ def write_message(stream, message):
 
 # ---------------------------------------------------------------- student errors
 class StudentError(Exception):
-    """The student's code raised, or returned something that is not a float64 array."""
+    """The student's code raised, or returned something that is not a float64 array.
 
-    def __init__(self, kind, message, where=""):
+    ``detail`` says what was measured in words the parent renders in the student's language:
+    ``{"key": "param-shape", "name": "fc1.W", "got": [3, 8], "expected": [3, 5]}``; ``message`` is the
+    same in English, for logs."""
+
+    def __init__(self, kind, message, where="", detail=None):
         super().__init__(message)
-        self.kind, self.message, self.where = kind, message, where
+        self.kind, self.message, self.where, self.detail = kind, message, where, detail
 
 
 def student_frames(tb):
@@ -95,7 +99,7 @@ def student_frames(tb):
     frames = []
     for frame in traceback.extract_tb(tb):
         if frame.filename.startswith("<") and frame.filename != "<reference>":
-            frames.append(f"{frame.filename.strip('<>')}, line {frame.lineno}, in {frame.name}")
+            frames.append(f"{frame.filename.strip('<>')}, line {frame.lineno}, in {frame.name[:80]}")
     return frames
 
 
@@ -108,19 +112,49 @@ def call(what, function, *args):
         raise StudentError("raised", safe_message(exc), frames[-1] if frames else what) from None
 
 
+def type_name(value):
+    try:
+        return str(type(value).__name__)[:80]
+    except BaseException:  # noqa: B902
+        return "?"
+
+
 def as_array(what, value, allow_none=False):
     if value is None and allow_none:
         return None
     if value is None:
-        raise StudentError("returned-none", f"{what} returned None")
+        raise StudentError("returned-none", f"{what} returned None", detail={"key": "returned-none", "what": what})
     try:
         array = np.array(value, dtype=np.float64)  # a copy: subclasses and views lose their tricks here
     except BaseException as exc:  # noqa: B902
-        raise StudentError("not-array", f"{what} returned {type(value).__name__}, not numbers ({safe_message(exc)})") from None
+        raise StudentError("not-array", f"{what} returned {type_name(value)}, not numbers ({safe_message(exc)})",
+                           detail={"key": "not-array", "what": what, "type": type_name(value),
+                                   "error": safe_message(exc)}) from None
     return np.asarray(array, dtype=np.float64).view(np.ndarray)
 
 
+def overwritten(originals, passed):
+    """Names of the caller's arrays that the student's code changed in place."""
+    return [name for name, original in originals.items()
+            if not np.array_equal(passed[name], original, equal_nan=True)]
+
+
 # ---------------------------------------------------------------- loading
+def bound_names(node):
+    """Module-level names a top-level statement binds (to say why a later NameError happened)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    names = []
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
+            names.append(child.id)
+        elif isinstance(child, (ast.Import, ast.ImportFrom)):
+            names += [a.asname or a.name.split(".")[0] for a in child.names if a.name != "*"]
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(child.name)
+    return sorted(set(names))[:20]
+
+
 def load(namespace, chunks):
     """Execute the definitions statement by statement: a failing import or a broken cell costs only
     what it defines, not the definitions after it."""
@@ -131,15 +165,32 @@ def load(namespace, chunks):
             tree = ast.parse(chunk["source"], filename)
         except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
             problems.append({"origin": chunk["origin"], "kind": "SyntaxError", "line": getattr(exc, "lineno", None),
-                             "message": f"{type(exc).__name__}: {getattr(exc, 'msg', exc)}"})
+                             "message": f"{type(exc).__name__}: {getattr(exc, 'msg', exc)}", "binds": []})
             continue
         for node in tree.body:
             try:
                 exec(compile(ast.Module(body=[node], type_ignores=[]), filename, "exec", dont_inherit=True), namespace)
             except BaseException as exc:  # noqa: B902 -- exit() or anything else at definition time
-                problems.append({"origin": chunk["origin"], "kind": type(exc).__name__, "line": node.lineno,
-                                 "message": safe_message(exc)})
+                problems.append({"origin": chunk["origin"], "kind": type_name(exc), "line": node.lineno,
+                                 "message": safe_message(exc), "binds": bound_names(node)})
     return problems
+
+
+def missing_imports(unused):
+    """Imports the grader does not run (nothing graded reads them) whose module is not installed here:
+    ``importlib.util.find_spec`` of the top-level package executes nothing of it."""
+    import importlib.util
+    missing = []
+    for entry in unused[:50]:
+        for module in entry.get("modules", [])[:10]:
+            top = str(module).split(".")[0]
+            try:
+                found = importlib.util.find_spec(top) is not None
+            except BaseException:  # noqa: B902 -- a bad name is as good as a missing module
+                found = False
+            if not found:
+                missing.append({"origin": entry["origin"], "line": entry["line"], "module": str(module)[:100]})
+    return missing
 
 
 def safe_message(exc):
@@ -148,20 +199,28 @@ def safe_message(exc):
         text = str(exc.args[0]) if exc.args and isinstance(exc.args[0], str) else ""
     except BaseException:  # noqa: B902
         text = ""
-    return f"{type(exc).__name__[:80]}: {text[:300]}"
+    return f"{type_name(exc)}: {text[:300]}"
 
 
 # ---------------------------------------------------------------- the requests a part process answers
+# Every array the grader passes in is a copy; ``overwrote`` in a reply names the ones the student's
+# code changed in place ("Sigmoid.backward:dout"), which a caller would see as corrupted data.
 def op_sigmoid_forward(ns, ref, x):
     layer = call("Sigmoid()", ns["Sigmoid"])
-    return {"out": as_array("Sigmoid.forward", call("Sigmoid.forward", layer.forward, x.copy()))}
+    passed = {"x": x.copy()}
+    out = as_array("Sigmoid.forward", call("Sigmoid.forward", layer.forward, passed["x"]))
+    return {"out": out, "overwrote": [f"Sigmoid.forward:{n}" for n in overwritten({"x": x}, passed)]}
 
 
 def op_sigmoid_backward(ns, ref, x, dout):
     layer = call("Sigmoid()", ns["Sigmoid"])
-    out = as_array("Sigmoid.forward", call("Sigmoid.forward", layer.forward, x.copy()))
-    dx = as_array("Sigmoid.backward", call("Sigmoid.backward", layer.backward, dout.copy()))
-    return {"out": out, "dx": dx}
+    passed = {"x": x.copy(), "dout": dout.copy()}
+    out = as_array("Sigmoid.forward", call("Sigmoid.forward", layer.forward, passed["x"]))
+    changed = [f"Sigmoid.forward:{n}" for n in overwritten({"x": x}, passed)]
+    dx = as_array("Sigmoid.backward", call("Sigmoid.backward", layer.backward, passed["dout"]))
+    changed += [f"Sigmoid.backward:{n}" for n in overwritten({"x": x, "dout": dout}, passed)
+                if f"Sigmoid.forward:{n}" not in changed]
+    return {"out": out, "dx": dx, "overwrote": changed}
 
 
 LAYER_ATTRIBUTES = ("fc1", "sigmoid", "fc2")
@@ -175,8 +234,13 @@ def attribute(obj, dotted):
     return obj
 
 
+NETS = []   # the network the current request built (its layers name the traced calls of an error)
+
+
 def build_net(ns, dims):
-    return call("TwoLayerNet(...)", ns["TwoLayerNet"], *[int(d) for d in dims])
+    net = call("TwoLayerNet(...)", ns["TwoLayerNet"], *[int(d) for d in dims])
+    NETS[:] = [net]
+    return net
 
 
 def set_params(net, params):
@@ -184,11 +248,14 @@ def set_params(net, params):
     for name, value in zip(PARAM_NAMES, params):
         try:
             target = attribute(net, name)
-        except AttributeError:
-            raise StudentError("structure", f"the network has no {name}") from None
+        except BaseException:  # noqa: B902 -- AttributeError, or a property that raises
+            raise StudentError("structure", f"the network has no {name}",
+                               detail={"key": "no-attribute", "name": name}) from None
         if not isinstance(target, np.ndarray) or target.shape != value.shape:
-            shape = getattr(target, "shape", type(target).__name__)
-            raise StudentError("structure", f"{name} has shape {shape}, expected {tuple(value.shape)}")
+            shape = list(target.shape) if isinstance(target, np.ndarray) else None
+            raise StudentError("structure", f"{name} has shape {shape or type_name(target)}, expected {list(value.shape)}",
+                               detail={"key": "param-shape", "name": name, "got": shape, "type": type_name(target),
+                                       "expected": list(value.shape)})
         target[...] = value
 
 
@@ -198,26 +265,46 @@ def op_net_structure(ns, ref, dims):
     for name in LAYER_ATTRIBUTES:
         layer = getattr(net, name, None)
         expected = ns["Sigmoid"] if name == "sigmoid" else ns["FullyConnectedLayer"]
-        report[name] = "ok" if isinstance(layer, expected) else ("missing" if layer is None else type(layer).__name__)
+        report[name] = "ok" if isinstance(layer, expected) else ("missing" if layer is None else type_name(layer))
     shapes = {}
     for name in PARAM_NAMES:
         try:
-            shapes[name] = list(np.shape(attribute(net, name)))
-        except AttributeError:
+            value = attribute(net, name)
+            shapes[name] = list(value.shape) if isinstance(value, np.ndarray) else None
+        except BaseException:  # noqa: B902
             shapes[name] = None
     return {"layers": report, "shapes": shapes}
+
+
+def _grads_of(net):
+    grads = []
+    for name in GRAD_NAMES:
+        try:
+            grads.append(as_array(name, attribute(net, name), allow_none=True))
+        except BaseException:  # noqa: B902 -- missing attribute, or not numbers
+            grads.append(None)
+    return grads
+
+
+def op_net_forward(ns, ref, dims, params, X):
+    net = build_net(ns, dims)
+    set_params(net, params)
+    passed = {"X": X.copy()}
+    out = as_array("TwoLayerNet.forward", call("TwoLayerNet.forward", net.forward, passed["X"]))
+    return {"out": out, "overwrote": [f"TwoLayerNet.forward:{n}" for n in overwritten({"X": X}, passed)],
+            "calls": layer_calls(net)}
 
 
 def op_net_forward_backward(ns, ref, dims, params, X, dout):
     net = build_net(ns, dims)
     set_params(net, params)
-    out = as_array("TwoLayerNet.forward", call("TwoLayerNet.forward", net.forward, X.copy()))
-    reply = {"out": out}
-    if dout is not None:
-        dX = call("TwoLayerNet.backward", net.backward, dout.copy())
-        reply["dX"] = as_array("TwoLayerNet.backward", dX, allow_none=True)
-        reply["grads"] = [as_array(name, attribute(net, name), allow_none=True) for name in GRAD_NAMES]
-    return reply
+    passed = {"X": X.copy(), "dout": dout.copy()}
+    out = as_array("TwoLayerNet.forward", call("TwoLayerNet.forward", net.forward, passed["X"]))
+    changed = [f"TwoLayerNet.forward:{n}" for n in overwritten({"X": X}, passed)]
+    dX = as_array("TwoLayerNet.backward", call("TwoLayerNet.backward", net.backward, passed["dout"]), allow_none=True)
+    changed += [f"TwoLayerNet.backward:{n}" for n in overwritten({"X": X, "dout": dout}, passed)
+                if f"TwoLayerNet.forward:{n}" not in changed]
+    return {"out": out, "dX": dX, "grads": _grads_of(net), "overwrote": changed, "calls": layer_calls(net)}
 
 
 def set_grads(net, grads):
@@ -234,32 +321,40 @@ def set_grads(net, grads):
             try:
                 setattr(layer, attr, value.copy())
             except BaseException:  # noqa: B902 -- no such layer, or one that refuses attributes
-                raise StudentError("structure", f"the network has no {layer_name}") from None
+                raise StudentError("structure", f"the network has no {layer_name}",
+                                   detail={"key": "no-attribute", "name": layer_name}) from None
 
 
-def op_net_params_and_grads(ns, ref, dims, params, grads, X, dout, step):
-    """get_params_and_grads on its own: forward and backward run first (whatever they set up exists),
-    but the gradients are then known values, so a wrong backward costs its own tests, not this one."""
+def op_net_params_and_grads(ns, ref, dims, params, grads, X, dout, X2, step):
+    """get_params_and_grads as training uses it: forward and backward run, then an update through the
+    returned pairs, then a forward on new inputs. The gradients are the student's own when backward
+    left all four with the right shapes, else the known ``grads`` (so a broken backward costs its own
+    tests); the reply says which, and the parent checks the update against computed arrays."""
     net = build_net(ns, dims)
     set_params(net, params)
+    own = None
     try:
-        call("TwoLayerNet.forward", net.forward, X.copy())
-        call("TwoLayerNet.backward", net.backward, dout.copy())
+        call("TwoLayerNet.forward", lambda: net.forward(X.copy()))
+        call("TwoLayerNet.backward", lambda: net.backward(dout.copy()))
+        own = _grads_of(net)
     except StudentError:
         pass
-    set_grads(net, grads)
-    own = {id(attribute(net, name)): name for name in PARAM_NAMES + GRAD_NAMES}
+    if own is None or any(g is None or g.shape != k.shape for g, k in zip(own, grads)):
+        set_grads(net, grads)
+        own = None
+    before = {id(attribute(net, name)): name for name in PARAM_NAMES + GRAD_NAMES}
     pairs = call("TwoLayerNet.get_params_and_grads", net.get_params_and_grads)
     try:
-        pairs = [tuple(pair) for pair in pairs]
+        pairs = [tuple(pair) for pair in itertools.islice(iter(pairs), 100)]
     except BaseException:  # noqa: B902
-        raise StudentError("not-array", "get_params_and_grads must return a list of (param, grad) pairs") from None
+        raise StudentError("not-array", "get_params_and_grads must return a list of (param, grad) pairs",
+                           detail={"key": "not-pairs", "what": "TwoLayerNet.get_params_and_grads"}) from None
 
     def identify(array):
-        if id(array) in own:
-            return own[id(array)]
+        if id(array) in before:
+            return before[id(array)]
         if not isinstance(array, np.ndarray):
-            return type(array).__name__[:80]
+            return type_name(array)
         for name in PARAM_NAMES + GRAD_NAMES:   # a view is as good as the array: updates reach the net
             mine = attribute(net, name)
             if isinstance(mine, np.ndarray) and array.shape == mine.shape and np.shares_memory(array, mine):
@@ -272,36 +367,52 @@ def op_net_params_and_grads(ns, ref, dims, params, grads, X, dout, step):
         if len(pair) == 2 and isinstance(pair[0], np.ndarray) and isinstance(pair[1], np.ndarray):
             try:
                 pair[0][...] -= step * pair[1]
-            except ValueError:
+            except (ValueError, TypeError):
                 pass
     after = [as_array(name, attribute(net, name)) for name in PARAM_NAMES]
-    return {"identities": identities, "after": after}
+    try:
+        out2 = as_array("TwoLayerNet.forward", call("TwoLayerNet.forward", lambda: net.forward(X2.copy())))
+    except StudentError:
+        out2 = None
+    return {"identities": identities, "after": after, "out2": out2, "grads": own if own is not None else [None] * 4}
 
 
 def op_train(ns, ref, params, X, y, learning_rate, epochs):
-    net = ref["TwoLayerNet"](2, params[0].shape[1], 1)
+    """train_xor on a network of the part's TwoLayerNet (the reference's, or the student's own)."""
+    net = build_net(ns, (2, params[0].shape[1], 1))
     set_params(net, params)
-    losses = call("train_xor", ns["train_xor"], net, X.copy(), y.copy(), float(learning_rate), int(epochs))
-    if losses is None:
-        raise StudentError("returned-none", "train_xor returned None")
-    try:
-        losses = np.array([float(loss) for loss in itertools.islice(iter(losses), max(10 * int(epochs), 20_000))],
-                          dtype=np.float64)
-    except BaseException as exc:  # noqa: B902
-        raise StudentError("not-array", f"train_xor must return a list of losses ({safe_message(exc)})") from None
+    passed = {"X": X.copy(), "y": y.copy()}
+    losses = call("train_xor", ns["train_xor"], net, passed["X"], passed["y"], float(learning_rate), int(epochs))
+    losses_error = None
+    if losses is not None:
+        try:
+            losses = np.array([float(loss) for loss in itertools.islice(iter(losses), max(10 * int(epochs), 20_000))],
+                              dtype=np.float64)
+        except BaseException as exc:  # noqa: B902 -- the network it trained is graded all the same
+            losses, losses_error = None, safe_message(exc)
     # The reference layers set dW only in backward: None afterwards means backward never ran.
     backward_ran = all(getattr(getattr(net, layer, None), "dW", None) is not None for layer in ("fc1", "fc2"))
-    after = [as_array(name, attribute(net, name)) for name in PARAM_NAMES]
-    for name, got, given in zip(PARAM_NAMES, after, params):
-        if got.shape != given.shape:
-            raise StudentError("structure", f"train_xor changed the shape of {name}: {got.shape}, was {given.shape}")
-    return {"losses": losses, "params": after, "backward_ran": backward_ran}
+    after = []
+    for name, given in zip(PARAM_NAMES, params):
+        try:
+            value = as_array(name, attribute(net, name))
+        except BaseException:  # noqa: B902
+            raise StudentError("structure", f"after train_xor the network has no {name}",
+                               detail={"key": "no-attribute", "name": name}) from None
+        if value.shape != given.shape:
+            raise StudentError("structure", f"train_xor changed the shape of {name}",
+                               detail={"key": "changed-shape", "name": name, "got": list(value.shape),
+                                       "expected": list(given.shape)})
+        after.append(value)
+    return {"losses": losses, "losses_error": losses_error, "params": after, "backward_ran": backward_ran,
+            "overwrote": [f"train_xor:{n}" for n in overwritten({"X": X, "y": y}, passed)]}
 
 
 OPERATIONS = {
     "sigmoid_forward": op_sigmoid_forward,
     "sigmoid_backward": op_sigmoid_backward,
     "net_structure": op_net_structure,
+    "net_forward": op_net_forward,
     "net_forward_backward": op_net_forward_backward,
     "net_params_and_grads": op_net_params_and_grads,
     "train": op_train,
@@ -312,17 +423,25 @@ OPERATIONS = {
 # so a reply may be forged, and a malformed one must fail that request, never the grader.
 # "array": a float64 ndarray; "vector": a 1-D one; "?" after a schema or a key: may be None / absent.
 _PAIRS = ("array",) * 4
+_OVERWROTE = ["str"]
 REPLY_SCHEMA = {
-    "sigmoid_forward": {"out": "array"},
-    "sigmoid_backward": {"out": "array", "dx": "array"},
+    "sigmoid_forward": {"out": "array", "overwrote": _OVERWROTE},
+    "sigmoid_backward": {"out": "array", "dx": "array", "overwrote": _OVERWROTE},
     "net_structure": {"layers": {name: str for name in LAYER_ATTRIBUTES},
                       "shapes": {name: "shape?" for name in PARAM_NAMES}},
-    "net_forward_backward": {"out": "array", "dX?": "array?", "grads?": ("array?",) * 4},
-    "net_params_and_grads": {"identities": [[str]], "after": _PAIRS},
-    "train": {"losses": "vector", "params": _PAIRS, "backward_ran": bool},
+    "net_forward": {"out": "array", "overwrote": _OVERWROTE, "calls": ["str"]},
+    "net_forward_backward": {"out": "array", "dX": "array?", "grads": ("array?",) * 4, "overwrote": _OVERWROTE,
+                             "calls": ["str"]},
+    "net_params_and_grads": {"identities": [["str"]], "after": _PAIRS, "out2": "array?", "grads": ("array?",) * 4},
+    "train": {"losses": "vector?", "losses_error": "str?", "params": _PAIRS, "backward_ran": bool,
+              "overwrote": _OVERWROTE},
 }
-ERROR_SCHEMA = {"kind": str, "message": str, "where?": "str?"}
-LOADED_SCHEMA = {"problems": [{"origin": str, "kind": str, "line": "int?", "message": str}], "defined": [str]}
+DETAIL_SCHEMA = {"key": "str", "what?": "str?", "name?": "str?", "type?": "str?", "error?": "str?",
+                 "got?": "shape?", "expected?": "shape?"}
+ERROR_SCHEMA = {"kind": "str", "message": "str", "where?": "str?", "detail?": DETAIL_SCHEMA, "calls?": ["str"]}
+LOADED_SCHEMA = {"problems": [{"origin": "str", "kind": "str", "line": "int?", "message": "str", "binds": ["str"]}],
+                 "defined": ["str"],
+                 "missing_imports": [{"origin": "str", "line": "int", "module": "str"}]}
 
 
 def conforms(value, schema, depth=0):
@@ -356,6 +475,31 @@ def conforms(value, schema, depth=0):
     return False
 
 
+# Calls the student's code made into the reference pieces during one request, as (id(layer), method):
+# which layer's backward ran first is measured, not guessed from an error message.
+TRACE = []
+
+
+def _traced(cls, method):
+    original = getattr(cls, method)
+
+    def wrapper(self, *args, **kwargs):
+        if len(TRACE) < 1000:
+            TRACE.append((id(self), method))
+        return original(self, *args, **kwargs)
+    setattr(cls, method, wrapper)
+
+
+def layer_calls(net):
+    """The traced calls of one request as 'fc2.backward', ..., naming the layers by the net's attributes."""
+    names = {}
+    for name in LAYER_ATTRIBUTES:
+        layer = getattr(net, name, None)
+        if layer is not None:
+            names.setdefault(id(layer), name)
+    return [f"{names.get(ident, '?')}.{method}" for ident, method in TRACE[:100]]
+
+
 def serve_part(requests, replies, namespace, reference_source, inject):
     """Body of a part process: add the reference pieces this part needs, then answer requests."""
     ref = {"__name__": "reference", "np": np}
@@ -363,22 +507,40 @@ def serve_part(requests, replies, namespace, reference_source, inject):
         exec(compile(reference_source, "<reference>", "exec"), ref)
     for name in inject:
         namespace[name] = ref[name]
+        if isinstance(ref[name], type):
+            for method in ("forward", "backward"):
+                if hasattr(ref[name], method):
+                    _traced(ref[name], method)
     write_message(replies, {"ready": True})
     while True:
         request = read_message(requests)
         if request.get("op") == "end":
             return
         missing = [name for name in request.get("needs", []) if name not in namespace]
+        TRACE.clear()
+        NETS.clear()
         np.random.seed(0)  # the same submission always sees the same global RNG state
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             np.seterr(all="warn")
             try:
                 if missing:
-                    raise StudentError("missing", ", ".join(missing))
-                reply = {"ok": OPERATIONS[request["op"]](namespace, ref, **request["args"])}
+                    raise StudentError("missing", ", ".join(missing), detail={"key": "missing", "name": ", ".join(missing)})
+                try:
+                    reply = {"ok": OPERATIONS[request["op"]](namespace, ref, **request["args"])}
+                except (StudentError, KeyboardInterrupt, SystemExit):
+                    raise
+                except Exception as exc:  # noqa: BLE001 -- e.g. a method the student's class lacks
+                    # Raised outside call(): looking up layer.forward on a class that misspelt it, or
+                    # numpy refusing what the student's code returned. The student's doing, said as such.
+                    frames = student_frames(exc.__traceback__)
+                    raise StudentError("raised", safe_message(exc), frames[-1] if frames else "") from None
             except StudentError as exc:
                 reply = {"error": {"kind": exc.kind, "message": exc.message, "where": exc.where}}
+                if exc.detail is not None:
+                    reply["error"]["detail"] = exc.detail
+                if NETS and TRACE:
+                    reply["error"]["calls"] = layer_calls(NETS[0])
         reply["warnings"] = sorted({f"{w.category.__name__}: {w.message}"[:200] for w in caught[:1000]})[:MAX_WARNINGS]
         for stream in (sys.stdout, sys.stderr):   # what the student printed belongs to this request
             try:
@@ -403,7 +565,8 @@ def main():
     request = read_message(requests)
     problems = load(namespace, request["chunks"])
     write_message(replies, {"problems": problems,
-                            "defined": sorted(k for k in ("Sigmoid", "TwoLayerNet", "train_xor") if k in namespace)})
+                            "defined": sorted(k for k in request.get("entry_points", []) if k in namespace),
+                            "missing_imports": missing_imports(request.get("unused_imports", []))})
     while True:
         try:
             request = read_message(requests)

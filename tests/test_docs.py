@@ -15,7 +15,7 @@ def test_readme_points_table_is_the_rubric():
 
 def test_readme_names_every_hint_id():
     from autograder.messages import HINTS
-    listed = set(re.findall(r"`((?:sigmoid|net|train)-[a-z-]+)`", README))
+    listed = set(re.findall(r"`((?:sigmoid|net|train|modifies)-[a-z0-9-]+)`", README))
     assert listed == set(HINTS)
 
 

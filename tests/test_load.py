@@ -187,3 +187,93 @@ def test_a_lone_carriage_return_ends_a_line():
     text, program = kept([("cr.py", "import numpy as np\rdemo = 1\rdef Sigmoid():\r    return np.pi\r")])
     assert program.problems == []
     assert text.split("\n") == ["import numpy as np", "", "def Sigmoid():", "    return np.pi", ""]
+
+
+# ------------------------------------------------------------------ every form of top-level code
+@pytest.mark.parametrize("name,source,needed,dropped", [
+    ("try-import-fallback",
+     "import numpy as np\ntry:\n    from scipy.special import expit\nexcept ImportError:\n    def expit(x):\n"
+     "        return 1 / (1 + np.exp(-x))\nclass Sigmoid:\n    def forward(self, x):\n        return expit(x)\n",
+     ["from scipy.special import expit", "def expit(x):", "import numpy as np"], []),
+    ("if-else-helper",
+     "import numpy as np\nSTABLE = True\nif STABLE:\n    def _sig(x):\n        return np.exp(-np.logaddexp(0, -x))\n"
+     "else:\n    def _sig(x):\n        return 1 / (1 + np.exp(-x))\nclass Sigmoid:\n    def forward(self, x):\n        return _sig(x)\n",
+     ["STABLE = True", "if STABLE:", "else:"], []),
+    ("for-loop-constant",
+     "TABLE = {}\nfor k, v in [('a', 1), ('b', 2)]:\n    TABLE[k] = v * SCALE\nSCALE = 3\nk = 'demo'\nprint(k)\n"
+     "def train_xor(net, X, y, learning_rate, epochs):\n    return TABLE['a']\n",
+     ["TABLE = {}", "for k, v in", "SCALE = 3"], ["k = 'demo'", "print(k)"]),
+    ("while-augmented",
+     "i = 0\nPOWERS = []\nwhile i < 3:\n    POWERS.append(2 ** i)\n    i += 1\nPOWERS += [99]\n"
+     "def train_xor(net, X, y, learning_rate, epochs):\n    return POWERS\n",
+     ["i = 0", "while i < 3:", "POWERS += [99]"], []),
+    ("with-block",
+     "import warnings\nwith warnings.catch_warnings():\n    warnings.simplefilter('ignore')\n    EPS = 1e-8\n"
+     "def Sigmoid():\n    return EPS\n",
+     ["with warnings.catch_warnings():", "EPS = 1e-8", "import warnings"], []),
+    ("decorator-and-registry",
+     "REGISTRY = {}\ndef register(f):\n    REGISTRY[f.__name__] = f\n    return f\n@register\ndef helper(x):\n    return x\n"
+     "def Sigmoid():\n    return REGISTRY['helper']\n",
+     ["REGISTRY = {}", "def register(f):", "@register", "def helper(x):"], []),
+    ("global-in-a-function",
+     "def _setup():\n    global LR\n    LR = 0.3\n_setup()\nresult = _setup\n"
+     "def train_xor(net, X, y, learning_rate, epochs):\n    return LR\n",
+     ["def _setup():", "_setup()\n"], ["result = _setup"]),
+    ("patched-method",
+     "class Sigmoid:\n    pass\ndef _backward(self, dout):\n    return dout\nSigmoid.backward = _backward\n"
+     "setattr(Sigmoid, 'forward', lambda self, x: x)\n",
+     ["Sigmoid.backward = _backward", "def _backward", "setattr(Sigmoid"], []),
+    ("main-block-and-demo-never-run",
+     "import numpy as np\ndef Sigmoid():\n    return 1\nif __name__ == '__main__':\n    Sigmoid = None\n"
+     "for epoch in range(1000):\n    net = Sigmoid()\nnp.random.seed(0)\n",
+     ["def Sigmoid():"], ["__main__", "for epoch", "np.random.seed", "Sigmoid = None"]),
+])
+def test_every_form_of_top_level_code_that_graded_code_reads_is_kept(name, source, needed, dropped):
+    text, program = kept([("cell 1", source)])
+    assert program.problems == []
+    for line in needed:
+        assert line in text, f"{name}: {line!r} dropped"
+    for line in dropped:
+        assert line not in text, f"{name}: {line!r} kept"
+
+
+def test_method_calls_build_data_but_not_modules_or_classes():
+    source = ("import numpy as np\nimport matplotlib.pyplot as plt\nLOG = []\nLOG.append(1)\nnp.random.seed(1)\n"
+              "plt.plot([1])\nclass Sigmoid:\n    def forward(self, x):\n        return np.array(LOG)\nSigmoid().forward(1)\n")
+    text, _ = kept([("cell 1", source)])
+    assert "LOG.append(1)" in text
+    for dropped in ("np.random.seed", "plt.plot", "Sigmoid().forward(1)", "matplotlib"):
+        assert dropped not in text
+
+
+def test_unused_imports_are_listed_not_kept():
+    text, program = kept([("cell 1", "import numpy as np\nimport scipy.special as sp\nfrom google.colab import drive\n"
+                                      "from . import sibling\ndef Sigmoid():\n    return np.pi\n")])
+    assert "scipy" not in text and "google" not in text
+    assert program.unused_imports == [{"origin": "cell 1", "line": 2, "modules": ["scipy.special"]},
+                                      {"origin": "cell 1", "line": 3, "modules": ["google.colab"]}]
+
+
+def test_notebook_origins_count_code_cells_and_keep_first_lines(tmp_path):
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "source": "# title", "metadata": {}},
+        {"cell_type": "code", "source": "import numpy as np\n", "metadata": {}, "outputs": []},
+        {"cell_type": "markdown", "source": "text", "metadata": {}},
+        {"cell_type": "code", "source": "\n\nclass Sigmoid:\n    pass\n", "outputs": [],
+         "metadata": {"nbgrader": {"grade_id": "Sigmoid", "solution": True}}}]}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    program = load.load_path(path)
+    assert [c["origin"] for c in program.chunks] == ["cell 2"]
+    assert program.cells == {"cell 1": {"first_line": "import numpy as np", "label": ""},
+                             "cell 2": {"first_line": "class Sigmoid:", "label": "Sigmoid"}}
+
+
+def test_python_cell_magics_exported_by_nbconvert_are_code():
+    source = ("import numpy as np\nget_ipython().run_line_magic('matplotlib', 'inline')\n"
+              "get_ipython().run_cell_magic('time', '', 'def train_xor(net, X, y, learning_rate, epochs):\\n"
+              "    return [np.pi]\\n')\nget_ipython().run_cell_magic('bash', '', 'echo hi\\n')\n")
+    text, program = kept([("export.py", source)])
+    assert program.problems == []
+    assert "def train_xor" in text and "echo" not in text and "import numpy as np" in text
+    assert [c["origin"] for c in program.chunks] == ["export.py", "export.py (%%time at line 3)"]

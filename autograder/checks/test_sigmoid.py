@@ -9,7 +9,9 @@ from autograder.plugin import finish
 from autograder.rubric import GRADIENT_TIERS, UNSTABLE_FORWARD_SHARE, VALUE_REL_TOL, tier
 
 SHAPES = [(5,), (3, 4), (2, 3, 4)]
-EXTREME = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
+# Extremes where 1 / (1 + e^-x) overflows, and ordinary values, so that only a sigmoid passes
+# (a step function is right at ±1000 and ±50, not at ±3 and ±0.5).
+EXTREME = np.array([-1000.0, -50.0, -3.0, -0.5, 0.0, 0.5, 3.0, 50.0, 1000.0])
 TIERS = ", ".join(f"≤{t:g}→{s:.0%}" for t, s in GRADIENT_TIERS)
 
 
@@ -27,14 +29,22 @@ def expected_backward(k):
     return reference.sigmoid_backward(x, dout), reference.numerical_gradient(reference.sigmoid, x, dout)
 
 
+def forward_hints(check, x, out):
+    """Name the typical wrong forward ``out`` is, by its values."""
+    for hint_id, wrong in reference.sigmoid_forward_mistakes(x).items():
+        if reference.matches(out, wrong):
+            check.hint(hint_id)
+
+
 @pytest.mark.rubric("Sigmoid.forward values")
 def test_forward_values(student, check):
-    right, worst = 0, 0.0
+    right, worst, kept = 0, 0.0, 1.0
     for k, shape in enumerate(SHAPES):
         x, _ = case(k)
         reply = student.request("Sigmoid", "sigmoid_forward", x=x)
         if check.failed(reply, "Sigmoid.forward"):
             return finish(check, right / len(SHAPES))
+        kept = min(kept, check.overwrote(reply))
         out = reply.value["out"]
         if out.shape != x.shape:
             check.say("shape", what="Sigmoid.forward", got=out.shape, expected=x.shape)
@@ -42,17 +52,20 @@ def test_forward_values(student, check):
         error = reference.rel_error(out, reference.sigmoid(x))
         worst = max(worst, error)
         right += error <= VALUE_REL_TOL
+        if error > VALUE_REL_TOL:
+            forward_hints(check, x, out)
     check.say("values", what="Sigmoid.forward", right=right, total=len(SHAPES), error=worst, tol=VALUE_REL_TOL)
-    return finish(check, right / len(SHAPES))
+    return finish(check, kept * right / len(SHAPES))
 
 
 @pytest.mark.rubric("Sigmoid.forward extreme inputs")
 def test_forward_extreme_inputs(student, check):
     reply = student.request("Sigmoid", "sigmoid_forward", x=EXTREME)
     if check.failed(reply, "Sigmoid.forward"):
-        if "Overflow" in reply.error.get("message", "") or "overflow" in reply.error.get("message", ""):
+        if "overflow" in reply.error.get("message", "").lower():
             check.hint("sigmoid-unstable")
         return finish(check, 0)
+    kept = check.overwrote(reply)
     out = reply.value["out"]
     if out.shape != EXTREME.shape:
         check.say("shape", what="Sigmoid.forward", got=out.shape, expected=EXTREME.shape)
@@ -65,28 +78,29 @@ def test_forward_extreme_inputs(student, check):
     for x, got, want in zip(EXTREME, out, expected):
         if not reference.matches(got, want):
             check.say("extreme-wrong", x=f"{x:g}", got=f"{got:.6g}", expected=f"{want:.6g}")
-            check.hint("sigmoid-unstable")
+            forward_hints(check, EXTREME, out)
             return finish(check, 0)
     overflow = [w for w in reply.warnings if "overflow" in w.lower() or "invalid value" in w.lower()]
     if overflow:
         check.say("extreme-warned", warnings="; ".join(overflow), share=UNSTABLE_FORWARD_SHARE)
         check.hint("sigmoid-unstable")
-        return finish(check, UNSTABLE_FORWARD_SHARE)
+        return finish(check, kept * UNSTABLE_FORWARD_SHARE)
     check.say("extreme-ok")
-    return finish(check, 1.0)
+    return finish(check, kept)
 
 
 @pytest.mark.rubric("Sigmoid.backward gradient check")
 def test_backward_gradient_check(student, check):
-    errors, numerical_errors = [], []
+    errors, numerical_errors, kept = [], [], 1.0
     for k, shape in enumerate(SHAPES):
         x, dout = case(k)
         reply = student.request("Sigmoid", "sigmoid_backward", x=x, dout=dout)
         if check.failed(reply, "Sigmoid.backward"):
             return finish(check, 0)
+        kept = min(kept, check.overwrote(reply))
         dx = reply.value["dx"]
         if dx.shape != dout.shape:
-            check.say("shape", what="Sigmoid.backward", got=dx.shape, expected=dout.shape)
+            check.say("shape", what="Sigmoid.backward dx", got=dx.shape, expected=dout.shape)
             check.hint("sigmoid-wrong-shape")
             return finish(check, 0)
         expected, numerical = expected_backward(k)
@@ -99,5 +113,5 @@ def test_backward_gradient_check(student, check):
                     check.hint(hint_id)
     worst = max(errors)
     share = tier(worst)
-    check.say("gradient", what="Sigmoid.backward", error=worst, numerical=max(numerical_errors), share=share, tiers=TIERS)
-    return finish(check, share)
+    check.say("gradient", what="Sigmoid.backward dx", error=worst, numerical=max(numerical_errors), share=share, tiers=TIERS)
+    return finish(check, kept * share)

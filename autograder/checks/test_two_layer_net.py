@@ -1,6 +1,6 @@
-"""Exercise 2: TwoLayerNet, graded with the reference Sigmoid and FullyConnectedLayer swapped in."""
+"""Exercise 2: TwoLayerNet, graded with the reference Sigmoid and FullyConnectedLayer swapped in and
+with the student's own (see rubric.PART_SETUPS); every point rests on arrays the student's code computed."""
 import functools
-import re
 
 import numpy as np
 import pytest
@@ -16,6 +16,7 @@ PARAM_NAMES = ("fc1.W", "fc1.b", "fc2.W", "fc2.b")
 GRAD_NAMES = ("fc1.dW", "fc1.db", "fc2.dW", "fc2.db")
 TIERS = ", ".join(f"≤{t:g}→{s:.0%}" for t, s in GRADIENT_TIERS)
 UPDATE_STEP = 0.1
+BACKWARD_ORDER = ["fc2.backward", "sigmoid.backward", "fc1.backward"]
 
 
 def case(k):
@@ -35,41 +36,66 @@ def expected(k):
     return dX, grads, num_dX, num_grads
 
 
+def computes_forward(out, params, X):
+    """Is ``out`` the forward of a 2-layer network with these parameters: the right one, or one of
+    the typical wrong ones? (Evidence that the student's code computed it from the parameters.)"""
+    if out is None:
+        return False
+    mistakes = reference.net_mistakes(params, X)["forward"]
+    models = [reference.net_forward(params, X), mistakes["net-forward-skips-sigmoid"]]   # both use every layer
+    return any(reference.matches(out, model) for model in models)
+
+
 def failed(check, reply, what, dims):
-    """check.failed, plus the mistake a failure's message shows: parameters sized for 8 hidden units
-    in a network asked for another size, or matrices multiplied in the wrong order in backward."""
+    """check.failed, plus the hard-coded hidden size a structure error shows."""
     if not check.failed(reply, what):
         return False
-    error = reply.error or {}
-    message = error.get("message", "")
-    if error.get("kind") == "structure" and dims[1] != 8 and re.search(r"\b8\b", message):
+    detail = (reply.error or {}).get("detail") or {}
+    got = detail.get("got") or []
+    if detail.get("key") == "param-shape" and dims[1] != 8 and 8 in got:
         check.hint("net-hidden-size-hardcoded")
-    elif what.endswith("backward") and any(word in message for word in ("matmul", "shapes", "broadcast")):
-        check.hint("net-backward-wrong-order")
     return True
 
 
 def forward_hints(check, out, params, X):
     """Name the typical wrong forward that produced ``out`` (backward's caches come from it)."""
-    for hint_id, wrong in reference.net_mistakes(params, X, np.zeros_like(out))["forward"].items():
-        if reference.matches(out, wrong):
+    if out is None:
+        return
+    for hint_id, wrong in reference.net_mistakes(params, X)["forward"].items():
+        if reference.matches(out, wrong) and not reference.matches(out, reference.net_forward(params, X)):
             check.hint(hint_id)
 
 
+def order_hint(check, calls):
+    """Backward called the layers in a measured order: name it when it does not start at fc2 or goes
+    against fc2 → sigmoid → fc1 (sigmoid skipped is another mistake, named by its own hint)."""
+    backward = [c for c in calls if c in BACKWARD_ORDER]
+    positions = [BACKWARD_ORDER.index(c) for c in backward]
+    wrong = positions and (positions[0] != 0 or any(b <= a for a, b in zip(positions, positions[1:])))
+    if wrong and "net-backward-wrong-order" not in check.tags:
+        check.say("backward-order", calls=" → ".join(backward[:6]))
+        check.hint("net-backward-wrong-order")
+
+
 def forward_only(student, k):
-    """Case k's forward reply (shared by the forward test and the backward tests' explanations)."""
+    """Case k's forward reply (shared by the structure, forward and backward tests)."""
     dims, params, X, _ = case(k)
-    return student.request("TwoLayerNet", "net_forward_backward", key=("net_forward", k),
-                           dims=list(dims), params=params, X=X, dout=None)
+    return student.request("TwoLayerNet", "net_forward", key=("net_forward", k), dims=list(dims), params=params, X=X)
 
 
-def forward_backward(student, check, k):
-    """Case k's forward+backward reply (shared by both backward tests), or None once explained."""
+def forward_backward(student, k):
     dims, params, X, dout = case(k)
-    reply = student.request("TwoLayerNet", "net_forward_backward", key=("net_forward_backward", k),
-                            dims=list(dims), params=params, X=X, dout=dout)
+    return student.request("TwoLayerNet", "net_forward_backward", key=("net_forward_backward", k),
+                           dims=list(dims), params=params, X=X, dout=dout)
+
+
+def explained_forward_backward(student, check, k):
+    """Case k's forward+backward reply (shared by both backward tests), or None once explained."""
+    dims, params, X, _ = case(k)
+    reply = forward_backward(student, k)
     if not failed(check, reply, "TwoLayerNet.backward", dims):
         return reply
+    order_hint(check, (reply.error or {}).get("calls", []))
     forward = forward_only(student, k)   # backward may fail on caches a wrong forward never filled
     if forward.ok:
         forward_hints(check, forward.value["out"], params, X)
@@ -79,7 +105,7 @@ def forward_backward(student, check, k):
 @pytest.mark.rubric("TwoLayerNet structure")
 def test_structure(student, check):
     right, hardcoded = 0, False
-    for dims in DIMS:
+    for k, dims in enumerate(DIMS):
         reply = student.request("TwoLayerNet", "net_structure", dims=list(dims))
         if check.failed(reply, "TwoLayerNet(...)"):
             return finish(check, right / len(DIMS))
@@ -89,8 +115,8 @@ def test_structure(student, check):
             if state != "ok":
                 cls = "Sigmoid" if name == "sigmoid" else "FullyConnectedLayer"
                 problems.append(("layer-wrong", {"name": name, "cls": cls, "got": state}))
-        expected = {"fc1.W": [n_in, hidden], "fc1.b": [hidden], "fc2.W": [hidden, n_out], "fc2.b": [n_out]}
-        for name, shape in expected.items():
+        wanted = {"fc1.W": [n_in, hidden], "fc1.b": [hidden], "fc2.W": [hidden, n_out], "fc2.b": [n_out]}
+        for name, shape in wanted.items():
             got = reply.value["shapes"].get(name)
             if got != shape:
                 problems.append(("param-shape", {"name": name, "got": got, "expected": shape}))
@@ -98,9 +124,18 @@ def test_structure(student, check):
         if problems:
             key, values = problems[0]
             check.say("structure-bad", dims=dims, problem=messages.say(key, check.lang, **values))
-        else:
+            continue
+        # The layers and shapes are claims; the network computing with the grader's parameters of
+        # exactly those shapes is the evidence.
+        _, params, X, _ = case(k)
+        forward, both = forward_only(student, k), forward_backward(student, k)
+        _, grads, _, _ = expected(k)
+        if ((forward.ok and computes_forward(forward.value["out"], params, X))
+                or (both.ok and reference.matches(both.value["grads"], grads))):
             check.say("structure-ok", dims=dims)
             right += 1
+        else:
+            check.say("structure-unverified", dims=dims)
     if hardcoded:
         check.hint("net-hidden-size-hardcoded")
     return finish(check, right / len(DIMS))
@@ -108,33 +143,35 @@ def test_structure(student, check):
 
 @pytest.mark.rubric("TwoLayerNet.forward values")
 def test_forward_values(student, check):
-    right, worst = 0, 0.0
+    right, worst, kept = 0, 0.0, 1.0
     for k in range(len(DIMS)):
         dims, params, X, _ = case(k)
         reply = forward_only(student, k)
         if failed(check, reply, "TwoLayerNet.forward", dims):
             return finish(check, right / len(DIMS))
-        out, expected = reply.value["out"], reference.net_forward(params, X)
-        if out.shape != expected.shape:
-            check.say("shape", what="TwoLayerNet.forward", got=out.shape, expected=expected.shape)
+        kept = min(kept, check.overwrote(reply))
+        out, wanted = reply.value["out"], reference.net_forward(params, X)
+        if out.shape != wanted.shape:
+            check.say("shape", what="TwoLayerNet.forward", got=out.shape, expected=wanted.shape)
             continue
-        error = reference.rel_error(out, expected)
+        error = reference.rel_error(out, wanted)
         worst = max(worst, error)
         right += error <= VALUE_REL_TOL
         if error > VALUE_REL_TOL:
             forward_hints(check, out, params, X)
     check.say("values", what="TwoLayerNet.forward", right=right, total=len(DIMS), error=worst, tol=VALUE_REL_TOL)
-    return finish(check, right / len(DIMS))
+    return finish(check, kept * right / len(DIMS))
 
 
 @pytest.mark.rubric("TwoLayerNet.backward gradient check dX")
 def test_backward_dX(student, check):
-    errors, numerical_errors = [], []
+    errors, numerical_errors, kept = [], [], 1.0
     for k in range(len(DIMS)):
         dims, params, X, dout = case(k)
-        reply = forward_backward(student, check, k)
+        reply = explained_forward_backward(student, check, k)
         if reply is None:
             return finish(check, 0)
+        kept = min(kept, check.overwrote(reply))
         dX = reply.value["dX"]
         if dX is None:
             check.say("returned-none", message="TwoLayerNet.backward")
@@ -142,7 +179,8 @@ def test_backward_dX(student, check):
             return finish(check, 0)
         want, _, numerical, _ = expected(k)
         if dX.shape != want.shape:
-            check.say("shape", what="dX", got=dX.shape, expected=want.shape)
+            check.say("shape", what="TwoLayerNet.backward dX", got=dX.shape, expected=want.shape)
+            order_hint(check, reply.value["calls"])
             return finish(check, 0)
         errors.append(reference.rel_error(dX, want))
         numerical_errors.append(reference.rel_error(dX, numerical))
@@ -151,24 +189,31 @@ def test_backward_dX(student, check):
                 if reference.matches(dX, wrong):
                     check.hint(hint_id)
             forward_hints(check, reply.value["out"], params, X)
+            order_hint(check, reply.value["calls"])
     share = tier(max(errors))
     check.say("gradient", what="TwoLayerNet.backward dX", error=max(errors), numerical=max(numerical_errors),
               share=share, tiers=TIERS)
-    return finish(check, share)
+    return finish(check, kept * share)
 
 
 @pytest.mark.rubric("TwoLayerNet.backward gradient check parameters")
 def test_backward_parameters(student, check):
-    errors, numerical_errors = [], []
+    errors, numerical_errors, kept = [], [], 1.0
     for k in range(len(DIMS)):
         dims, params, X, dout = case(k)
-        reply = forward_backward(student, check, k)
+        reply = explained_forward_backward(student, check, k)
         if reply is None:
             return finish(check, 0)
+        kept = min(kept, check.overwrote(reply))
         _, wanted, _, numerical = expected(k)
         for name, got, want, num in zip(GRAD_NAMES, reply.value["grads"], wanted, numerical):
             if got is None:
                 check.say("gradient-none", what=name)
+                return finish(check, 0)
+            if got.shape != want.shape:
+                check.say("shape", what=name, got=got.shape, expected=want.shape)
+                if name.endswith(".db"):
+                    check.hint("net-bias-grad-shape")
                 return finish(check, 0)
             errors.append(reference.rel_error(got, want))
             numerical_errors.append(reference.rel_error(got, num))
@@ -177,10 +222,11 @@ def test_backward_parameters(student, check):
             if reply.value["dX"] is not None and reference.matches(reply.value["dX"], skipped):
                 check.hint("net-backward-skips-sigmoid")
             forward_hints(check, reply.value["out"], params, X)
+            order_hint(check, reply.value["calls"])
     share = tier(max(errors))
     check.say("gradient", what="fc1.dW, fc1.db, fc2.dW, fc2.db", error=max(errors),
               numerical=max(numerical_errors), share=share, tiers=TIERS)
-    return finish(check, share)
+    return finish(check, kept * share)
 
 
 @pytest.mark.rubric("TwoLayerNet.get_params_and_grads")
@@ -188,29 +234,48 @@ def test_get_params_and_grads(student, check):
     k = 1
     dims, params, X, dout = case(k)
     _, grads, _, _ = expected(k)
-    reply = student.request("TwoLayerNet", "net_params_and_grads", dims=list(dims), params=params, grads=grads,
-                            X=X, dout=dout, step=UPDATE_STEP)
+    known = [np.random.default_rng([2026, 300, i]).standard_normal(g.shape) for i, g in enumerate(grads)]
+    X2 = np.random.default_rng([2026, 301]).standard_normal((SAMPLES, dims[0]))
+    reply = student.request("TwoLayerNet", "net_params_and_grads", dims=list(dims), params=params, grads=known,
+                            X=X, dout=dout, X2=X2, step=UPDATE_STEP)
     if failed(check, reply, "TwoLayerNet.get_params_and_grads", dims):
         return finish(check, 0)
+    own = reply.value["grads"]
+    used = own if all(g is not None for g in own) else known
+    after_expected = [p - UPDATE_STEP * g for p, g in zip(params, used)]
+    # Identities and parameters read back are claims the child makes; the evidence that they describe
+    # the student's network is computed: its backward found the real gradients, or its forward
+    # computes with the parameters it reports after the update. Without either, nothing is paid.
+    verified = ((used is own and reference.matches(own, grads))
+                or computes_forward(reply.value["out2"], reply.value["after"], X2))
+    if not verified:
+        check.say("pairs-unverified")
+        return finish(check, 0)
     identities = reply.value["identities"]
+    expected_pairs = list(zip(PARAM_NAMES, GRAD_NAMES))
+    returned = [tuple(name.removeprefix("view:") for name in got) for got in identities]
     if len(identities) != 4:
         check.say("pairs-count", count=len(identities))
-    expected_pairs = list(zip(PARAM_NAMES, GRAD_NAMES))
+        missing = [pair for pair in expected_pairs if pair not in returned]
+        if missing and all(pair in expected_pairs for pair in returned):
+            check.say("pairs-missing", names="、".join(f"({p}, {g})" for p, g in missing) if check.lang != "en"
+                      else ", ".join(f"({p}, {g})" for p, g in missing))
+            return finish(check, 0)
     right = 0
-    for index, (want, got) in enumerate(zip(expected_pairs, identities)):
-        got = [name.removeprefix("view:") for name in got]
-        if tuple(got) == want:
-            after = reply.value["after"][index]
-            if reference.matches(after, params[index] - UPDATE_STEP * grads[index]):
+    for index, (want, got) in enumerate(zip(expected_pairs, returned)):
+        if got == want:
+            if reference.matches(reply.value["after"][index], after_expected[index]):
                 right += 1
             else:
                 check.say("pairs-not-updated", name=want[0])
             continue
-        check.say("pairs-wrong", index=index, got=", ".join(got), expected=", ".join(want))
+        check.say("pairs-wrong", index=index + 1, got=", ".join(got), expected=", ".join(want))
         if "copy" in got:
             check.hint("net-params-copies")
+        elif got in expected_pairs:
+            check.hint("net-params-order")
         elif all(name in PARAM_NAMES + GRAD_NAMES for name in got):
             check.hint("net-params-mismatched")
     if right == 4 and len(identities) == 4:
         check.say("pairs-ok")
-    return finish(check, right / 4 if len(identities) == 4 else right / max(4, len(identities)))
+    return finish(check, right / max(4, len(identities)))
