@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from autograder import cgroup, discover, load, plugin, reference, sandbox
+from autograder import child as child_module
 from autograder.child import StudentProcess
 
 from .conftest import FILES, ROOT
@@ -75,7 +76,10 @@ needs_bwrap = pytest.mark.skipif(not sandbox.uses_bubblewrap(FULL), reason="bubb
 
 
 def process(path, kind=FULL, **limits):
-    return StudentProcess(load.load_path(Path(path)).chunks, limits=sandbox.Limits(**limits), kind=kind)
+    """The child the grader starts for the file at ``path`` (as plugin.Student does)."""
+    program = load.load_path(Path(path))
+    return StudentProcess(program.chunks, limits=sandbox.Limits(**limits), kind=kind, entry_points=load.ENTRY_POINTS,
+                          unused_imports=program.unused_imports)
 
 
 def in_thread(function, seconds):
@@ -227,13 +231,17 @@ class Sigmoid:
 @needs_cgroup["cpu"]
 def test_time_limits_count_the_submissions_cpu_time_not_the_machines_load(tmp_path):
     """A forward that needs 0.4 s of CPU, under a 1 s limit, while spinning processes outside any
-    submission's group, each in its own session (as the 400 spinners were), take most of every core:
+    submission's group, each in its own session (as the 400 spinners were), take most of its CPU:
     with CPU time it passes; measured in wall-clock seconds, as without a cpuacct cgroup, the same
     request runs out of time. (A generous wall_factor keeps the backstop out of the way here.)"""
     source = tmp_path / "busy.py"
     source.write_text(BUSY_SIGMOID.format(cpu=0.4), encoding="utf-8")
-    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
-            for _ in range(4 * (os.cpu_count() or 1))]
+    # Everything on one CPU (children inherit the affinity), so the scheduler cannot leave the child
+    # a core of its own: 8 hogs and the child share CPU 0.
+    cpu, affinity = min(os.sched_getaffinity(0)), os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {cpu})
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(8)]
+    child_module._LIVE_CHILDREN.update(h.pid for h in hogs)   # started on purpose: not strays to reap
     try:
         time.sleep(0.5)
         outcomes = {}
@@ -247,9 +255,11 @@ def test_time_limits_count_the_submissions_cpu_time_not_the_machines_load(tmp_pa
             finally:
                 child.close()
     finally:
+        os.sched_setaffinity(0, affinity)
         for hog in hogs:
             hog.kill()
             hog.wait()
+            child_module._LIVE_CHILDREN.discard(hog.pid)
     assert outcomes[FULL][0], outcomes
     assert outcomes[FULL][2] > 1.0, f"the machine was not loaded enough to show the difference: {outcomes}"
     assert outcomes[FULL.split("+")[0]][1] == "timeout", outcomes
