@@ -1,5 +1,6 @@
 # HOSTILE spinning_neighbour: while its definitions load, it starts 400 processes, each in its own
-# session, that spin forever. As root nothing limits their number, and 400 runnable processes take
+# session, that spin forever (one child starts them, so the definitions load at once and the spinners
+# live as long as the sandbox). As root nothing limits their number, and 400 runnable processes take
 # nearly all the CPU from whatever is graded beside them: a correct neighbour got 0 in one run and 30
 # in another ("load-error: took longer than 20 s"). Sound grader: a pids cgroup caps its processes, a
 # cpu cgroup gives its whole group one share, time limits count CPU time; every correct neighbour
@@ -11,18 +12,20 @@ SPINNERS = 400
 
 
 def _spin():
-    started = 0
-    for _ in range(SPINNERS):
+    """One child, in a session of its own, starts the others: the definitions load at once, and the
+    spinners run for as long as this submission's sandbox lives."""
+    if os.fork() != 0:
+        return
+    os.setsid()
+    for _ in range(SPINNERS - 1):
         try:
-            pid = os.fork()
+            if os.fork() == 0:
+                os.setsid()
+                break
         except OSError:
             break
-        if pid == 0:
-            os.setsid()
-            while True:
-                pass
-        started += 1
-    return started
+    while True:
+        pass
 
 
 class FullyConnectedLayer:
@@ -45,7 +48,7 @@ class FullyConnectedLayer:
 
 
 class Sigmoid:
-    STARTED = _spin()
+    _spin()
 
     def __init__(self):
         self.cache = None
