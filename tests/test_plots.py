@@ -1,6 +1,6 @@
-"""Feedback plots: Traditional Chinese glyphs where a TC font is installed (also one installed after
-matplotlib built its font cache), English titles without a CJK font, point colours that match their
-region, a diverged run drawn without a word on stderr."""
+"""Feedback plots and the notebook's figures: Traditional Chinese glyphs where a TC font is installed
+(also one installed after matplotlib built its font cache), English titles without a CJK font, point
+colours that match their region, a diverged run drawn without a word on stderr."""
 import json
 import os
 import subprocess
@@ -107,6 +107,51 @@ def test_the_grader_finds_a_font_installed_after_matplotlibs_cache_was_built(tmp
     """, env)
     assert found == [[], TRADITIONAL_FACES[0][0], plots.TITLES["loss"][0]]
     assert list((tmp_path / "home" / ".cache" / "backprop-kit" / "fonts").iterdir())   # the TC face, copied once
+
+
+def notebook_font_cell():
+    import nbformat
+    nb = nbformat.read(ROOT / "source" / "01_backprop_basics" / "backprop_basics.ipynb", as_version=4)
+    [cell] = [c.source for c in nb.cells if c.source.startswith("# 圖表字型設定")]
+    return cell
+
+
+@needs_tc_font
+@pytest.mark.parametrize("cache", ["fresh", "built before the font was installed"])
+def test_the_notebooks_font_cell_finds_the_traditional_chinese_font(tmp_path, cache):
+    if cache == "fresh":
+        env = dict(os.environ, MPLCONFIGDIR=str(tmp_path / "mpl"), HOME=str(tmp_path / "home"), MPLBACKEND="Agg")
+    else:
+        env = stale_font_cache(tmp_path)
+    found = run_python(f"""
+        import contextlib, io, json
+        import matplotlib.pyplot as plt
+        from autograder import fonts
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec({notebook_font_cell()!r})
+        print(json.dumps([CJK_FONT, plt.rcParams["font.sans-serif"][0], zh_title("中", "en")]))
+    """, env)
+    assert found == [TRADITIONAL_FACES[0][0]] * 2 + ["中"]
+
+
+def test_the_notebooks_font_cell_falls_back_to_english_without_chinese_fonts(tmp_path):
+    env = dict(os.environ, MPLCONFIGDIR=str(tmp_path / "mpl"), HOME=str(tmp_path / "home"), MPLBACKEND="Agg")
+    found = run_python(f"""
+        import contextlib, io, json
+        import matplotlib.pyplot as plt
+        from matplotlib import font_manager, ft2font
+        # A machine without Chinese fonts: every font file on it lacks the probe glyph.
+        real = ft2font.FT2Font
+        class NoChinese:
+            def __init__(self, path): self.font = real(path)
+            def get_char_index(self, code): return 0
+        ft2font.FT2Font = NoChinese
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec({notebook_font_cell()!r})
+        print(json.dumps([CJK_FONT, HAS_CJK_FONT, zh_title("中", "en"), out.getvalue()]))
+    """, env)
+    assert found == [None, False, "en", "中文字型: 未安裝（圖表標題使用英文）\n"]
 
 
 def test_a_diverged_run_shows_where_it_diverged_and_prints_nothing(tmp_path, capfd):
