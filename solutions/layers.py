@@ -196,6 +196,7 @@ class Conv2D:
         padding : int
             四周補 0 的圈數 P
         """
+        self.kernel_size = kernel_size
         self.stride = stride
         self.padding = padding
         # He (Kaiming) 初始化：每個輸出看到 C * K * K 個輸入
