@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export MPLBACKEND := Agg
 
-ASSIGNMENT := 01_backprop_basics
+# Every assignment `make release` generates (source/<id>/ → assignments/<id>/).
+ASSIGNMENTS := 01_backprop_basics 02_layers
 
 .PHONY: setup demo test release solutions check-release bench clean
 
@@ -25,10 +26,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 solutions: setup
 	$(BIN)/python -m solutions.build
 
-# The student release, produced by real nbgrader into assignments/ (committed).
+# The student releases, produced by real nbgrader into assignments/ (committed).
 release: setup solutions
 	mkdir -p .nbgrader
-	$(BIN)/nbgrader generate_assignment $(ASSIGNMENT) --force --log-level=WARN
+	for assignment in $(ASSIGNMENTS); do \
+		$(BIN)/nbgrader generate_assignment $$assignment --force --log-level=WARN || exit 1; \
+	done
 
 demo: release
 	$(BIN)/python -m autograder demo

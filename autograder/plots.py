@@ -5,28 +5,25 @@ The arrays come from the student's run: ``read_training`` checks a saved run aga
 the 2-8-1 XOR network before anything is loaded or drawn, so a padded network or a string where a
 matrix belongs is a one-line ``Unplottable`` reason, never a huge allocation or a traceback."""
 import functools
+import warnings
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from . import reference
+from .fonts import cjk_font
 
 TITLES = {
     "loss": ("訓練損失 (loss)：你的 train_xor 與參考答案", "Training loss: your train_xor and the reference"),
     "boundary": ("你的 train_xor 學到的 XOR 決策邊界", "XOR decision boundary your train_xor learned"),
     "yours": ("你的", "yours"),
     "reference": ("參考答案", "reference"),
+    "output": ("網路輸出", "network output"),
+    "class": ("y = {label} 的資料點", "points with y = {label}"),
+    "not-finite": ("從 losses[{index}] 起是 {value}", "losses[{index}] onwards: {value}"),
+    "no-boundary": ("訓練後的參數含有 nan 或 inf，\n畫不出決策邊界", "the trained parameters contain nan or inf:\nno decision boundary to draw"),
 }
-
-
-@functools.lru_cache(maxsize=None)
-def cjk_font():
-    """Name of an installed font with CJK glyphs (e.g. Debian's fonts-noto-cjk), or None."""
-    from matplotlib import font_manager
-    names = sorted({f.name for f in font_manager.fontManager.ttflist if "CJK" in f.name})
-    preferred = [n for n in names if "TC" in n] + [n for n in names if "Sans" in n] + names
-    return preferred[0] if preferred else None
 
 
 # The network train_xor trains (2 inputs, 8 hidden units, 1 output): W1, b1, W2, b2.
@@ -124,15 +121,72 @@ def _reference_losses(run):
     return losses
 
 
-def text(key, lang):
+def text(key, lang, **values):
     zh, en = TITLES[key]
-    return zh if lang != "en" and cjk_font() else en
+    return (zh if lang != "en" and cjk_font() else en).format(**values)
+
+
+# Log-axis range: matplotlib's tick locator overflows for limits beyond about 1e300. A loss above
+# LOG_CEILING is, like inf and nan, drawn as where the curve stops.
+LOG_FLOOR, LOG_CEILING = 1e-30, 1e200
+# Regions and points share one colour map and one scale: a point has the colour of the region where
+# the network's answer for it would be right (output 0 blue, output 1 red); the regions are a lighter
+# shade (alpha) so that a point on a region of the other colour stands out.
+CMAP = "RdYlBu_r"
+
+
+def _draw_losses(ax, losses, expected, lang):
+    """Both loss curves on a log axis. A diverged run is drawn up to its last loss below
+    LOG_CEILING, and a dashed line marks the first loss that is larger, inf or nan."""
+    shown = np.isfinite(losses) & (losses <= LOG_CEILING)
+    epochs = np.arange(len(losses))
+    ax.plot(np.clip(expected, LOG_FLOOR, LOG_CEILING), label=text("reference", lang),
+            color="gray", linewidth=3, alpha=0.6)
+    if shown.any():
+        ax.plot(epochs[shown], np.clip(losses[shown], LOG_FLOOR, None), label=text("yours", lang), color="tab:blue")
+    if not shown.all():
+        first = int(np.argmin(shown))
+        rest = losses[first:]
+        kinds = [kind for kind, present in ((f"> {LOG_CEILING:.0e}", (rest > LOG_CEILING).any()),
+                                            ("inf", np.isinf(rest).any()), ("nan", np.isnan(rest).any())) if present]
+        ax.axvline(first, color="tab:red", linestyle="--", linewidth=1.5,
+                   label=text("not-finite", lang, index=first, value=" / ".join(kinds)))
+    values = np.clip(np.concatenate([expected, losses[shown]]), LOG_FLOOR, LOG_CEILING)
+    ax.set_yscale("log")
+    ax.set_ylim(max(values.min() / 3, LOG_FLOOR), min(values.max() * 3, LOG_CEILING))
+    ax.set(xlabel="epoch", ylabel="loss", title=text("loss", lang))
+    ax.legend(loc="best")
+    ax.grid(True, alpha=0.3)
+
+
+def _draw_boundary(fig, ax, params, lang):
+    """The network's output over the plane, its 0.5 contour, and the four XOR points coloured by y."""
+    import matplotlib
+    cmap = matplotlib.colormaps[CMAP]
+    xx, yy = np.meshgrid(np.linspace(-0.5, 1.5, 80), np.linspace(-0.5, 1.5, 80))
+    Z = reference.net_forward(params, np.c_[xx.ravel(), yy.ravel()]).reshape(xx.shape)
+    if np.isfinite(Z).all():
+        filled = ax.contourf(xx, yy, np.clip(Z, 0, 1), levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.6)
+        if Z.min() < 0.5 < Z.max():
+            ax.contour(xx, yy, Z, levels=[0.5], colors="black", linewidths=2)
+        fig.colorbar(filled, ax=ax, ticks=[0, 0.5, 1]).ax.set_title(text("output", lang), fontsize=9)
+    else:
+        ax.text(0.5, 0.5, text("no-boundary", lang), transform=ax.transAxes, ha="center", va="center",
+                bbox=dict(facecolor="white", edgecolor="tab:red"))
+    for label in (0, 1):
+        rows = reference.XOR_Y[:, 0] == label
+        ax.scatter(reference.XOR_X[rows, 0], reference.XOR_X[rows, 1], color=cmap(float(label)), s=150,
+                   edgecolors="black", linewidths=1.5, zorder=5, label=text("class", lang, label=label))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
+    ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="x1", ylabel="x2", title=text("boundary", lang))
 
 
 def render_training(losses, params, path, *, run, lang="zh"):
     """Write a PNG with the loss curves and the decision boundary; ``run`` = (seed, lr, epochs).
 
-    Raises ``Unplottable`` (before drawing anything) unless the arrays are a run of the 2-8-1 network."""
+    Raises ``Unplottable`` (before drawing anything) unless the arrays are a run of the 2-8-1 network.
+    Prints nothing, also for a run that overflowed: those warnings are about the student's numbers,
+    and the picture shows them."""
     losses, params = check_training(losses, params)
     import matplotlib
     matplotlib.use("Agg")
@@ -140,26 +194,12 @@ def render_training(losses, params, path, *, run, lang="zh"):
 
     rc = {"font.sans-serif": [cjk_font(), "DejaVu Sans"], "axes.unicode_minus": False} if cjk_font() else {}
     expected = _reference_losses(tuple(run))
-    with plt.rc_context(rc):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    with plt.rc_context(rc), warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
         try:
-            left.plot(np.maximum(expected, 1e-32), label=text("reference", lang), color="gray", linewidth=3, alpha=0.6)
-            if len(losses):
-                with np.errstate(all="ignore"):
-                    left.plot(np.maximum(np.abs(losses), 1e-32), label=text("yours", lang), color="tab:blue")
-            left.set(yscale="log", xlabel="epoch", ylabel="loss", title=text("loss", lang))
-            left.legend()
-            left.grid(True, alpha=0.3)
-            xx, yy = np.meshgrid(np.linspace(-0.5, 1.5, 80), np.linspace(-0.5, 1.5, 80))
-            with np.errstate(all="ignore"):
-                Z = reference.net_forward(params, np.c_[xx.ravel(), yy.ravel()]).reshape(xx.shape)
-            Z = np.nan_to_num(Z, nan=0.5, posinf=2.0, neginf=-1.0).clip(-1, 2)
-            right.contourf(xx, yy, Z, levels=30, cmap="RdYlBu_r", alpha=0.7)
-            if Z.min() < 0.5 < Z.max():
-                right.contour(xx, yy, Z, levels=[0.5], colors="black", linewidths=2)
-            colors = ["red" if t == 0 else "blue" for t in reference.XOR_Y[:, 0]]
-            right.scatter(reference.XOR_X[:, 0], reference.XOR_X[:, 1], c=colors, s=150, edgecolors="black", zorder=5)
-            right.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="x1", ylabel="x2", title=text("boundary", lang))
+            _draw_losses(left, losses, expected, lang)
+            _draw_boundary(fig, right, params, lang)
             fig.tight_layout()
             fig.savefig(path, dpi=80)
         finally:

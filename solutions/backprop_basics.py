@@ -22,7 +22,8 @@ class FullyConnectedLayer:
         out_features : int
             輸出維度 M
         """
-        # Xavier 初始化
+        # He (Kaiming) 初始化：標準差 sqrt(2 / in_features)，適合 ReLU 這類激勵函數
+        # （Xavier 初始化用的是 sqrt(1 / in_features) 或 sqrt(2 / (in_features + out_features))）
         self.W = np.random.randn(in_features, out_features) * np.sqrt(2.0 / in_features)
         self.b = np.zeros(out_features)
 
@@ -225,7 +226,7 @@ def train_xor(net, X, y, learning_rate, epochs):
     Returns
     -------
     losses : list of float
-        長度為 epochs；losses[i] 是第 i 次更新之前的損失
+        長度為 epochs；losses[i] 是第 i+1 次更新之前的損失（losses[0] 是訓練前的損失）
     """
     losses = []
 

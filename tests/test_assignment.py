@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder import rubric
+from autograder import fonts, rubric
 from solutions import build
 
 from .conftest import ROOT
@@ -23,21 +23,51 @@ STUBBED_METHODS = ["Sigmoid.forward", "Sigmoid.backward", "TwoLayerNet.__init__"
 
 # Seed lines the kit changed on purpose, by seed code cell (0-based among all seed cells), and why.
 CHANGED_SEED_LINES = {
-    # Plot titles fall back to English where no CJK font is installed; the add node's title no longer
-    # says the gradient is split evenly (each input gets all of it).
-    15: {"ax.set_title('加法節點: 梯度平均分配', fontsize=12)", "ax.set_title('乘法節點: 梯度交換', fontsize=12)",
-         "ax.set_title('Max 節點: 梯度只流向最大值', fontsize=12)"},
+    # Output lines in zh-TW, like the rest of the notebook.
+    1: {'print("Backpropagation Basics loaded successfully!")'},
+    5: {'print(f"∂f/∂x = {df_dx} (should be z = {z})")', 'print(f"∂f/∂y = {df_dy} (should be z = {z})")',
+        'print(f"∂f/∂z = {df_dz} (should be q = {q})")'},
+    # 純量, not 標量; one relative-error formula everywhere, |a - b| / (|a| + |b| + 1e-8).
+    7: {"計算標量函數 f 對 x 的數值梯度（中央差分）", "標量函數",
+        'print(f"相對誤差: {abs(df_dx - num_grad_x) / (abs(df_dx) + 1e-8):.2e}")'},
+    10: {'print(f"相對誤差: {abs(dw - num_dw) / (abs(dw) + 1e-8):.2e}")',
+         'print(f"相對誤差: {abs(db - num_db) / (abs(db) + 1e-8):.2e}")'},
+    # sqrt(2 / in_features) is He (Kaiming) initialisation, not Xavier.
+    12: {"# Xavier 初始化"},
+    # The loss is sum(Y^2), not MSE; relative_error() and the named threshold DEMO_GRAD_TOL.
+    13: {"# 前向傳播，使用簡單的 MSE loss", "diff = np.abs(layer.dW - num_dW)", "diff = np.abs(layer.db - num_db)",
+         "diff = np.abs(dX - num_dX)", "rel_error = np.max(diff / (np.abs(layer.dW) + np.abs(num_dW) + 1e-8))",
+         "rel_error = np.max(diff / (np.abs(layer.db) + np.abs(num_db) + 1e-8))",
+         "rel_error = np.max(diff / (np.abs(dX) + np.abs(num_dX) + 1e-8))", 'print(f"驗證通過: {rel_error < 1e-5}")'},
     # Exercise 1 became a solution region; the forward is the overflow-free exp(-|x|) form.
     17: {"與輸入相同形狀", "# 解答：", "# 數值穩定的 sigmoid 實作", "# 對於 x < 0: sigmoid = exp(x) / (1 + exp(x))",
          "out = np.where(x >= 0,", "1 / (1 + np.exp(-x)),", "np.exp(x) / (1 + np.exp(x)))",
-         "self.cache = out  # 儲存輸出值，不是輸入", "對輸入的梯度"},
-    19: {"# 解答：初始化各層", "# 解答：", "# 解答：以相反順序呼叫 backward"},
-    # The network gradient check returns its largest error (so tests can assert on it).
-    20: {'print("梯度檢驗完成!")'},
-    # The training loop became train_xor(net, X, y, learning_rate, epochs); 1.0 diverged, 0.3 is used.
+         "self.cache = out  # 儲存輸出值，不是輸入", "對輸入的梯度",
+         'print(f"相對誤差: {np.max(np.abs(dx - num_dx) / (np.abs(dx) + np.abs(num_dx) + 1e-8)):.2e}")'},
+    # Exercise 2 became a solution region; the demo names the parameters (fc1.W, ...) instead of 0-based numbers
+    # and says which MSE it uses.
+    19: {"# 解答：初始化各層", "# 解答：", "# 解答：以相反順序呼叫 backward", "# 假設簡單的 MSE loss",
+         "for i, (param, grad) in enumerate(net.get_params_and_grads()):",
+         'print(f"  參數 {i}: {param.shape}, 梯度: {grad.shape}")'},
+    # The network gradient check returns its largest error, names the parameters, uses DEMO_GRAD_TOL.
+    20: {'print("梯度檢驗完成!")', "for idx, (param, grad) in enumerate(params_and_grads):", "if rel_error > 1e-4:",
+         'print(f"  參數 {idx}, 位置 {multi_idx}: 解析={analytic_grad:.6f}, 數值={num_grad:.6f}, 誤差={rel_error:.2e} ❌")'},
+    # The training loop became train_xor(net, X, y, learning_rate, epochs); 1.0 diverged, 0.3 is used;
+    # losses[-1] is the loss before the last update, not the final loss.
     23: {"# 解答：訓練網路解決 XOR", "# 訓練參數", "learning_rate = 1.0", "Y = net.forward(X_xor)",
          "loss = np.mean((Y - y_xor) ** 2)", "dY = 2 * (Y - y_xor) / Y.size", "# 更新參數（SGD）",
-         "if epoch % 500 == 0:", 'print(f"Epoch {epoch:4d}, Loss: {loss:.6f}")'},
+         "if epoch % 500 == 0:", 'print(f"Epoch {epoch:4d}, Loss: {loss:.6f}")', 'print(f"\\n最終 Loss: {losses[-1]:.6f}")'},
+    # Decision boundary: points coloured from the regions' colour map (class 0 was red on a blue region);
+    # zh-TW titles where a Chinese font is installed.
+    24: {"# 畫決策邊界", "# 畫資料點", "ax.contourf(xx, yy, Z, levels=50, cmap='RdYlBu_r', alpha=0.7)",
+         "ax.set_title('Training Loss')", "ax.set_title('XOR Decision Boundary')",
+         "colors = ['red' if y == 0 else 'blue' for y in y_xor.flatten()]"},
+}
+# Seed cells redrawn as a whole, and the text that shows the new cell draws the same thing.
+REDRAWN_SEED_CELLS = {
+    # The gradient-flow figure: its labels overlapped the node circles and arrowheads (one drawing
+    # function now places them), and the add node's title no longer says the gradient is split evenly.
+    15: ["加法節點: 梯度原封不動分配", "乘法節點: 梯度交換", "Max 節點: 梯度只流向最大值", "y·dout", "x·dout"],
 }
 
 
@@ -84,8 +114,12 @@ def test_every_seed_code_line_is_in_the_source_notebook_or_a_documented_change()
     have = code_lines(nb)
     cells = seed_cells()
     assert sum(kind == "code" for kind, _ in cells) == 15
+    source = "\n".join(cell.source for cell in nb.cells)
     for index, (kind, text) in enumerate(cells):
         if kind != "code":
+            continue
+        if index in REDRAWN_SEED_CELLS:
+            assert all(piece in source for piece in REDRAWN_SEED_CELLS[index]), f"seed cell {index}"
             continue
         missing = {line.strip() for line in text.split("\n") if line.strip() and line.strip() not in have}
         assert missing == CHANGED_SEED_LINES.get(index, set()), f"seed cell {index}"
@@ -182,13 +216,21 @@ def text_of(cell):
 
 
 @pytest.mark.slow
-def test_solved_notebook_runs_headless_and_solves_xor(tmp_path):
+def test_solved_notebook_runs_headless_and_solves_xor(tmp_path, monkeypatch):
+    # Jupyter's own backend, as students have it: the figures become outputs (`make test` exports Agg).
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = execute(ROOT / "solutions" / "backprop_basics.ipynb", tmp_path)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.source[:40] for c in code if errors(c)] == []
     assert [c.source[:40] for c in code if any(o.get("name") == "stderr" for o in c.outputs)] == []
     assert "XOR 正確率: 4/4" in "".join(text_of(c) for c in code)
-    assert "全部通過" in "".join(text_of(c) for c in code)
+    assert "".join(text_of(c) for c in code).count("：全部通過 ✓") == 3
+    assert "✗" not in "".join(text_of(c) for c in code)
+    # The two figures (gradient flow, training), their titles in Traditional Chinese glyphs where installed.
+    assert sum("image/png" in o.get("data", {}) for c in code for o in c.outputs) == 2
+    traditional = [family for family, _, _ in fonts.candidates() if fonts.TRADITIONAL.search(family)]
+    font_line = next(line for c in code for line in text_of(c).splitlines() if line.startswith("中文字型:"))
+    assert font_line == f"中文字型: {traditional[0]}" if traditional else font_line.endswith("（圖表標題使用英文）")
 
 
 @pytest.mark.slow
