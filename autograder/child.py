@@ -129,6 +129,7 @@ class StudentProcess:
         self.timed_out = {}            # part -> the request that ran out of time: later ones fail at once
         self.spent = 0.0               # wall clock spent in requests, against limits.submission_seconds
         self.last_timeout = None       # {"clock": "cpu" | "wall", "seconds": limit} of the latest timeout
+        self._oom_seen = 0             # memory-cgroup OOM kills already reported
         self._group = None             # the sandbox's cgroup (sandbox.cgroup_controllers(kind))
         self._req_write = self._rep_read = None
         self._pending, self._pending_at = b"", 0   # request bytes not yet taken by the pipe
@@ -409,6 +410,8 @@ class StudentProcess:
             reply = self._receive(self.limits.request_seconds)
         except ChildGone as gone:
             return {"kind": str(gone), "message": "could not start the part process"}
+        if "part_failed" in reply:
+            return {"kind": "exited", "detail": {"key": "no-process"}, "message": "the part process could not start"}
         if "ready" not in reply:
             code = reply.get("part_ended")
             return {"kind": "exited", "code": code if type(code) is int else 1,
@@ -445,15 +448,22 @@ class StudentProcess:
             kind = str(gone)
             message = {"timeout": f"time limit of {seconds:g} s exceeded",
                        "protocol": MALFORMED}.get(kind, "the process ended without answering")
-            return Reply(error={"kind": kind, "message": message, "where": ""}, output=self.read_output())
+            error = {"kind": kind, "message": message, "where": ""}
+            if kind == "timeout" and self.last_timeout:
+                error["detail"] = {"key": "timeout-" + self.last_timeout["clock"]}
+                error["seconds"] = self.last_timeout["seconds"]
+            return Reply(error=error, output=self.read_output())
         if "part_ended" in reply:
             # The student's code ended the part process (os._exit, a signal): only this request is lost.
             self.part = None
             code = reply["part_ended"]
             code = code if type(code) is int else 1
             how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
-            return Reply(error={"kind": "exited", "code": code, "message": f"the process ended ({how})", "where": ""},
-                         output=self.read_output())
+            error = {"kind": "exited", "code": code, "message": f"the process ended ({how})", "where": ""}
+            if code == -9 and (self.oom_kills() or 0) > self._oom_seen:
+                self._oom_seen = self.oom_kills()
+                error["detail"] = {"key": "out-of-memory"}   # the kernel, at the sandbox's memory limit
+            return Reply(error=error, output=self.read_output())
         return self._checked(op, reply)
 
     def _checked(self, op, reply):

@@ -13,6 +13,8 @@ import json
 import re
 import symtable
 
+from . import discover
+
 MAX_BYTES = 5 * 1024 * 1024
 # All code cells together (after IPython lines are blanked). Checked before parsing: ast.parse costs
 # up to ~3 s and ~850 MB of the grading process per MB of adversarial code (1 MB of "0\n"), and every
@@ -55,19 +57,16 @@ class Program:
 
 # ------------------------------------------------------------------ reading files
 def read_text(path):
-    """Decode a submission file, or raise LoadError with a one-line reason."""
+    """Decode a submission file, or raise LoadError with a one-line reason. Only a regular file is
+    read, never through a link or from a pipe (discover.read_regular), whoever asks."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise LoadError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+        data, size = discover.read_regular(path, MAX_BYTES)
+    except discover.Refused as exc:
+        raise LoadError(str(exc)) from None
     if size == 0:
         raise LoadError(f"{path.name} is empty")
     if size > MAX_BYTES:
         raise LoadError(f"{path.name} is {size / 1024 ** 2:.0f} MB, more than the {MAX_BYTES // 1024 ** 2} MB a submission may be")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read {path.name}: {exc.strerror or exc}") from None
     if b"\x00" in data[:8192]:
         raise LoadError(f"{path.name} is a binary file, not Python source or a notebook")
     try:

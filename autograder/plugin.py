@@ -138,7 +138,8 @@ class Check:
         if kind == "timeout" and detail.get("key") == "budget":
             self.say("budget", seconds=self.limits.submission_seconds)
         elif kind == "timeout":
-            self.say("timeout", what=what, seconds=self.limits.request_seconds)
+            clock = "timeout-cpu" if detail.get("key") == "timeout-cpu" else "timeout"
+            self.say(clock, what=what, seconds=error.get("seconds") or self.limits.request_seconds)
         elif kind in ("load-timeout", "load-exited"):
             self.say(kind, seconds=self.limits.load_seconds)
         elif key in messages.MESSAGES and kind in ("missing", "returned-none", "not-array", "structure"):
@@ -147,6 +148,8 @@ class Check:
             if detail.get("key") == "param-shape" and detail.get("got") is None:
                 key = "detail-param-not-array"
             self.say(key, **values)
+        elif kind == "exited" and detail.get("key") in ("no-process", "out-of-memory"):
+            self.say(detail["key"], what=what, memory=self.limits.memory_bytes / 1024 ** 3)
         elif kind == "exited" and type(error.get("code")) is int:
             code = error["code"]
             how = messages.say("signal" if code < 0 else "exit-status", self.lang, code=abs(code))
@@ -320,6 +323,8 @@ def student(request):
         if submission.duplicate_of:
             raise load.LoadError(f"{len(submission.duplicate_of)} files claim the same student id: "
                                  + ", ".join(submission.duplicate_of))
+        if submission.problem:   # a link, a pipe, a folder named like a notebook: never opened
+            raise load.LoadError(submission.problem)
         program = load.load_path(submission.path)
         handle = Student(submission, program, state["limits"], kind, record)
         yield handle

@@ -576,7 +576,11 @@ def main():
             return
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:   # the submission's own processes took the sandbox's process limit
+            write_message(replies, {"part_failed": f"fork: {exc.strerror or exc}"[:200]})
+            continue
         if pid == 0:
             status = 0
             try:
