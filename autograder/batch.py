@@ -12,6 +12,7 @@ each submission's result file as soon as that submission is graded. This process
   submission it was on gets a ``grader-error`` result naming the cause, the rest of its share is
   graded by the replacement -- so every submission gets a result, never a gap or a hang.
 """
+import hashlib
 import json
 import os
 import signal
@@ -83,7 +84,7 @@ def _snapshot(submission, folder, grader):
         if data[1] > len(data[0]):
             f.truncate(data[1])   # sparse: the loader reports the real size of a file too large to grade
     entry = {"id": submission.id, "path": str(copy), "given": submission.given,
-             "duplicate_of": list(submission.duplicate_of)}
+             "duplicate_of": list(submission.duplicate_of), "submitted_at": submission.submitted_at}
     return entry, results.fingerprint(submission, grader, data)
 
 
@@ -217,12 +218,41 @@ def collect(submissions, results_dir):
     return collected
 
 
+RUN_FILE = ".run.json"   # in a results folder graded with --shard: which slice of which class it holds
+
+
+def class_digest(submissions):
+    """Names a class (its sorted ids): the shards of one class carry the same digest."""
+    return hashlib.sha256("\0".join(s.id for s in submissions).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def write_run(results_dir, whole_class, shard_spec):
+    """Record which slice of which class ``results_dir`` holds, for ``merge`` to check completeness."""
+    index, count = shard_spec
+    mine = shard(whole_class, index, count)
+    results.write_atomic(Path(results_dir) / RUN_FILE, {
+        "shard": [index, count], "class": class_digest(whole_class), "class_size": len(whole_class),
+        "ids": [s.id for s in mine]})
+
+
+def _read_run(folder):
+    try:
+        with open(Path(folder) / RUN_FILE, encoding="utf-8") as f:
+            data = json.load(f)
+        index, count = data["shard"]
+        return {"shard": (int(index), int(count)), "class": str(data["class"]),
+                "class_size": int(data["class_size"]), "ids": [str(i) for i in data["ids"]]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def merge(result_dirs):
-    """All results in ``result_dirs`` joined by id (a later folder wins a tie), sorted by id, and a
-    one-line reason for each result file that could not be used: not a result of this grader, or
-    not stored under its id's name (``results.result_path``). A half-written ``.tmp-`` file of a
-    killed run is not a result and is passed over silently."""
-    by_id, problems = {}, []
+    """All results in ``result_dirs`` joined by id, sorted by id, and one line for each thing the
+    instructor must know: a result file that could not be used (not a result of this grader, or not
+    stored under its id's name); a student found in two folders (the newer result is kept, and the
+    line says which and why); shards of a class that are missing, with how many submissions they
+    held. A half-written ``.tmp-`` file of a killed run is not a result and is passed over silently."""
+    by_id, found_in, problems = {}, {}, []
     for folder in result_dirs:
         for path in sorted(Path(folder).glob("*.json")):
             if path.name.startswith("."):
@@ -237,8 +267,46 @@ def merge(result_dirs):
                 problems.append(f"{path}: skipped, it holds the result of another id "
                                 f"(expected file {results.result_path(folder, result.id).name})"[:300])
                 continue
-            by_id[result.id] = result
+            found_in.setdefault(result.id, []).append((folder, result))
+    for sid, copies in found_in.items():
+        # the newest grading wins; on equal times, the folder named last
+        order = sorted(range(len(copies)), key=lambda i: (copies[i][1].graded_at or "", i))
+        kept_folder, kept = copies[order[-1]]
+        by_id[sid] = kept
+        if len(copies) > 1:
+            others = ", ".join(f"{folder} (graded {r.graded_at or 'at an unknown time'})"
+                               for folder, r in (copies[i] for i in order[:-1]))
+            same = all(r.fingerprint == kept.fingerprint and r.score == kept.score for _, r in copies)
+            problems.append(f"{discover.name_text(sid)}: in {len(copies)} folders; kept {kept_folder} "
+                            f"(graded {kept.graded_at or 'at an unknown time'}, the newest), not {others}"
+                            + (" -- the same result" if same else f" -- scores differ: kept {rubric.display(kept.score)}"))
+    problems += _missing_shards(result_dirs, by_id)
     return [by_id[k] for k in sorted(by_id)], problems
+
+
+def _missing_shards(result_dirs, by_id):
+    """Lines for shards of a class that no folder given holds, and for submissions a shard should
+    have graded but holds no result for."""
+    classes = {}
+    for folder in result_dirs:
+        run = _read_run(folder)
+        if run is not None:
+            classes.setdefault((run["class"], run["shard"][1], run["class_size"]), []).append((folder, run))
+    lines = []
+    for (_, count, size), shards in sorted(classes.items()):
+        present = {run["shard"][0] for _, run in shards}
+        missing = sorted(set(range(1, count + 1)) - present)
+        if missing:
+            given = ", ".join(f"{folder} ({run['shard'][0]}/{count})" for folder, run in shards)
+            held = sum(len(range(k - 1, size, count)) for k in missing)
+            lines.append(f"shards missing: {', '.join(f'{k}/{count}' for k in missing)} of a class of {size} "
+                         f"submissions ({held} submissions have no result here); given: {given}")
+        for folder, run in shards:
+            absent = [sid for sid in run["ids"] if sid not in by_id]
+            if absent:
+                lines.append(f"{folder}: shard {run['shard'][0]}/{count} has no result for {len(absent)} of its "
+                             f"{len(run['ids'])} submissions (first: {discover.name_text(absent[0])}); regrade it")
+    return lines
 
 
 def summary(collected):

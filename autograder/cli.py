@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import batch, discover, messages, report, rubric, sandbox
+from . import batch, discover, gradebook, messages, report, rubric, sandbox
 
 
 class UsageError(Exception):
@@ -23,17 +23,28 @@ def _progress_bar(total, quiet):
     return (lambda result: bar.update(1)), bar.close
 
 
+def _gradebook_options(roster, due):
+    """The roster and due date of the gradebook views, or a UsageError saying what is wrong."""
+    try:
+        return (gradebook.read_roster(roster) if roster else None), (gradebook.parse_due(due) if due else None)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def grade(*, paths, json_path=None, csv_path=None, jobs=None, results_dir=None, force=False, shard=None,
-          lang="zh", feedback_dir=None, quiet=False, limits=(), out=sys.stdout):
+          lang="zh", feedback_dir=None, quiet=False, limits=(), roster=None, due=None, canvas_path=None,
+          out=sys.stdout):
     """Grade submissions and write the gradebook views; returns the collected results."""
     try:
         parsed = sandbox.parse_limits(limits)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    views = _gradebook_options(roster, due)
     try:
         submissions = discover.find(paths)
     except discover.DiscoveryError as exc:
         raise UsageError(str(exc)) from None
+    whole_class = submissions
     if shard:
         submissions = batch.shard(submissions, *shard)
     if results_dir is None:
@@ -48,16 +59,37 @@ def grade(*, paths, json_path=None, csv_path=None, jobs=None, results_dir=None, 
         batch.run(todo, results_dir, jobs=jobs, lang=lang, limits=limits, progress=progress)
     finally:
         close()
+    if shard:
+        batch.write_run(results_dir, whole_class, shard)
     collected = batch.collect(submissions, results_dir)
-    _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir, pinned)
+    # The results folder is the gradebook: results of earlier runs in it (the rest of the class, when
+    # one student is regraded) stay in the views, updated only where this run graded.
+    graded_now = {r.id for r in collected}
+    earlier, _ = batch.merge([results_dir])
+    earlier = [r for r in earlier if r.id not in graded_now]
+    if earlier:
+        print(f"{len(earlier)} more results from earlier runs in {results_dir} are in the gradebook "
+              "(delete a result file there to drop it)", file=sys.stderr)
+    collected = sorted(collected + earlier, key=lambda r: r.id)
+    _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir, pinned,
+                 views=views, canvas_path=canvas_path)
     return collected
 
 
-def _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir=None, pinned=None):
+def _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir=None, pinned=None,
+                 views=(None, None), canvas_path=None):
+    roster, due = views
+    if roster:
+        strangers = [r.id for r in collected if r.id not in roster]
+        if strangers:
+            print(f"autograder: warning: {len(strangers)} submissions are not in the roster (first: "
+                  f"{report.visible(strangers[0])}); their rows have no name", file=sys.stderr)
     if json_path:
         report.write_json(collected, json_path)
     if csv_path:
-        report.write_csv(collected, csv_path)
+        gradebook.write_csv(collected, csv_path, roster=roster, due=due)
+    if canvas_path:
+        gradebook.write_canvas(collected, canvas_path, discover.ASSIGNMENT, roster=roster)
     if feedback_dir:
         report.write_feedback(collected, feedback_dir, lang, results_dir)
     stats = batch.summary(collected)
@@ -66,14 +98,17 @@ def _write_views(collected, json_path, csv_path, feedback_dir, lang, out, result
     print(report.isolation_text(stats, pinned), file=out)
 
 
-def merge(*, result_dirs, json_path=None, csv_path=None, feedback_dir=None, lang="zh", out=sys.stdout):
+def merge(*, result_dirs, json_path=None, csv_path=None, feedback_dir=None, lang="zh", roster=None, due=None,
+          canvas_path=None, out=sys.stdout):
+    views = _gradebook_options(roster, due)
     for folder in result_dirs:
         if not Path(folder).is_dir():
             raise UsageError(f"{folder}: no such results folder")
     collected, problems = batch.merge(result_dirs)
     for problem in problems:
         print(f"autograder: warning: {problem}", file=sys.stderr)
-    _write_views(collected, json_path, csv_path, feedback_dir, lang, out, result_dirs)
+    _write_views(collected, json_path, csv_path, feedback_dir, lang, out, result_dirs, views=views,
+                 canvas_path=canvas_path)
     return collected
 
 
@@ -85,6 +120,15 @@ def _shard(text):
     if not 1 <= k <= n:
         raise argparse.ArgumentTypeError(f"--shard {text}: K must be between 1 and N")
     return k, n
+
+
+def _gradebook_arguments(p):
+    p.add_argument("--roster", metavar="ROSTER.csv",
+                   help="join names and e-mails by student id (a CSV with an id/student_id column); "
+                        "roster students without a submission get a 'missing' row")
+    p.add_argument("--due", metavar="DATE", help="due date (ISO 8601, e.g. 2026-11-30T23:59+08:00): the CSV "
+                                                 "says how late each nbgrader submission was (no penalty)")
+    p.add_argument("--canvas", dest="canvas_path", metavar="OUT.csv", help="also write a Canvas gradebook import file")
 
 
 def parser():
@@ -105,6 +149,7 @@ def parser():
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.add_argument("--limit", dest="limits", action="append", default=[], metavar="NAME=VALUE",
                    help="override a sandbox limit, e.g. request_seconds=30 or memory_bytes=4e9 (see README)")
+    _gradebook_arguments(g)
 
     m = sub.add_parser("merge", help="join results folders (e.g. from shards) into one gradebook")
     m.add_argument("result_dirs", nargs="+", metavar="RESULTS_DIR")
@@ -112,6 +157,7 @@ def parser():
     m.add_argument("--csv", dest="csv_path", metavar="OUT.csv")
     m.add_argument("--feedback", dest="feedback_dir", type=Path)
     m.add_argument("--lang", choices=messages.LANGUAGES, default="zh")
+    _gradebook_arguments(m)
 
     z = sub.add_parser("gradescope", help="build the Gradescope autograder bundle (autograder.zip)")
     z.add_argument("--out", type=Path, default=Path("autograder.zip"))

@@ -32,6 +32,7 @@ class Submission:
     given: str       # the path as the user gave it, or the student id in nbgrader's layout (shown in results)
     duplicate_of: tuple = ()   # other paths claiming the same id: then nothing is graded
     problem: str = ""          # why this entry is not read at all (a load-error reason): then nothing is graded
+    submitted_at: str = ""     # nbgrader's timestamp.txt beside the notebook, as written there
 
 
 class DiscoveryError(Exception):
@@ -210,9 +211,36 @@ def _nbgrader_submission(student, assignment):
     notebooks = [e for e in _listing(folder) if e.name.endswith(".ipynb")] if folder_st is not None else []
     preferred = [e for e in notebooks if e.name == NOTEBOOK]
     chosen = (preferred or notebooks or [None])[0]
+    stamp = _timestamp(folder) if folder_st is not None else ""
     if chosen is None:   # the loader says "cannot read backprop_basics.ipynb: No such file or directory"
-        return Submission(id=sid, path=Path(folder) / NOTEBOOK, given=sid)
-    return _entry(chosen.path, sid, sid, _lstat(chosen.path), student.path)
+        return Submission(id=sid, path=Path(folder) / NOTEBOOK, given=sid, submitted_at=stamp)
+    return dataclasses.replace(_entry(chosen.path, sid, sid, _lstat(chosen.path), student.path), submitted_at=stamp)
+
+
+def _timestamp(folder):
+    """nbgrader's ``timestamp.txt`` (written by ``nbgrader collect``/the exchange), read as a regular file only."""
+    try:
+        data, _ = read_regular(os.path.join(folder, "timestamp.txt"), 200)
+    except Refused:
+        return ""
+    return data[:200].decode("utf-8", "replace").strip()
+
+
+class _Student:
+    """A student folder named on the command line, shaped like the ``os.DirEntry`` of a listing."""
+
+    def __init__(self, path):
+        self.path, self.name = str(path), Path(path).name
+
+
+def _in_submitted(path):
+    """``(student folder, rest)`` when ``path`` is a student's folder, assignment folder or file inside
+    nbgrader's ``submitted/`` (a one-student regrade keeps the student's id), else None."""
+    parts = Path(os.path.abspath(path)).parts
+    for depth in (1, 2, 3):
+        if len(parts) > depth and parts[-depth - 1] == "submitted":
+            return Path(*parts[:len(parts) - depth + 1]), parts[len(parts) - depth + 1:]
+    return None
 
 
 def _nbgrader_submissions(submitted, assignment):
@@ -236,7 +264,13 @@ def find(paths, assignment=ASSIGNMENT):
             st = os.stat(path)    # the instructor's own path: a link here is followed
         except OSError:
             raise DiscoveryError(f"{name_text(given)}: no such file or folder") from None
-        if stat.S_ISREG(st.st_mode):
+        inside = _in_submitted(path)
+        if inside is not None and (stat.S_ISDIR(st.st_mode) or len(inside[1]) == 2):
+            # submitted/<student>[/<assignment>[/<notebook>]]: that student, by nbgrader's rules
+            student, rest = inside
+            folder_assignment = rest[0] if rest else assignment
+            found.append(_nbgrader_submission(_Student(student), folder_assignment))
+        elif stat.S_ISREG(st.st_mode):
             found.append(Submission(id=submission_id(path.name), path=Path(os.path.realpath(path)),
                                     given=name_text(given)))
         elif stat.S_ISDIR(st.st_mode):

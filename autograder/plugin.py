@@ -257,7 +257,8 @@ def _submissions(config):
     if listed:
         with open(listed, encoding="utf-8") as f:
             return [discover.Submission(id=s["id"], path=Path(s["path"]), given=s["given"],
-                                        duplicate_of=tuple(s.get("duplicate_of", ()))) for s in json.load(f)]
+                                        duplicate_of=tuple(s.get("duplicate_of", ())),
+                                        submitted_at=s.get("submitted_at", "")) for s in json.load(f)]
     paths = config.getoption("submission")
     if not paths:
         raise pytest.UsageError("give the submission to grade: pytest autograder/checks --submission FILE")
@@ -315,7 +316,8 @@ def student(request):
     started = time.monotonic()
     kind = sandbox.isolation()
     record = results.SubmissionResult(submission=submission.given, id=submission.id, status=results.GRADED,
-                                      isolation=kind, fingerprint=results.fingerprint(submission))
+                                      isolation=kind, fingerprint=results.fingerprint(submission),
+                                      submitted_at=submission.submitted_at)
     state["results"][submission.id] = record
     state["order"].append(submission.id)
     handle = None

@@ -85,27 +85,6 @@ def write_json(collected, path):
     write_atomic(path, [r.to_gradescope() for r in collected])
 
 
-def gradebook_rows(collected):
-    header = ["id", "submission", "total", *rubric.PARTS, "max_score", "status", "reason"]
-    rows = [header]
-    for r in collected:
-        parts = r.part_scores()
-        rows.append([csv_text(r.id), csv_text(r.submission), rubric.display(r.score), *[rubric.display(parts[p]) for p in rubric.PARTS],
-                     f"{rubric.TOTAL_POINTS:g}", csv_text(r.status), csv_text(r.reason.replace("\n", " "))])
-    return rows
-
-
-def write_csv(collected, path):
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(gradebook_rows(collected))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    # visible() leaves no lone surrogate, so this is strict UTF-8.
-    tmp.write_text(results.strict_text(buffer.getvalue()), encoding="utf-8")
-    tmp.replace(path)
-
-
 def table(collected, width=100):
     """The human summary: one line per submission."""
     parts = [f"{p} /{rubric.PART_POINTS[p]:g}" for p in rubric.PARTS]

@@ -10,6 +10,7 @@ bounded when a result is turned into data (``to_gradescope``), and every JSON fi
 strict UTF-8 JSON (``write_atomic``): no lone surrogates, no NaN.
 """
 import dataclasses
+import datetime
 import hashlib
 import json
 import math
@@ -112,6 +113,8 @@ class SubmissionResult:
     execution_time: float = 0.0
     isolation: str = ""
     fingerprint: str = ""            # of the submission's bytes and the grader: reuse only when equal
+    submitted_at: str = ""           # nbgrader's timestamp.txt, as written there ("" when there is none)
+    graded_at: str = ""              # when the grader wrote this result (UTC, ISO 8601): merge keeps the newer
 
     @property
     def score(self):
@@ -127,7 +130,8 @@ class SubmissionResult:
                 "reason": clean_text(self.reason, REASON_CHARS, one_line=True),
                 "score": self.score, "max_score": rubric.TOTAL_POINTS,
                 "execution_time": round(self.execution_time, 3), "output": clean_text(self.output, OUTPUT_CHARS),
-                "isolation": self.isolation,
+                "isolation": self.isolation, "submitted_at": clean_text(self.submitted_at, 100, one_line=True),
+                "graded_at": self.graded_at,
                 "tests": [t.to_gradescope() for t in self.tests]}
 
     @classmethod
@@ -140,14 +144,16 @@ class SubmissionResult:
         return cls(submission=data["submission"], id=data["id"], status=data["status"],
                    reason=data.get("reason", ""), tests=tests, output=data.get("output", ""),
                    execution_time=data.get("execution_time", 0.0), isolation=data.get("isolation", ""),
-                   fingerprint=data.get("fingerprint", ""))
+                   fingerprint=data.get("fingerprint", ""), submitted_at=data.get("submitted_at", ""),
+                   graded_at=data.get("graded_at", ""))
 
 
 def ungraded(submission, status, reason, isolation=""):
     """A submission without a score: every test listed at 0 with the reason, never silently missing."""
     tests = [TestResult(t.name, 0.0, t.points, output=reason) for t in rubric.TESTS]
     return SubmissionResult(submission=submission.given, id=submission.id, status=status, reason=reason,
-                            tests=tests, output=reason, isolation=isolation)
+                            tests=tests, output=reason, isolation=isolation,
+                            submitted_at=getattr(submission, "submitted_at", ""))
 
 
 def grader_fingerprint():
@@ -181,6 +187,8 @@ def fingerprint(submission, grader=None, data=None):
         except discover.Refused as exc:
             digest.update(b"refused\0" + str(exc).encode("utf-8", "surrogatepass"))
     digest.update(repr(submission.duplicate_of).encode("utf-8", "surrogatepass"))
+    if getattr(submission, "submitted_at", ""):    # resubmitted: a new time is a new result
+        digest.update(b"submitted\0" + submission.submitted_at.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:24]
 
 
@@ -244,6 +252,8 @@ def write_atomic(path, data):
 
 
 def save(result, results_dir):
+    if not result.graded_at:
+        result.graded_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     data = result.to_gradescope()
     data["fingerprint"] = result.fingerprint
     write_atomic(result_path(results_dir, result.id), data)

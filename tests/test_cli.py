@@ -38,15 +38,16 @@ def test_json_is_gradescope_shaped_and_sorted_and_csv_is_a_gradebook(small_class
     assert [r["id"] for r in data] == sorted(r["id"] for r in data) == sorted(n.split("/")[1][:-3] for n in CLASS)
     for result in data:
         assert {"score", "max_score", "execution_time", "output", "tests", "submission"} <= set(result)
-        assert result["max_score"] == rubric.TOTAL_POINTS == 100
+        assert result["max_score"] == rubric.TOTAL_POINTS
         assert result["execution_time"] > 0
         assert result["score"] == pytest.approx(sum(t["score"] for t in result["tests"]))
         assert [t["name"] for t in result["tests"]] == [t.name for t in rubric.TESTS]
         for test in result["tests"]:
             assert test["name"].split(".")[0].split(" ")[0] in rubric.PARTS
             assert test["status"] == ("passed" if test["score"] == test["max_score"] else "failed")
-    rows = list(csv.reader((tmp_path / "g.csv").open(encoding="utf-8")))
-    assert rows[0] == ["id", "submission", "total", *rubric.PARTS, "max_score", "status", "reason"]
+    rows = list(csv.reader((tmp_path / "g.csv").open(encoding="utf-8-sig")))
+    assert rows[0] == ["id", "submission", "total", *rubric.PARTS, "max_score", "status", "reason",
+                       "submitted_at", "late_by"]
     assert [r[0] for r in rows[1:]] == [r["id"] for r in data]
     assert "c01_split_abs" in done.stdout and "mean" in done.stdout
 
@@ -81,7 +82,7 @@ def test_shards_merged_equal_the_class_graded_at_once(small_class, tmp_path):
         run_cli("grade", small_class, "--shard", f"{k}/3", "--results-dir", tmp_path / f"shard{k}", "--quiet")
     run_cli("merge", *(tmp_path / f"shard{k}" for k in (1, 2, 3)), "--json", tmp_path / "merged.json",
             "--csv", tmp_path / "merged.csv")
-    strip = lambda rs: [{k: v for k, v in r.items() if k != "execution_time"} for r in rs]  # noqa: E731
+    strip = lambda rs: [{k: v for k, v in r.items() if k not in ("execution_time", "graded_at")} for r in rs]  # noqa: E731
     assert strip(json.loads((tmp_path / "merged.json").read_text())) == strip(json.loads((tmp_path / "whole.json").read_text()))
     assert whole.returncode == 0
 
@@ -444,3 +445,48 @@ def test_a_worker_that_stops_making_progress_is_replaced(tmp_path, started):
     assert f"made no progress for {stall:.0f} s on this submission and was stopped" in errors[0]["reason"]
     assert all(r["score"] == 100 for r in data if r["status"] == "graded")
     assert "WARNING: 1 submissions were NOT graded" in stdout
+
+
+def _nbgrader_class(root, students):
+    for student, variant in students.items():
+        from autograder import sample
+        path = root / "submitted" / student / "01_backprop_basics" / "backprop_basics.ipynb"
+        sample.write_notebook(sample.filled_notebook(variant), path)
+        (path.parent / "timestamp.txt").write_text(f"2026-11-2{len(student) % 9} 10:00:00.000000 UTC\n")
+    return root / "submitted"
+
+
+def test_regrading_one_student_updates_that_row_and_nothing_else(tmp_path):
+    submitted = _nbgrader_class(tmp_path, {"stu001": "reference", "stu002": "release", "stu003": "release"})
+    out = tmp_path / "out"
+    run_cli("grade", submitted, "--json", out / "grades.json", "--csv", out / "grades.csv", "--quiet")
+    before = (out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()
+    from autograder import sample
+    sample.write_notebook(sample.filled_notebook("reference"), submitted / "stu003" / "01_backprop_basics" / "backprop_basics.ipynb")
+    again = run_cli("grade", submitted / "stu003", "--json", out / "grades.json", "--csv", out / "grades.csv",
+                    "--quiet", "--force")
+    assert "2 more results from earlier runs" in again.stderr
+    after = (out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(after) == len(before) == 4
+    changed = [(b, a) for b, a in zip(before, after) if b != a]
+    assert len(changed) == 1 and changed[0][1].startswith("stu003,") and ",100," in changed[0][1]
+    ids = [r["id"] for r in json.loads((out / "grades.json").read_text())]
+    assert ids == ["stu001", "stu002", "stu003"]
+    assert sorted(p.name.split(".")[0] for p in (out / "grades.results").glob("*.json")) == ids
+
+
+def test_merge_names_missing_shards_and_conflicting_students(small_class, tmp_path):
+    for k in (1, 2, 3):
+        run_cli("grade", small_class, "--shard", f"{k}/3", "--results-dir", tmp_path / f"shard{k}", "--quiet")
+    partial = run_cli("merge", tmp_path / "shard1", tmp_path / "shard3", "--json", tmp_path / "m.json")
+    assert "shards missing: 2/3 of a class of 5 submissions (2 submissions have no result here)" in partial.stderr
+    # the same student graded in two folders: the newer result is kept, and the warning says which
+    shutil.copytree(tmp_path / "shard1", tmp_path / "again")
+    (small_class / "c01_split_abs.py").write_text("raise SystemExit\n")
+    run_cli("grade", small_class / "c01_split_abs.py", "--results-dir", tmp_path / "again", "--quiet")
+    both = run_cli("merge", tmp_path / "again", tmp_path / "shard1", tmp_path / "shard2", tmp_path / "shard3",
+                   "--json", tmp_path / "m2.json")
+    line = next(l for l in both.stderr.splitlines() if l.startswith("autograder: warning: c01_split_abs:"))
+    assert f"kept {tmp_path / 'again'}" in line and "the newest" in line and "scores differ" in line
+    merged = {r["id"]: r["score"] for r in json.loads((tmp_path / "m2.json").read_text())}
+    assert merged["c01_split_abs"] == 0

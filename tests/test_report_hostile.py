@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
-from autograder import plots, reference, report, results, rubric
+from autograder import gradebook, plots, reference, report, results, rubric
 
 from .conftest import FILES, run_cli
 
@@ -209,11 +209,15 @@ def test_the_table_shows_control_characters_instead_of_sending_them():
     ("a=1", "a=1"), ("x\x1b[2Jy", "x\\x1b[2Jy"), ("王小明", "王小明"),
 ])
 def test_csv_text_cells_are_never_formulas(tmp_path, sid, cell):
-    report.write_csv([result(sid, status=results.LOAD_ERROR, reason="=HYPERLINK(\"http://x\")\nmore", score=False)], tmp_path / "g.csv")
-    rows = list(csv.reader((tmp_path / "g.csv").open(encoding="utf-8", newline="")))
-    assert rows[1][0] == cell and rows[1][1] == cell
-    assert rows[1][-1] == "'=HYPERLINK(\"http://x\") more" and rows[1][-2] == results.LOAD_ERROR
-    assert rows[1][2:7] == ["0", "0", "0", "0", f"{rubric.TOTAL_POINTS:g}"], "numbers stay numbers"
+    gradebook.write_csv([result(sid, status=results.LOAD_ERROR, reason="=HYPERLINK(\"http://x\")\nmore", score=False),
+                         result(sid + "2")], tmp_path / "g.csv")
+    rows = list(csv.reader((tmp_path / "g.csv").open(encoding="utf-8-sig", newline="")))
+    row, graded, header = rows[1], rows[2], rows[0]
+    assert row[0] == cell and row[1] == cell
+    assert row[header.index("reason")] == "'=HYPERLINK(\"http://x\") more" and row[header.index("status")] == results.LOAD_ERROR
+    assert row[2:7] == ["", "", "", "", f"{rubric.TOTAL_POINTS:g}"], "no score: blank, never a 0"
+    assert graded[2:7] == [f"{rubric.TOTAL_POINTS:g}", *(f"{rubric.PART_POINTS[p]:g}" for p in rubric.PARTS),
+                           f"{rubric.TOTAL_POINTS:g}"], "numbers stay numbers"
     assert not RAW_CONTROL.search((tmp_path / "g.csv").read_text(encoding="utf-8").replace("\n", ""))
 
 

@@ -1,0 +1,143 @@
+"""The gradebook as spreadsheets and learning-management systems import it.
+
+``rows`` is the class as a table: a student's total and points per part, rounded once for display,
+left blank (with the reason) when there is no score; the roster's names and e-mails joined by id;
+nbgrader's submission time and how late it is against a due date. ``write_csv`` writes it as UTF-8
+with a byte-order mark (Excel reads UTF-8 Chinese only with it), ``write_canvas`` in the form
+Canvas's gradebook import takes (a ``Points Possible`` row, the assignment as one column).
+Lateness is reported, never penalised: penalties stay the instructor's policy.
+"""
+import csv
+import datetime
+import io
+from pathlib import Path
+
+from . import results, rubric
+from .report import csv_text
+
+ROSTER_ID_COLUMNS = ("id", "student_id", "student", "sis_user_id", "login")
+
+
+class RosterError(ValueError):
+    """The roster file cannot be used (one-line reason)."""
+
+
+def read_roster(path):
+    """{student id: row} from a CSV with a header; the id column is the first of ROSTER_ID_COLUMNS it has."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RosterError(f"{path}: cannot read the roster ({exc})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    id_column = next((reader.fieldnames[header.index(c)] for c in ROSTER_ID_COLUMNS if c in header), None)
+    if id_column is None:
+        raise RosterError(f"{path}: no id column (one of {', '.join(ROSTER_ID_COLUMNS)}) in its header row")
+    roster = {}
+    for line, row in enumerate(reader, start=2):
+        sid = (row.get(id_column) or "").strip()
+        if not sid:
+            raise RosterError(f"{path}, line {line}: empty {id_column}")
+        if sid in roster:
+            raise RosterError(f"{path}, line {line}: {id_column} {sid!r} appears twice")
+        roster[sid] = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+    return roster
+
+
+def parse_due(text):
+    """A due date as the instructor writes it (ISO 8601; without a zone it is local time)."""
+    try:
+        due = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"--due {text!r}: not a date and time like 2026-11-30T23:59 or 2026-11-30 23:59+08:00") from None
+    return due if due.tzinfo else due.astimezone()
+
+
+def parse_timestamp(text):
+    """nbgrader's timestamp.txt (``2026-11-27 13:07:08.123456 UTC`` and the like), or None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    for candidate in (text, text.replace(" UTC", "+00:00"), text.rsplit(" ", 1)[0]):
+        try:
+            moment = datetime.datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+        return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+    return None
+
+
+def lateness(submitted, due):
+    """How late, as ``1d 02:03:04`` (empty when on time or unknown)."""
+    if submitted is None or due is None or submitted <= due:
+        return ""
+    seconds = int((submitted - due).total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return (f"{days}d " if days else "") + f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+
+
+def rows(collected, *, roster=None, due=None):
+    """The gradebook table: a header row, then one row per student (roster order follows ids)."""
+    roster = roster or {}
+    extra = [c for c in ("name", "email") if any(c in r for r in roster.values())]
+    header = ["id", *extra, "submission", "total", *rubric.PARTS, "max_score", "status", "reason",
+              "submitted_at", "late_by"]
+    table = [header]
+    by_id = {r.id: r for r in collected}
+    for sid in sorted(set(by_id) | set(roster)):
+        person = roster.get(sid, {})
+        result = by_id.get(sid)
+        if result is None:
+            table.append([csv_text(sid), *[csv_text(person.get(c, "")) for c in extra], "", "",
+                          *["" for _ in rubric.PARTS], f"{rubric.TOTAL_POINTS:g}", "missing",
+                          "no submission found for this roster entry", "", ""])
+            continue
+        graded = result.status == results.GRADED
+        parts = result.part_scores()
+        submitted = parse_timestamp(getattr(result, "submitted_at", ""))
+        table.append([csv_text(result.id), *[csv_text(person.get(c, "")) for c in extra], csv_text(result.submission),
+                      rubric.display(result.score) if graded else "",
+                      *[(rubric.display(parts[p]) if graded else "") for p in rubric.PARTS],
+                      f"{rubric.TOTAL_POINTS:g}", csv_text(result.status), csv_text(result.reason.replace("\n", " ")),
+                      submitted.isoformat(timespec="seconds") if submitted else "", lateness(submitted, due)])
+    return table
+
+
+def _write(table, path, *, bom=True):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(table)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    # visible() leaves no lone surrogate, and strict_text makes sure: strict UTF-8.
+    tmp.write_text(("\ufeff" if bom else "") + results.strict_text(buffer.getvalue()), encoding="utf-8")
+    tmp.replace(path)
+
+
+def write_csv(collected, path, *, roster=None, due=None):
+    _write(rows(collected, roster=roster, due=due), path)
+
+
+def canvas_rows(collected, assignment, *, roster=None):
+    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment;
+    a ``Points Possible`` row first. Ids come from the roster (``canvas_id``/``sis_user_id``/``login``
+    columns, as Canvas's own export names them) where it has them; ungraded students stay blank."""
+    roster = roster or {}
+    table = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment],
+             ["Points Possible", "", "", "", "", f"{rubric.TOTAL_POINTS:g}"]]
+    by_id = {r.id: r for r in collected}
+    for sid in sorted(set(by_id) | set(roster)):
+        person = roster.get(sid, {})
+        result = by_id.get(sid)
+        score = rubric.display(result.score) if result is not None and result.status == results.GRADED else ""
+        table.append([csv_text(person.get("name") or person.get("student") or sid), csv_text(person.get("canvas_id", "")),
+                      csv_text(person.get("sis_user_id") or sid), csv_text(person.get("login") or person.get("sis_login_id")
+                                                                            or person.get("email", "")),
+                      csv_text(person.get("section", "")), score])
+    return table
+
+
+def write_canvas(collected, path, assignment, *, roster=None):
+    _write(canvas_rows(collected, assignment, roster=roster), path)
