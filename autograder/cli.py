@@ -162,6 +162,9 @@ def parser():
     z = sub.add_parser("gradescope", help="build the Gradescope autograder bundle (autograder.zip)")
     z.add_argument("--out", type=Path, default=Path("autograder.zip"))
     z.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
+    z.add_argument("--visibility", action="append", default=[], metavar="PATTERN=VALUE",
+                   help="per-test visibility on Gradescope, e.g. 'train_xor*=after_published' or 'Sigmoid=hidden' "
+                        "(a test's name or part; VALUE: visible, hidden, after_due_date, after_published)")
 
     k = sub.add_parser("course", help="write an nbgrader course folder that uses the kit (config + source notebooks)")
     k.add_argument("folder", type=Path, metavar="DIR")
@@ -188,7 +191,10 @@ def main(argv=None):
             merge(**{k: v for k, v in vars(args).items() if k != "command"})
         elif args.command == "gradescope":
             from . import gradescope
-            print(f"wrote {gradescope.build(args.out, lang=args.lang)}")
+            try:
+                print(f"wrote {gradescope.build(args.out, lang=args.lang, visibility=args.visibility)}")
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
         elif args.command == "course":
             from . import course
             try:

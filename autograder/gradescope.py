@@ -6,15 +6,17 @@
 whatever ``/autograder/results/results.json`` holds afterwards is the grade
 (https://gradescope-autograders.readthedocs.io/en/latest/specs/). Zip layout, all at its root::
 
-    setup.sh           apt: python3-venv, pip, bubblewrap if missing; venv /autograder/venv; pip -r requirements.txt
+    setup.sh           apt: python3-venv, bubblewrap if missing; venv /autograder/venv; pip -r requirements.txt;
+                       source/ made readable by root only (student code runs as 'nobody' without bubblewrap)
     run_autograder     picks the submission file, runs `python -m autograder grade`, converts the result
-    requirements.txt   this repository's pinned dependencies, verbatim (the environment local grading has)
+    requirements.txt   only what grading needs (numpy, pytest), pinned as in this repository's requirements.txt
+    gradescope.json    the bundle's settings: feedback language, per-test visibility
     autograder/        the grader package (checks included; this module is the run-time helper)
     solutions/         __init__.py and backprop_basics.py only: the reference the checks compare with
 
 Never in it: tests/, assignments/, the source/ notebooks, the solved notebook, solutions/build.py,
-nor autograder/demo.py and sample.py, which need them (grading imports ``solutions.backprop_basics``
-and nothing that reads a notebook with nbformat).
+nor autograder/demo.py, sample.py and course.py, which need them, nor nbgrader.py (grading imports
+``solutions.backprop_basics`` and nothing that reads a notebook with nbformat or needs nbgrader).
 
 ``run_autograder`` honours ``AUTOGRADER_ROOT`` (default ``/autograder``) and ``AUTOGRADER_PYTHON``
 (default ``$AUTOGRADER_ROOT/venv/bin/python``), so the bundle can be exercised outside Gradescope.
@@ -35,12 +37,16 @@ REFERENCE_FILES = ("solutions/__init__.py", "solutions/backprop_basics.py")
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 # Modules for building samples and the demo: they read solutions/build.py and the notebooks, which
 # the bundle leaves out, and grading never imports them.
-LEFT_OUT = {"autograder/demo.py", "autograder/sample.py"}
+LEFT_OUT = {"autograder/demo.py", "autograder/sample.py", "autograder/course.py", "autograder/nbgrader.py"}
 NOTEBOOK = "backprop_basics.ipynb"          # the file students are asked to submit
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)            # fixed timestamps: the same tree gives the same bytes
 
 # The keys Gradescope's results.json defines for a test; the kit's other keys go into extra_data.
-TEST_KEYS = ("name", "score", "max_score", "status", "output", "tags")
+TEST_KEYS = ("name", "score", "max_score", "status", "output", "tags", "visibility")
+# Grading imports numpy (the sandbox) and pytest (the checks); nothing else (not nbgrader, Jupyter,
+# matplotlib): their pins come from requirements.txt.
+GRADING_REQUIREMENTS = ("numpy", "pytest")
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 SETUP_SH = r"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (Ubuntu 22.04: python3.10).
@@ -55,9 +61,8 @@ if command -v python3 >/dev/null 2>&1; then
     probe="$(mktemp -d)"
     python3 -m venv "$probe/venv" >/dev/null 2>&1 || need+=(python3-venv)
     rm -rf "$probe"
-    python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 else
-    need+=(python3 python3-venv python3-pip)
+    need+=(python3 python3-venv)
 fi
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 if [ ${#need[@]} -gt 0 ]; then
@@ -76,6 +81,10 @@ python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q -r "$SOURCE/requirements.txt"
 chmod +x "$SOURCE/run_autograder"
+# The grader runs as root; where bubblewrap cannot start (containers often forbid user namespaces)
+# student code runs as 'nobody', which must not read the reference or the checks.
+chmod -R go-rwx "$SOURCE"
+chmod o+x "$ROOT"
 
 # Fail the build now, not at the first submission, if the grader cannot start here.
 cd "$SOURCE"
@@ -112,11 +121,8 @@ if ! FILE="$("$PY" -m autograder.gradescope pick "$SUBMISSION" --results "$RESUL
 fi
 echo "run_autograder: grading $FILE"
 
-# Docker often forbids the user namespaces bubblewrap needs: then grade with resource limits only.
-if [ "${AUTOGRADER_NO_BWRAP:-}" != "1" ] && ! "$PY" -m autograder.gradescope sandbox-check; then
-    export AUTOGRADER_NO_BWRAP=1
-fi
-
+# Where bubblewrap cannot start (Docker often forbids the user namespaces it needs) the grader finds
+# out itself and runs student code with resource limits as 'nobody'; it says which in its first line.
 STARTED="$(date +%s.%N)"
 "$PY" -m autograder grade "$FILE" --json "$WORK/grade.json" --results-dir "$WORK/results" \
     --force --quiet --jobs 1 --lang "$LANG_FEEDBACK"
@@ -130,7 +136,7 @@ fi
 # No results.json (Gradescope then reports a failed autograder run) when the grader itself failed.
 "$PY" -m autograder.gradescope convert "$WORK/grade.json" "$RESULTS/results.json" \
     --file "$FILE" --submission-dir "$SUBMISSION" --grade-status "$STATUS" --started "$STARTED" \
-    --lang "$LANG_FEEDBACK"
+    --lang "$LANG_FEEDBACK" --settings "$SOURCE/gradescope.json"
 """
 
 
@@ -145,12 +151,50 @@ def bundle_files(root=ROOT):
             continue
         if relative.as_posix() not in LEFT_OUT:
             files[relative.as_posix()] = path
-    for name in (*REFERENCE_FILES, "requirements.txt"):
+    for name in REFERENCE_FILES:
         path = root / name
         if not path.is_file():
             raise FileNotFoundError(f"{path}: needed in the Gradescope bundle")
         files[name] = path
     return files
+
+
+def grading_requirements(root=ROOT):
+    """requirements.txt's pins of what grading imports (GRADING_REQUIREMENTS), as the bundle installs them."""
+    lines = []
+    for line in (root / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        name = line.split("#")[0].strip().split("==")[0].split(">=")[0].strip().lower()
+        if name in GRADING_REQUIREMENTS:
+            lines.append(line.split("#")[0].strip())
+    missing = set(GRADING_REQUIREMENTS) - {line.split("=")[0].split(">")[0].lower() for line in lines}
+    if missing:
+        raise ValueError(f"requirements.txt pins no {', '.join(sorted(missing))}")
+    return "# What grading imports, pinned as in the kit's requirements.txt (written by the bundle).\n" + \
+        "\n".join(lines) + "\n"
+
+
+def parse_visibility(items):
+    """``["train_xor*=after_published", "Sigmoid=hidden"]`` (fnmatch on a test's name or its part)
+    as [[pattern, visibility]]; ValueError with a one-line reason otherwise."""
+    rules = []
+    for item in items:
+        pattern, _, value = item.partition("=")
+        if not pattern or value not in VISIBILITIES:
+            raise ValueError(f"--visibility {item}: give PATTERN=VALUE, VALUE one of {', '.join(VISIBILITIES)}")
+        rules.append([pattern, value])
+    return rules
+
+
+def visibility_of(test_name, rules):
+    """The visibility of a test: the last rule matching its name or its part, else Gradescope's default."""
+    import fnmatch
+    from . import rubric
+    part = rubric.BY_NAME[test_name].part if test_name in rubric.BY_NAME else test_name.split(".")[0]
+    chosen = None
+    for pattern, value in rules:
+        if fnmatch.fnmatchcase(test_name, pattern) or fnmatch.fnmatchcase(part, pattern):
+            chosen = value
+    return chosen
 
 
 def _add(archive, name, data, executable=False):
@@ -160,14 +204,16 @@ def _add(archive, name, data, executable=False):
     archive.writestr(info, data)
 
 
-def build(out_path, *, lang="zh"):
+def build(out_path, *, lang="zh", visibility=()):
     """Write the Gradescope autograder bundle to ``out_path`` and return its path.
 
-    ``lang`` ("zh" or "en") is the feedback language baked into ``run_autograder``.
+    ``lang`` ("zh" or "en") is the feedback language baked into ``run_autograder``; ``visibility``
+    the per-test visibility rules (``parse_visibility``) baked into ``gradescope.json``.
     """
     from . import messages
     if lang not in messages.LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(messages.LANGUAGES)}, not {lang!r}")
+    rules = parse_visibility(visibility)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.tmp")
@@ -176,6 +222,8 @@ def build(out_path, *, lang="zh"):
         _add(archive, "run_autograder", RUN_AUTOGRADER.replace("@LANG@", lang), executable=True)
         for name, path in bundle_files().items():
             _add(archive, name, path.read_bytes())
+        _add(archive, "requirements.txt", grading_requirements())
+        _add(archive, "gradescope.json", json.dumps({"lang": lang, "visibility": rules}, indent=1) + "\n")
     tmp.replace(out_path)
     return out_path
 
@@ -258,7 +306,7 @@ def not_submitted(folder, found, lang="zh"):
             "extra_data": {"status": "no-submission", "files": uploaded}}
 
 
-def to_results(result, *, file_name="", execution_time=None, lang="zh"):
+def to_results(result, *, file_name="", execution_time=None, lang="zh", visibility=()):
     """Gradescope's results.json for one kit result (``SubmissionResult.to_gradescope()``).
 
     Tests keep only the keys Gradescope defines; the top-level score is set to their sum (a top-level
@@ -267,6 +315,10 @@ def to_results(result, *, file_name="", execution_time=None, lang="zh"):
     """
     from . import rubric
     tests = [{k: t[k] for k in TEST_KEYS if k in t} for t in result["tests"]]
+    for test in tests:
+        chosen = visibility_of(test["name"], visibility)
+        if chosen:
+            test["visibility"] = chosen
     score = round(sum(t["score"] for t in tests), 4)
     max_score = sum(t["max_score"] for t in tests)
     lines = [_text(lang, f"總分 {score:g} / {max_score:g}（{file_name}）",
@@ -327,6 +379,7 @@ def main(argv=None):
     c.add_argument("--grade-status", type=int, default=0)
     c.add_argument("--started", type=float)
     c.add_argument("--lang", default="zh")
+    c.add_argument("--settings", type=Path, help="the bundle's gradescope.json (per-test visibility)")
     args = p.parse_args(argv)
 
     if args.command == "build":
@@ -377,8 +430,11 @@ def main(argv=None):
         if args.started is not None:
             import time
             elapsed = max(time.time() - args.started, 0.0)
-        results.write_atomic(args.results_json,
-                             to_results(result, file_name=name, execution_time=elapsed, lang=args.lang))
+        rules = []
+        if args.settings and args.settings.is_file():
+            rules = json.loads(args.settings.read_text(encoding="utf-8")).get("visibility", [])
+        results.write_atomic(args.results_json, to_results(result, file_name=name, execution_time=elapsed,
+                                                           lang=args.lang, visibility=rules))
         print(f"convert: {args.results_json}: {sum(t['score'] for t in result['tests']):g} points", file=sys.stderr)
     return 0
 

@@ -77,14 +77,14 @@ def read_text(path):
                                                    "undecodable bytes were replaced"]
 
 
-def load_path(path, entry_points=ENTRY_POINTS):
+def load_path(path, entry_points=ENTRY_POINTS, course_modules=()):
     text, notes = read_text(path)
     if path.suffix == ".ipynb":
         info = {}
-        program = load_cells(notebook_cells(text, path.name, info), entry_points)
+        program = load_cells(notebook_cells(text, path.name, info), entry_points, course_modules)
         program.cells = info
     else:
-        program = load_cells([(path.name, text)], entry_points)
+        program = load_cells([(path.name, text)], entry_points, course_modules)
     program.notes[:0] = notes
     return program
 
@@ -485,7 +485,7 @@ def _unused_import(node, origin):
     return {"origin": origin, "line": node.lineno, "modules": modules}
 
 
-def load_cells(cells, entry_points=ENTRY_POINTS):
+def load_cells(cells, entry_points=ENTRY_POINTS, course_modules=()):
     """Turn [(origin, source)] into a Program keeping only what the definitions need."""
     # Lines are found by split("\n") (IPython lines, kept spans): a lone "\r" must count as a line end too.
     sources = [(origin, strip_magics(LONE_CR.sub("\n", source))) for origin, source in cells]
@@ -571,7 +571,8 @@ def load_cells(cells, entry_points=ENTRY_POINTS):
         for node in tree.body:
             if isinstance(node, IMPORTS) and id(node) not in keep:
                 entry = _unused_import(node, origin)
-                if entry:
+                # the course's own modules (the notebook imports them) are not the student's doing
+                if entry and not all(m.split(".")[0] in course_modules for m in entry["modules"]):
                     unused.append(entry)
         spans = [_span(node) for node in tree.body if id(node) in keep]
         if not spans:

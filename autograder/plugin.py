@@ -327,7 +327,7 @@ def student(request):
                                  + ", ".join(submission.duplicate_of))
         if submission.problem:   # a link, a pipe, a folder named like a notebook: never opened
             raise load.LoadError(submission.problem)
-        program = load.load_path(submission.path)
+        program = load.load_path(submission.path, course_modules=rubric.COURSE_MODULES)
         handle = Student(submission, program, state["limits"], kind, record)
         yield handle
     except load.LoadError as exc:

@@ -6,6 +6,9 @@ The checks, the nbgrader test cells' points, the CSV columns and the README's ta
 import dataclasses
 
 PARTS = ("Sigmoid", "TwoLayerNet", "train_xor")
+# Modules the notebook itself imports: a grading environment without one (Gradescope's installs only
+# numpy and pytest) is no news to the student, so an unused import of them is not mentioned.
+COURSE_MODULES = ("numpy", "matplotlib")
 
 # What each part's code needs to run: the pieces it calls (FullyConnectedLayer is given code).
 PART_NEEDS = {

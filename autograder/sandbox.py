@@ -103,12 +103,30 @@ def bwrap_path():
 
 
 _detected = None
+_bwrap_problem = ""   # why an installed bubblewrap is not used: "" when it is, or when there is none
+
+
+def bwrap_works(path):
+    """"" when bubblewrap at ``path`` can start a child here, else its one-line complaint (containers
+    often forbid the user namespaces it needs: "No permissions to creating new namespace")."""
+    argv = [path, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--new-session", "true"]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"{type(exc).__name__}: {exc}"[:200]
+    if done.returncode == 0:
+        return ""
+    lines = (done.stderr or done.stdout or "").strip().splitlines()
+    return (lines[-1] if lines else f"exit status {done.returncode}")[:200]
 
 
 def _detect():
-    global _detected
+    global _detected, _bwrap_problem
     if _detected is None:
-        base = BUBBLEWRAP if bwrap_path() and os.environ.get("AUTOGRADER_NO_BWRAP") != "1" else LIMITS_ONLY
+        base = LIMITS_ONLY
+        if bwrap_path() and os.environ.get("AUTOGRADER_NO_BWRAP") != "1":
+            _bwrap_problem = bwrap_works(bwrap_path())
+            base = LIMITS_ONLY if _bwrap_problem else BUBBLEWRAP
         controllers = cgroup.usable()
         _detected = f"{base}+cgroups({','.join(controllers)})" if controllers else base
     return _detected
@@ -154,9 +172,14 @@ def describe(kind=None, limits=None):
                  f"({_size(limits.tmpfs_bytes)} each), own PID namespace, no view of solutions/ or other submissions"]
     else:
         user = "as user 'nobody'" if drop_to_nobody() else "as the grading user"
-        lines = [f"isolation: {kind} -- no bubblewrap ({'bwrap not found' if not bwrap_path() else 'disabled'}): "
-                 f"children run {user} and can read files that user can read; their /tmp is the host's. "
-                 "Install it (Debian: apt-get install bubblewrap)."]
+        if not bwrap_path():
+            why = "bwrap not found; install it (Debian: apt-get install bubblewrap)"
+        elif _bwrap_problem:
+            why = f"bubblewrap is installed but cannot run here: {_bwrap_problem}"
+        else:
+            why = "disabled (AUTOGRADER_NO_BWRAP=1)"
+        lines = [f"isolation: {kind} -- no bubblewrap ({why}): children run {user} and can read the files "
+                 "that user can read; their /tmp is the host's."]
     if "memory" in controllers:
         lines.append(f"  memory: at most {_size(limits.memory_bytes)} per submission, its tmpfs files included (memory cgroup)")
     else:
@@ -236,7 +259,11 @@ def command(kind=None, program=None, limits=None):
         # /proc/1/environ is readable from inside (--clearenv only cleans what it starts).
         return _bwrap_command(python, program or [python, "-I", "-S", SANDBOX_RUNNER, site_packages()],
                               limits or Limits()), dict(ENV)
-    return list(program or [python, "-I", "-S", str(RUNNER), site_packages()]), dict(ENV)
+    # The runner's source goes in the command line, not its path: a child running as 'nobody' need
+    # not be able to read the kit (a Gradescope image locks /autograder/source to root).
+    bootstrap = "import sys; exec(compile(sys.argv.pop(1), 'runner.py', 'exec'))"
+    return list(program or [python, "-I", "-S", "-c", bootstrap, RUNNER.read_text(encoding="utf-8"),
+                            site_packages()]), dict(ENV)
 
 
 @functools.lru_cache(maxsize=None)

@@ -7,6 +7,9 @@ import stat
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
+
+import nbformat
 
 import pytest
 
@@ -43,7 +46,7 @@ def assert_gradescope_results(data):
         assert test["status"] == ("passed" if test["score"] >= test["max_score"] else "failed")
         assert isinstance(test["tags"], list) and all(isinstance(tag, str) for tag in test["tags"])
     assert data["score"] == pytest.approx(sum(t["score"] for t in tests))
-    assert sum(t["max_score"] for t in tests) == rubric.TOTAL_POINTS == 100
+    assert sum(t["max_score"] for t in tests) == rubric.TOTAL_POINTS
 
 
 def _intended_files():
@@ -53,8 +56,8 @@ def _intended_files():
         if any(part in ("__pycache__", ".pytest_cache") for part in relative.parts):
             continue
         grader.add(relative.as_posix())
-    grader -= {"autograder/demo.py", "autograder/sample.py"}   # they need the notebooks and solutions/build.py
-    return grader | {"setup.sh", "run_autograder", "requirements.txt",
+    grader -= gradescope.LEFT_OUT    # they need the notebooks, solutions/build.py or nbgrader
+    return grader | {"setup.sh", "run_autograder", "requirements.txt", "gradescope.json",
                      "solutions/__init__.py", "solutions/backprop_basics.py"}
 
 
@@ -64,13 +67,15 @@ def test_the_zip_holds_exactly_the_grader_the_reference_and_the_two_scripts(tmp_
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
         infos = {info.filename: info for info in archive.infolist()}
-        assert archive.read("requirements.txt") == (ROOT / "requirements.txt").read_bytes()
+        pins = [line for line in archive.read("requirements.txt").decode().splitlines() if not line.startswith("#")]
+        assert pins == [line for line in (ROOT / "requirements.txt").read_text().splitlines()
+                        if line.startswith(("numpy==", "pytest=="))], "only what grading imports"
         assert archive.read("solutions/backprop_basics.py") == (ROOT / "solutions/backprop_basics.py").read_bytes()
         scripts = {name: archive.read(name).decode() for name in SCRIPTS}
     assert len(names) == len(set(names))
     assert set(names) == _intended_files()
-    assert {n.split("/")[0] for n in names} == {"setup.sh", "run_autograder", "requirements.txt", "autograder",
-                                                "solutions"}
+    assert {n.split("/")[0] for n in names} == {"setup.sh", "run_autograder", "requirements.txt", "gradescope.json",
+                                                "autograder", "solutions"}
     for must in ("autograder/__main__.py", "autograder/cli.py", "autograder/plugin.py", "autograder/runner.py",
                  "autograder/checks/conftest.py", "autograder/gradescope.py"):
         assert must in names
@@ -131,10 +136,11 @@ def test_conversion_keeps_the_spec_keys_and_moves_the_rest_to_extra_data():
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
     zip_path = gradescope.build(tmp_path_factory.mktemp("dist") / "autograder.zip")
-    # Stands in for a Python without nbformat: grading must never need it (nor the notebooks).
+    # Stands in for a Python with only what the bundle installs: grading never needs the rest.
     poison = tmp_path_factory.mktemp("poison")
-    (poison / "nbformat").mkdir()
-    (poison / "nbformat" / "__init__.py").write_text("raise ImportError('nbformat is not part of grading')\n")
+    for module in ("nbformat", "nbgrader", "matplotlib"):
+        (poison / module).mkdir()
+        (poison / module / "__init__.py").write_text(f"raise ImportError('{module} is not part of grading')\n")
     return zip_path, poison
 
 
@@ -239,4 +245,70 @@ def test_unusable_bubblewrap_falls_back_to_limits_only(tmp_path, bundle):
     assert_gradescope_results(data)
     assert data["score"] == 100
     assert data["extra_data"]["isolation"].split("+")[0] == "limits-only"   # cgroups may be added (sandbox.isolation)
-    assert "bubblewrap cannot run here" in done.stderr
+    assert "bubblewrap is installed but cannot run here" in done.stderr
+
+
+@pytest.mark.slow
+def test_the_bundle_set_up_where_bwrap_cannot_unshare_keeps_the_reference_from_student_code(tmp_path_factory):
+    """A Gradescope-like image: setup.sh run for real (system python3, a venv with only numpy and
+    pytest), bubblewrap installed but forbidden to create namespaces. Student code then runs as
+    'nobody' and cannot read the reference or the checks; the results say which isolation was used."""
+    system_python = shutil.which("python3", path="/usr/bin:/bin")
+    if system_python is None:
+        pytest.skip("no system python3 that user 'nobody' can run")
+    import tempfile
+    home = Path(tempfile.mkdtemp(prefix="gradescope-", dir="/tmp"))
+    try:
+        home.chmod(0o755)
+        root = home / "autograder"
+        zip_path = gradescope.build(home / "autograder.zip", visibility=["train_xor*=after_published"])
+        for name in ("source", "submission", "results"):
+            (root / name).mkdir(parents=True)
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(root / "source")
+        for path in (root / "source").rglob("*"):        # zip extraction keeps no modes
+            path.chmod(0o755 if path.is_dir() or path.name in SCRIPTS else 0o644)
+        fake = home / "bin"
+        fake.mkdir()
+        (fake / "bwrap").write_text("#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n")
+        (fake / "bwrap").chmod(0o755)
+        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "AUTOGRADER_NO_BWRAP")}
+        env.update(AUTOGRADER_ROOT=str(root), PATH=f"{fake}:/usr/bin:/bin")
+        setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True,
+                               timeout=900)
+        assert setup.returncode == 0, setup.stdout[-2000:] + setup.stderr[-2000:]
+        freeze = subprocess.run([root / "venv" / "bin" / "python", "-m", "pip", "freeze"], capture_output=True,
+                                text=True).stdout.lower()
+        for absent in ("nbgrader", "jupyter", "matplotlib", "nbformat"):
+            assert absent not in freeze, f"setup.sh installed {absent}: grading does not need it"
+        assert (root / "source").stat().st_mode & 0o077 == 0, "source/ readable by root only"
+        shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+        outcomes = {}
+        # binds the graded names, so the loader runs it: in the child, as 'nobody'
+        snoop = ("def _steal():\n    import numpy as np\n    space = {'np': np}\n"
+                 f"    for name in [{str(root / 'source' / 'solutions' / 'backprop_basics.py')!r}]:\n"
+                 "        exec(open(name).read(), space)\n"
+                 "    return space['FullyConnectedLayer'], space['Sigmoid'], space['TwoLayerNet'], space['train_xor']\n"
+                 "FullyConnectedLayer, Sigmoid, TwoLayerNet, train_xor = _steal()\n")
+        for name, source in (("reference", None), ("snoop", snoop)):
+            for old in (root / "submission").iterdir():
+                old.unlink()
+            nb = sample.filled_notebook("reference" if source is None else "release")
+            if source:
+                nb.cells.append(nbformat.v4.new_code_cell(source))
+            sample.write_notebook(nb, root / "submission" / "backprop_basics.ipynb")
+            done = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True,
+                                  timeout=600)
+            outcomes[name] = read_results(root, done), done
+        data, done = outcomes["reference"]
+        assert data["score"] == rubric.TOTAL_POINTS
+        assert data["extra_data"]["isolation"].startswith("limits-only")
+        assert "bubblewrap is installed but cannot run here: bwrap: No permissions" in done.stderr
+        assert "as user 'nobody'" in done.stderr
+        assert {t["visibility"] for t in data["tests"] if t["name"].startswith("train_xor")} == {"after_published"}
+        assert all("visibility" not in t for t in data["tests"] if not t["name"].startswith("train_xor"))
+        snooped, _ = outcomes["snoop"]
+        assert snooped["score"] == 0, "the snooping notebook read the reference"
+        assert "第 7 行：PermissionError" in snooped["output"], snooped["output"]
+    finally:
+        subprocess.run(["rm", "-rf", str(home)], check=False)
