@@ -6,15 +6,16 @@ BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export MPLBACKEND := Agg
 
-# Every assignment `make release` generates (source/<id>/ → assignments/<id>/).
-ASSIGNMENTS := 01_backprop_basics 02_layers
+# Every assignment `make release` generates: one folder per source notebook (source/<id>/ →
+# solutions/<id>/ and assignments/<id>/).
+ASSIGNMENTS := $(notdir $(wildcard source/*))
 
 .PHONY: setup demo test release solutions check-release bench clean
 
 setup: $(VENV)/.installed
 
-# `autograder` and `solutions` must import from anywhere (nbgrader's kernel runs in the assignment
-# folder): a .pth file in the venv names this checkout; nothing is built or packaged.
+# `autograder` and `solutions` must import from anywhere (nbgrader runs in a course folder): a .pth
+# file in the venv names this checkout, so the code is used in place (`pip install .` packages it).
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -22,9 +23,11 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/backprop_kit.pth", "w").write(sys.argv[1] + "\n")' $(CURDIR)
 	touch $@
 
-# Reference module and solved notebook, derived from the source notebook.
+# Reference modules and solved notebooks, derived from the source notebooks (whose grade cells get
+# their points from the rubrics), and the README's points tables, generated from the rubrics.
 solutions: setup
 	$(BIN)/python -m solutions.build
+	$(BIN)/python -m autograder rubric --readme README.md
 
 # The student releases, produced by real nbgrader into assignments/ (committed).
 release: setup solutions

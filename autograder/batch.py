@@ -22,9 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import cgroup, discover, load, results, rubric, sandbox
+from . import cgroup, discover, load, results, sandbox
 
-CHECKS = Path(__file__).resolve().parent / "checks"
 WORKER_START_SECONDS = 60.0   # a worker's own start (pytest, numpy) before its first submission
 
 
@@ -35,26 +34,27 @@ def shard(submissions, index, count):
     return [s for i, s in enumerate(submissions) if i % count == index - 1]
 
 
-def pending(submissions, results_dir, force=False):
+def pending(submissions, results_dir, assignment, force=False):
     """Submissions without an up-to-date result in ``results_dir`` (all of them with ``force``).
-    A grader-error result is never up to date: it is graded again."""
+    A grader-error result, or one of another assignment, is never up to date: it is graded again."""
     if force:
         return list(submissions)
-    grader = results.grader_fingerprint()
+    grader = results.grader_fingerprint(assignment)
     todo = []
     for submission in submissions:
         done = results.load(results_dir, submission.id)
-        if (done is None or done.status == results.GRADER_ERROR
+        if (done is None or done.status == results.GRADER_ERROR or done.assignment != assignment.id
                 or done.fingerprint != results.fingerprint(submission, grader)):
             todo.append(submission)
     return todo
 
 
-def worker_command(list_file, results_dir, lang, limits=()):
-    """The pytest command one worker runs over a list of submissions (also used by the nbgrader bridge)."""
-    return [sys.executable, "-m", "pytest", str(CHECKS), "--submission-list", str(list_file),
+def worker_command(list_file, results_dir, lang, assignment, limits=()):
+    """The pytest command one worker runs over a list of submissions: the assignment's checks."""
+    checks = str(assignment.checks)
+    return [sys.executable, "-m", "pytest", checks, "--submission-list", str(list_file),
             "--results-dir", str(results_dir), "--lang", lang, "-q", "-p", "no:cacheprovider",
-            "-p", "no:warnings", "--tb=line", "--rootdir", str(CHECKS), "-c", os.devnull,
+            "-p", "no:warnings", "--tb=line", "--rootdir", checks, "-c", os.devnull,
             *(arg for limit in limits for arg in ("--limit", limit))]
 
 
@@ -89,13 +89,13 @@ def _snapshot(submission, folder, grader):
 
 
 class _Worker:
-    def __init__(self, number, entries, tmp, results_dir, lang, limits, env):
+    def __init__(self, number, entries, tmp, results_dir, lang, limits, env, assignment):
         self.number, self.entries = number, entries
         self.list_file = Path(tmp) / f"shard-{number}.json"
         self.list_file.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
         self.log_path = results_dir / f".worker-{number}.log"
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(worker_command(self.list_file, results_dir, lang, limits), env=env,
+        self.process = subprocess.Popen(worker_command(self.list_file, results_dir, lang, assignment, limits), env=env,
                                         stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.progress_at = time.monotonic() + WORKER_START_SECONDS   # its own start is not a stall
 
@@ -107,14 +107,14 @@ class _Worker:
             self.log.close()
 
 
-def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=None):
-    """Grade ``submissions`` into ``results_dir`` with ``jobs`` parallel workers."""
+def run(submissions, results_dir, *, assignment, jobs=None, lang="zh", limits=(), progress=None):
+    """Grade ``submissions`` of ``assignment`` into ``results_dir`` with ``jobs`` parallel workers."""
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
     if not submissions:
         return
     started = time.monotonic()
-    grader = results.grader_fingerprint()
+    grader = results.grader_fingerprint(assignment)
     kind = sandbox.isolation()
     stall = stall_seconds(sandbox.parse_limits(limits))
     env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", AUTOGRADER_FINGERPRINT=grader,
@@ -125,7 +125,7 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=N
         for number, submission in enumerate(submissions):
             entry, outcome = _snapshot(submission, Path(tmp) / f"s{number}", grader)
             if entry is None:
-                result = results.ungraded(submission, results.LOAD_ERROR, outcome, kind)
+                result = results.ungraded(submission, results.LOAD_ERROR, outcome, kind, assignment=assignment)
                 result.fingerprint = results.fingerprint(submission, grader)
                 results.save(result, results_dir)
                 if progress:
@@ -134,7 +134,7 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=N
             entries.append(entry)
             expected[submission.id] = outcome
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(entries) or 1))
-        workers = [_Worker(k + 1, entries[k::jobs], tmp, results_dir, lang, limits, env)
+        workers = [_Worker(k + 1, entries[k::jobs], tmp, results_dir, lang, limits, env, assignment)
                    for k in range(jobs) if entries[k::jobs]]
         owner = {e["id"]: w for w in workers for e in w.entries}
         waiting = {results.result_path(results_dir, sid).name: sid for sid in expected}
@@ -178,7 +178,7 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=N
                            f"the grading worker stopped (exit status {worker.process.returncode}) while grading "
                            "this submission")
                     result = results.ungraded(by_id[stuck["id"]], results.GRADER_ERROR,
-                                              f"{why}; see {worker.log_path}", kind)
+                                              f"{why}; see {worker.log_path}", kind, assignment=assignment)
                     result.fingerprint = ""   # always regraded on the next run
                     results.save(result, results_dir)
                     done.add(stuck["id"])
@@ -188,7 +188,7 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=N
                     worker.entries = [stuck]
                     if left[1:]:
                         spare += 1
-                        workers[index] = _Worker(spare, left[1:], tmp, results_dir, lang, limits, env)
+                        workers[index] = _Worker(spare, left[1:], tmp, results_dir, lang, limits, env, assignment)
                         owner.update({e["id"]: workers[index] for e in left[1:]})
                         running = True
                 if not running:
@@ -201,19 +201,19 @@ def run(submissions, results_dir, *, jobs=None, lang="zh", limits=(), progress=N
         for sid in expected:   # only if this process was interrupted: never a gap
             if sid not in done:
                 reason = f"the grading worker stopped without a result for this submission; see {owner[sid].log_path}"
-                result = results.ungraded(by_id[sid], results.GRADER_ERROR, reason, kind)
+                result = results.ungraded(by_id[sid], results.GRADER_ERROR, reason, kind, assignment=assignment)
                 result.fingerprint = ""
                 results.save(result, results_dir)
     return time.monotonic() - started
 
 
-def collect(submissions, results_dir):
+def collect(submissions, results_dir, assignment):
     """The results of ``submissions``, in their (id-sorted) order."""
     collected = []
     for submission in submissions:
         result = results.load(results_dir, submission.id)
-        if result is None:
-            result = results.ungraded(submission, results.GRADER_ERROR, "no result was recorded")
+        if result is None or result.assignment != assignment.id:
+            result = results.ungraded(submission, results.GRADER_ERROR, "no result was recorded", assignment=assignment)
         collected.append(result)
     return collected
 
@@ -279,7 +279,7 @@ def merge(result_dirs):
             same = all(r.fingerprint == kept.fingerprint and r.score == kept.score for _, r in copies)
             problems.append(f"{discover.name_text(sid)}: in {len(copies)} folders; kept {kept_folder} "
                             f"(graded {kept.graded_at or 'at an unknown time'}, the newest), not {others}"
-                            + (" -- the same result" if same else f" -- scores differ: kept {rubric.display(kept.score)}"))
+                            + (" -- the same result" if same else f" -- scores differ: kept {results.display(kept.score)}"))
     problems += _missing_shards(result_dirs, by_id)
     return [by_id[k] for k in sorted(by_id)], problems
 
@@ -309,17 +309,18 @@ def _missing_shards(result_dirs, by_id):
     return lines
 
 
-def summary(collected):
+def summary(collected, assignment):
     graded = [r for r in collected if r.status == results.GRADED]
     scores = sorted(r.score for r in graded)
     median = (scores[len(scores) // 2] if len(scores) % 2 else
               (scores[len(scores) // 2 - 1] + scores[len(scores) // 2]) / 2) if scores else 0.0
-    passing = {part: sum(1 for r in graded if r.part_scores()[part] >= rubric.PART_POINTS[part])
-               for part in rubric.PARTS}
+    passing = {part: sum(1 for r in graded if r.part_scores()[part] >= assignment.part_points[part])
+               for part in assignment.parts}
     isolation = {}
     for r in collected:
         isolation[r.isolation or "none (not run)"] = isolation.get(r.isolation or "none (not run)", 0) + 1
     return {"submissions": len(collected), "graded": len(graded), "not_graded": len(collected) - len(graded),
             "mean": round(sum(scores) / len(scores), 2) if scores else 0.0, "median": median,
+            "total_points": assignment.total_points,
             "full_marks_per_part": passing, "isolation": isolation,
             "grader_errors": [r for r in collected if r.status == results.GRADER_ERROR]}

@@ -115,8 +115,12 @@ def _become_subreaper():
 class StudentProcess:
     """One submission's sandboxed zygote and, at most one at a time, its part processes."""
 
-    def __init__(self, chunks, *, limits=sandbox.Limits(), kind=None, entry_points=(), unused_imports=()):
+    def __init__(self, chunks, *, operations, schema, limits=sandbox.Limits(), kind=None, entry_points=(),
+                 unused_imports=()):
+        """``operations``: the source of the assignment's child-side operations; ``schema``: the form
+        each of their replies must have (its REPLY_SCHEMA)."""
         self.chunks, self.limits, self.kind = chunks, limits, kind or sandbox.isolation()
+        self.operations, self.schema = operations, schema
         self.entry_points, self.unused_imports = list(entry_points), list(unused_imports)
         self.process = None
         self.load_problems = None      # set after the first start: problems executing definitions
@@ -184,7 +188,8 @@ class StudentProcess:
         _LIVE_CHILDREN.add(self.process.pid)
         os.close(req_read)
         os.close(rep_write)
-        self._send({"chunks": self.chunks, "entry_points": self.entry_points, "unused_imports": self.unused_imports})
+        self._send({"operations": self.operations, "chunks": self.chunks, "entry_points": self.entry_points,
+                    "unused_imports": self.unused_imports})
         try:
             reply = self._receive(self.limits.load_seconds)
         except ChildGone as gone:
@@ -467,7 +472,7 @@ class StudentProcess:
         return self._checked(op, reply)
 
     def _checked(self, op, reply):
-        """The reply as a Reply, if it has the form runner.REPLY_SCHEMA gives ``op``; every string in it
+        """The reply as a Reply, if it has the form the assignment's REPLY_SCHEMA gives ``op``; every string in it
         cleaned and bounded. Anything else (a forged or broken reply) fails this request, never the grader."""
         warnings = reply.get("warnings", [])
         if not runner.conforms(warnings, ["str"]):
@@ -482,7 +487,7 @@ class StudentProcess:
             if error.get("calls") is not None:
                 checked["calls"] = bounded(error["calls"][:100])
             return Reply(error=checked, warnings=warnings, output=self.read_output())
-        if set(reply) == {"ok", "warnings"} and runner.conforms(reply["ok"], runner.REPLY_SCHEMA[op]):
+        if set(reply) == {"ok", "warnings"} and runner.conforms(reply["ok"], self.schema[op]):
             return Reply(value=bounded(reply["ok"]), warnings=warnings, output=self.read_output())
         self.close()   # whatever sent that is not our runner any more
         return Reply(error={"kind": "protocol", "message": MALFORMED, "where": ""}, output=self.read_output())

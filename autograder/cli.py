@@ -1,115 +1,15 @@
-"""Command line: ``python -m autograder {grade,merge,gradescope,course,rubric,demo}``.
+"""Command line: ``python -m autograder {grade,merge,list,rubric,gradescope,course,demo}``.
 
-The CLI only parses arguments and calls one keyword-only function per command; errors the user can
-fix (a path that does not exist, a bad --shard) end it with a one-line reason and exit status 2.
+The CLI only parses arguments and calls one keyword-only function per command (``grading``,
+``gradescope``, ``course``, ``demo``); errors the user can fix (a path that does not exist, a bad
+--shard, an unknown assignment) end it with a one-line reason and exit status 2.
 """
 import argparse
 import sys
 from pathlib import Path
 
-from . import batch, discover, gradebook, messages, report, rubric, sandbox
-
-
-class UsageError(Exception):
-    pass
-
-
-def _progress_bar(total, quiet):
-    if quiet or total == 0:
-        return None, lambda: None
-    from tqdm import tqdm
-    bar = tqdm(total=total, unit="submission", file=sys.stderr, dynamic_ncols=True,
-               bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, {rate_fmt}]")
-    return (lambda result: bar.update(1)), bar.close
-
-
-def _gradebook_options(roster, due):
-    """The roster and due date of the gradebook views, or a UsageError saying what is wrong."""
-    try:
-        return (gradebook.read_roster(roster) if roster else None), (gradebook.parse_due(due) if due else None)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def grade(*, paths, json_path=None, csv_path=None, jobs=None, results_dir=None, force=False, shard=None,
-          lang="zh", feedback_dir=None, quiet=False, limits=(), roster=None, due=None, canvas_path=None,
-          out=sys.stdout):
-    """Grade submissions and write the gradebook views; returns the collected results."""
-    try:
-        parsed = sandbox.parse_limits(limits)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    views = _gradebook_options(roster, due)
-    try:
-        submissions = discover.find(paths)
-    except discover.DiscoveryError as exc:
-        raise UsageError(str(exc)) from None
-    whole_class = submissions
-    if shard:
-        submissions = batch.shard(submissions, *shard)
-    if results_dir is None:
-        results_dir = Path(json_path).with_suffix(".results") if json_path else Path("autograder-results")
-    todo = batch.pending(submissions, results_dir, force=force)
-    pinned = sandbox.isolation()     # chosen once: batch.run pins it for every worker
-    print(sandbox.describe(pinned, parsed), file=sys.stderr)
-    print(f"{len(submissions)} submissions, {len(submissions) - len(todo)} already graded "
-          f"(results in {results_dir}{'' if force else '; --force regrades'})", file=sys.stderr)
-    progress, close = _progress_bar(len(todo), quiet)
-    try:
-        batch.run(todo, results_dir, jobs=jobs, lang=lang, limits=limits, progress=progress)
-    finally:
-        close()
-    if shard:
-        batch.write_run(results_dir, whole_class, shard)
-    collected = batch.collect(submissions, results_dir)
-    # The results folder is the gradebook: results of earlier runs in it (the rest of the class, when
-    # one student is regraded) stay in the views, updated only where this run graded.
-    graded_now = {r.id for r in collected}
-    earlier, _ = batch.merge([results_dir])
-    earlier = [r for r in earlier if r.id not in graded_now]
-    if earlier:
-        print(f"{len(earlier)} more results from earlier runs in {results_dir} are in the gradebook "
-              "(delete a result file there to drop it)", file=sys.stderr)
-    collected = sorted(collected + earlier, key=lambda r: r.id)
-    _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir, pinned,
-                 views=views, canvas_path=canvas_path)
-    return collected
-
-
-def _write_views(collected, json_path, csv_path, feedback_dir, lang, out, results_dir=None, pinned=None,
-                 views=(None, None), canvas_path=None):
-    roster, due = views
-    if roster:
-        strangers = [r.id for r in collected if r.id not in roster]
-        if strangers:
-            print(f"autograder: warning: {len(strangers)} submissions are not in the roster (first: "
-                  f"{report.visible(strangers[0])}); their rows have no name", file=sys.stderr)
-    if json_path:
-        report.write_json(collected, json_path)
-    if csv_path:
-        gradebook.write_csv(collected, csv_path, roster=roster, due=due)
-    if canvas_path:
-        gradebook.write_canvas(collected, canvas_path, discover.ASSIGNMENT, roster=roster)
-    if feedback_dir:
-        report.write_feedback(collected, feedback_dir, lang, results_dir)
-    stats = batch.summary(collected)
-    print(report.table(collected), file=out)
-    print(report.summary_text(stats), file=out)
-    print(report.isolation_text(stats, pinned), file=out)
-
-
-def merge(*, result_dirs, json_path=None, csv_path=None, feedback_dir=None, lang="zh", roster=None, due=None,
-          canvas_path=None, out=sys.stdout):
-    views = _gradebook_options(roster, due)
-    for folder in result_dirs:
-        if not Path(folder).is_dir():
-            raise UsageError(f"{folder}: no such results folder")
-    collected, problems = batch.merge(result_dirs)
-    for problem in problems:
-        print(f"autograder: warning: {problem}", file=sys.stderr)
-    _write_views(collected, json_path, csv_path, feedback_dir, lang, out, result_dirs, views=views,
-                 canvas_path=canvas_path)
-    return collected
+from . import assignments, messages
+from .grading import UsageError, grade, merge
 
 
 def _shard(text):
@@ -133,11 +33,14 @@ def _gradebook_arguments(p):
 
 def parser():
     p = argparse.ArgumentParser(prog="python -m autograder",
-                                description="Hidden autograder of the backprop exercise kit.")
+                                description="The exercise kit's autograder: grade a class, build the bundles, "
+                                            "list the assignments.")
     sub = p.add_subparsers(dest="command", required=True)
+    which = "the assignment (see `list`); told by the submissions when omitted"
 
     g = sub.add_parser("grade", help="grade submissions (files, folders, or nbgrader's submitted/ layout)")
     g.add_argument("paths", nargs="+", metavar="PATH")
+    g.add_argument("--assignment", metavar="NAME", help=which)
     g.add_argument("--json", dest="json_path", metavar="OUT.json", help="results, one object per submission")
     g.add_argument("--csv", dest="csv_path", metavar="OUT.csv", help="gradebook, one row per submission")
     g.add_argument("--jobs", type=int, default=None, help="parallel workers (default: CPU cores)")
@@ -159,7 +62,14 @@ def parser():
     m.add_argument("--lang", choices=messages.LANGUAGES, default="zh")
     _gradebook_arguments(m)
 
-    z = sub.add_parser("gradescope", help="build the Gradescope autograder bundle (autograder.zip)")
+    sub.add_parser("list", help="the assignments, with their parts and points")
+    r = sub.add_parser("rubric", help="print an assignment's points table (Markdown)")
+    r.add_argument("--assignment", metavar="NAME", help="the assignment (default: all, one table each)")
+    r.add_argument("--readme", type=Path, metavar="README.md",
+                   help="write each table between <!-- rubric:ID:start --> and <!-- rubric:ID:end --> in this file")
+
+    z = sub.add_parser("gradescope", help="build the Gradescope autograder bundle of one assignment")
+    z.add_argument("--assignment", metavar="NAME", required=True, help="the assignment (see `list`)")
     z.add_argument("--out", type=Path, default=Path("autograder.zip"))
     z.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
     z.add_argument("--visibility", action="append", default=[], metavar="PATTERN=VALUE",
@@ -173,10 +83,43 @@ def parser():
     k.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
     k.add_argument("--force", action="store_true", help="overwrite an existing nbgrader_config.py")
 
-    sub.add_parser("rubric", help="print the points table (Markdown)")
-    d = sub.add_parser("demo", help="run the solved notebook and grade the bundled sample class")
+    d = sub.add_parser("demo", help="run each solved notebook and grade its bundled sample class")
+    d.add_argument("--assignment", metavar="NAME", help="only this assignment (default: all)")
     d.add_argument("--out", type=Path, default=Path("demo-output"))
     return p
+
+
+def _assignment(name):
+    try:
+        return assignments.get(name)
+    except assignments.UnknownAssignment as exc:
+        raise UsageError(str(exc)) from None
+
+
+def readme_block(assignment):
+    return f"<!-- rubric:{assignment.id}:start -->\n{assignment.markdown_table()}\n<!-- rubric:{assignment.id}:end -->"
+
+
+def write_tables(path, chosen):
+    """Put each assignment's points table into its block of ``path`` (the README): generated, never pasted."""
+    import re
+    text = path.read_text(encoding="utf-8")
+    for assignment in chosen:
+        pattern = re.compile(rf"<!-- rubric:{re.escape(assignment.id)}:start -->\n.*?<!-- rubric:{re.escape(assignment.id)}:end -->", re.S)
+        if not pattern.search(text):
+            raise UsageError(f"{path} has no block <!-- rubric:{assignment.id}:start --> ... <!-- rubric:{assignment.id}:end -->"
+                             " for its points table: add one")
+        text = pattern.sub(lambda m: readme_block(assignment), text)
+    path.write_text(text, encoding="utf-8")
+
+
+def listing():
+    """One block per assignment: its id, title, parts with their points, total."""
+    lines = []
+    for assignment in assignments.known().values():
+        parts = ", ".join(f"{part} {points:g}" for part, points in assignment.part_points.items())
+        lines.append(f"{assignment.id}  {assignment.title}\n    parts: {parts}; total {assignment.total_points:g}")
+    return "\n".join(lines)
 
 
 def main(argv=None):
@@ -185,14 +128,22 @@ def main(argv=None):
         parser().error("--jobs must be at least 1")
     try:
         if args.command == "grade":
-            options = {k: v for k, v in vars(args).items() if k != "command"}
-            grade(**options)
+            grade(**{k: v for k, v in vars(args).items() if k != "command"})
         elif args.command == "merge":
             merge(**{k: v for k, v in vars(args).items() if k != "command"})
+        elif args.command == "list":
+            print(listing())
+        elif args.command == "rubric":
+            chosen = [_assignment(args.assignment)] if args.assignment else list(assignments.known().values())
+            if args.readme:
+                write_tables(args.readme, chosen)
+            else:
+                print("\n\n".join(f"## {a.id}\n\n{a.markdown_table()}" if len(chosen) > 1 else a.markdown_table()
+                                  for a in chosen))
         elif args.command == "gradescope":
             from . import gradescope
             try:
-                print(f"wrote {gradescope.build(args.out, lang=args.lang, visibility=args.visibility)}")
+                print(f"wrote {gradescope.build(args.out, _assignment(args.assignment), lang=args.lang, visibility=args.visibility)}")
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
         elif args.command == "course":
@@ -202,11 +153,10 @@ def main(argv=None):
             except course.CourseError as exc:
                 raise UsageError(str(exc)) from None
             print(course.next_steps(args.folder, names))
-        elif args.command == "rubric":
-            print(rubric.markdown_table())
         elif args.command == "demo":
             from . import demo
-            demo.main(out=args.out)
+            chosen = [_assignment(args.assignment)] if args.assignment else list(assignments.known().values())
+            demo.main(chosen, out=args.out)
     except UsageError as exc:
         print(f"autograder: error: {exc}", file=sys.stderr)
         return 2

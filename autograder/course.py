@@ -42,8 +42,24 @@ def source_root():
                       + ", ".join(str(c) for c in candidates) + ")")
 
 
+def source_folder(assignment):
+    """The assignment's nbgrader source folder: where its package says, or the installed copy."""
+    if Path(assignment.source).is_dir():
+        return Path(assignment.source)
+    return source_root() / assignment.id
+
+
 def assignments():
-    return sorted(p.name for p in source_root().iterdir() if p.is_dir() and list(p.glob("*.ipynb")))
+    """The assignments a course can use: those with a grader package and a source notebook."""
+    from . import assignments as registry
+    found = []
+    for assignment in registry.known().values():
+        try:
+            if list(source_folder(assignment).glob("*.ipynb")):
+                found.append(assignment.id)
+        except CourseError:
+            continue
+    return found
 
 
 def create(folder, *, names=None, lang="zh", force=False):
@@ -59,10 +75,11 @@ def create(folder, *, names=None, lang="zh", force=False):
         raise CourseError(f"{config} exists; --force overwrites it (and the kit's source notebooks)")
     folder.mkdir(parents=True, exist_ok=True)
     config.write_text(CONFIG.format(course_id=folder.resolve().name, lang=lang), encoding="utf-8")
+    from . import assignments as registry
     for name in names:
         target = folder / "source" / name
         target.mkdir(parents=True, exist_ok=True)
-        for notebook in sorted((source_root() / name).glob("*.ipynb")):
+        for notebook in sorted(source_folder(registry.get(name)).glob("*.ipynb")):
             shutil.copyfile(notebook, target / notebook.name)
     return names
 

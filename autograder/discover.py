@@ -19,8 +19,6 @@ import stat
 from pathlib import Path
 
 SUFFIXES = (".py", ".ipynb")
-ASSIGNMENT = "01_backprop_basics"
-NOTEBOOK = "backprop_basics.ipynb"
 SKIP_DIRS = {".ipynb_checkpoints", "__pycache__", ".git"}
 ONLY_REGULAR = "only regular files inside the submitted folder are graded"
 
@@ -195,25 +193,22 @@ def _listing(folder):
 
 
 def _nbgrader_submission(student, assignment):
+    """``submitted/<student>/<assignment id>/<notebook>``: the assignment's notebook, else the only one."""
     sid = name_text(student.name)
     st = _lstat(student.path)
     if st is None or not stat.S_ISDIR(st.st_mode):
         return Submission(id=sid, path=Path(student.path), given=sid, problem=describe_entry(student.path, st, None)
                           if st is not None else f"cannot read {sid}")
-    folder = os.path.join(student.path, assignment)
+    folder = os.path.join(student.path, assignment.id)
     folder_st = _lstat(folder)
-    if folder_st is None:
-        subfolders = [e.path for e in _listing(student.path) if (s := _lstat(e.path)) and stat.S_ISDIR(s.st_mode)]
-        if len(subfolders) == 1:
-            folder, folder_st = subfolders[0], _lstat(subfolders[0])
     if folder_st is not None and not stat.S_ISDIR(folder_st.st_mode):
         return Submission(id=sid, path=Path(folder), given=sid, problem=describe_entry(folder, folder_st, student.path))
     notebooks = [e for e in _listing(folder) if e.name.endswith(".ipynb")] if folder_st is not None else []
-    preferred = [e for e in notebooks if e.name == NOTEBOOK]
+    preferred = [e for e in notebooks if e.name == assignment.notebook]
     chosen = (preferred or notebooks or [None])[0]
     stamp = _timestamp(folder) if folder_st is not None else ""
     if chosen is None:   # the loader says "cannot read backprop_basics.ipynb: No such file or directory"
-        return Submission(id=sid, path=Path(folder) / NOTEBOOK, given=sid, submitted_at=stamp)
+        return Submission(id=sid, path=Path(folder) / assignment.notebook, given=sid, submitted_at=stamp)
     return dataclasses.replace(_entry(chosen.path, sid, sid, _lstat(chosen.path), student.path), submitted_at=stamp)
 
 
@@ -255,8 +250,31 @@ def _nbgrader_submissions(submitted, assignment):
     return result
 
 
-def find(paths, assignment=ASSIGNMENT):
-    """All submissions under the command-line ``paths``, sorted by id."""
+def nbgrader_assignment_names(paths):
+    """The assignment folders in nbgrader layouts under the command-line ``paths``
+    (``submitted/<student>/<assignment>/``): what tells which assignment a class is."""
+    names = set()
+    for given in paths:
+        path = Path(given)
+        inside = _in_submitted(path) if path.exists() else None
+        if inside is not None:
+            student, rest = inside
+            if rest:
+                names.add(rest[0])
+                continue
+            folders = [student]
+        else:
+            submitted = _nbgrader_root(path) if path.is_dir() else None
+            folders = [Path(e.path) for e in _listing(submitted)] if submitted is not None else []
+        for student in folders:
+            st = _lstat(student)
+            if st is not None and stat.S_ISDIR(st.st_mode):
+                names.update(e.name for e in _listing(student) if (s := _lstat(e.path)) and stat.S_ISDIR(s.st_mode))
+    return names
+
+
+def find(paths, assignment):
+    """All submissions of ``assignment`` under the command-line ``paths``, sorted by id."""
     found = []
     for given in paths:
         path = Path(given)
@@ -267,9 +285,7 @@ def find(paths, assignment=ASSIGNMENT):
         inside = _in_submitted(path)
         if inside is not None and (stat.S_ISDIR(st.st_mode) or len(inside[1]) == 2):
             # submitted/<student>[/<assignment>[/<notebook>]]: that student, by nbgrader's rules
-            student, rest = inside
-            folder_assignment = rest[0] if rest else assignment
-            found.append(_nbgrader_submission(_Student(student), folder_assignment))
+            found.append(_nbgrader_submission(_Student(inside[0]), assignment))
         elif stat.S_ISREG(st.st_mode):
             found.append(Submission(id=submission_id(path.name), path=Path(os.path.realpath(path)),
                                     given=name_text(given)))

@@ -12,7 +12,8 @@ import datetime
 import io
 from pathlib import Path
 
-from . import results, rubric
+from . import results
+from .results import display
 from .report import csv_text
 
 ROSTER_ID_COLUMNS = ("id", "student_id", "student", "sis_user_id", "login")
@@ -78,11 +79,11 @@ def lateness(submitted, due):
     return (f"{days}d " if days else "") + f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
-def rows(collected, *, roster=None, due=None):
+def rows(collected, assignment, *, roster=None, due=None):
     """The gradebook table: a header row, then one row per student (roster order follows ids)."""
     roster = roster or {}
     extra = [c for c in ("name", "email") if any(c in r for r in roster.values())]
-    header = ["id", *extra, "submission", "total", *rubric.PARTS, "max_score", "status", "reason",
+    header = ["id", *extra, "submission", "total", *assignment.parts, "max_score", "status", "reason",
               "submitted_at", "late_by"]
     table = [header]
     by_id = {r.id: r for r in collected}
@@ -91,16 +92,16 @@ def rows(collected, *, roster=None, due=None):
         result = by_id.get(sid)
         if result is None:
             table.append([csv_text(sid), *[csv_text(person.get(c, "")) for c in extra], "", "",
-                          *["" for _ in rubric.PARTS], f"{rubric.TOTAL_POINTS:g}", "missing",
+                          *["" for _ in assignment.parts], f"{assignment.total_points:g}", "missing",
                           "no submission found for this roster entry", "", ""])
             continue
         graded = result.status == results.GRADED
         parts = result.part_scores()
         submitted = parse_timestamp(getattr(result, "submitted_at", ""))
         table.append([csv_text(result.id), *[csv_text(person.get(c, "")) for c in extra], csv_text(result.submission),
-                      rubric.display(result.score) if graded else "",
-                      *[(rubric.display(parts[p]) if graded else "") for p in rubric.PARTS],
-                      f"{rubric.TOTAL_POINTS:g}", csv_text(result.status), csv_text(result.reason.replace("\n", " ")),
+                      display(result.score) if graded else "",
+                      *[(display(parts[p]) if graded else "") for p in assignment.parts],
+                      f"{assignment.total_points:g}", csv_text(result.status), csv_text(result.reason.replace("\n", " ")),
                       submitted.isoformat(timespec="seconds") if submitted else "", lateness(submitted, due)])
     return table
 
@@ -116,22 +117,23 @@ def _write(table, path, *, bom=True):
     tmp.replace(path)
 
 
-def write_csv(collected, path, *, roster=None, due=None):
-    _write(rows(collected, roster=roster, due=due), path)
+def write_csv(collected, path, assignment, *, roster=None, due=None):
+    _write(rows(collected, assignment, roster=roster, due=due), path)
 
 
 def canvas_rows(collected, assignment, *, roster=None):
-    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment;
+    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment
+    (its id names the column, its total is the points possible);
     a ``Points Possible`` row first. Ids come from the roster (``canvas_id``/``sis_user_id``/``login``
     columns, as Canvas's own export names them) where it has them; ungraded students stay blank."""
     roster = roster or {}
-    table = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment],
-             ["Points Possible", "", "", "", "", f"{rubric.TOTAL_POINTS:g}"]]
+    table = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment.id],
+             ["Points Possible", "", "", "", "", f"{assignment.total_points:g}"]]
     by_id = {r.id: r for r in collected}
     for sid in sorted(set(by_id) | set(roster)):
         person = roster.get(sid, {})
         result = by_id.get(sid)
-        score = rubric.display(result.score) if result is not None and result.status == results.GRADED else ""
+        score = display(result.score) if result is not None and result.status == results.GRADED else ""
         table.append([csv_text(person.get("name") or person.get("student") or sid), csv_text(person.get("canvas_id", "")),
                       csv_text(person.get("sis_user_id") or sid), csv_text(person.get("login") or person.get("sis_login_id")
                                                                             or person.get("email", "")),

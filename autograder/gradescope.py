@@ -11,12 +11,13 @@ whatever ``/autograder/results/results.json`` holds afterwards is the grade
     run_autograder     picks the submission file, runs `python -m autograder grade`, converts the result
     requirements.txt   only what grading needs (numpy, pytest), pinned as in this repository's requirements.txt
     gradescope.json    the bundle's settings: feedback language, per-test visibility
-    autograder/        the grader package (checks included; this module is the run-time helper)
-    solutions/         __init__.py and backprop_basics.py only: the reference the checks compare with
+    autograder/        the engine (this module is the run-time helper) and the assignment's package only
+    solutions/         __init__.py and the assignment's reference module only: what the checks compare with
+    external/          an assignment package from outside the kit (AUTOGRADER_ASSIGNMENTS), if it is one
 
-Never in it: tests/, assignments/, the source/ notebooks, the solved notebook, solutions/build.py,
-nor autograder/demo.py, sample.py and course.py, which need them, nor nbgrader.py (grading imports
-``solutions.backprop_basics`` and nothing that reads a notebook with nbformat or needs nbgrader).
+Never in it: tests/, assignments/, the source/ notebooks, the solved notebooks, solutions/build.py,
+other assignments, nor the modules that need them (demo.py, course.py, the samples) or nbgrader
+(nbgrader.py): grading reads the reference module and nothing with nbformat.
 
 ``run_autograder`` honours ``AUTOGRADER_ROOT`` (default ``/autograder``) and ``AUTOGRADER_PYTHON``
 (default ``$AUTOGRADER_ROOT/venv/bin/python``), so the bundle can be exercised outside Gradescope.
@@ -33,12 +34,11 @@ from pathlib import Path
 from . import results
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_FILES = ("solutions/__init__.py", "solutions/backprop_basics.py")
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 # Modules for building samples and the demo: they read solutions/build.py and the notebooks, which
 # the bundle leaves out, and grading never imports them.
-LEFT_OUT = {"autograder/demo.py", "autograder/sample.py", "autograder/course.py", "autograder/nbgrader.py"}
-NOTEBOOK = "backprop_basics.ipynb"          # the file students are asked to submit
+LEFT_OUT = {"autograder/demo.py", "autograder/sample.py", "autograder/course.py", "autograder/nbgrader.py",
+            "sample.py"}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)            # fixed timestamps: the same tree gives the same bytes
 
 # The keys Gradescope's results.json defines for a test; the kit's other keys go into extra_data.
@@ -111,10 +111,13 @@ cd "$SOURCE" || exit 1
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-# The one file to grade; with none (or several and no backprop_basics.ipynb) the helper writes a
-# score-0 results.json that says what was expected.
+ASSIGNMENT="@ASSIGNMENT@"
+if [ -d "$SOURCE/external" ]; then export AUTOGRADER_ASSIGNMENTS="$SOURCE/external"; fi
+
+# The one file to grade; with none (or several and not the assignment's notebook) the helper writes
+# a score-0 results.json that says what was expected.
 if ! FILE="$("$PY" -m autograder.gradescope pick "$SUBMISSION" --results "$RESULTS/results.json" \
-        --lang "$LANG_FEEDBACK")"; then
+        --assignment "$ASSIGNMENT" --lang "$LANG_FEEDBACK")"; then
     if [ -s "$RESULTS/results.json" ]; then exit 0; fi
     echo "run_autograder: could not choose a submission file" >&2
     exit 1
@@ -124,8 +127,8 @@ echo "run_autograder: grading $FILE"
 # Where bubblewrap cannot start (Docker often forbids the user namespaces it needs) the grader finds
 # out itself and runs student code with resource limits as 'nobody'; it says which in its first line.
 STARTED="$(date +%s.%N)"
-"$PY" -m autograder grade "$FILE" --json "$WORK/grade.json" --results-dir "$WORK/results" \
-    --force --quiet --jobs 1 --lang "$LANG_FEEDBACK"
+"$PY" -m autograder grade "$FILE" --assignment "$ASSIGNMENT" --json "$WORK/grade.json" \
+    --results-dir "$WORK/results" --force --quiet --jobs 1 --lang "$LANG_FEEDBACK"
 STATUS=$?
 if [ "$STATUS" -ne 0 ] || [ ! -s "$WORK/grade.json" ]; then
     for log in "$WORK"/results/.worker-*.log; do
@@ -141,21 +144,33 @@ fi
 
 
 # ------------------------------------------------------------------ building the zip
-def bundle_files(root=ROOT):
-    """Path in the zip -> file on disk: the grader package, the reference module, requirements."""
+def bundle_files(assignment, root=ROOT):
+    """Path in the zip -> file on disk: the engine, the assignment's package and reference module.
+    A package from outside the kit goes under external/ (run_autograder points AUTOGRADER_ASSIGNMENTS
+    there), its reference beside it."""
     files = {}
-    package = root / "autograder"
-    for path in sorted(package.rglob("*.py")):
-        relative = path.relative_to(root)
-        if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts):
-            continue
-        if relative.as_posix() not in LEFT_OUT:
-            files[relative.as_posix()] = path
-    for name in REFERENCE_FILES:
-        path = root / name
-        if not path.is_file():
-            raise FileNotFoundError(f"{path}: needed in the Gradescope bundle")
-        files[name] = path
+    engine = root / "autograder"
+    for path in sorted(engine.glob("*.py")) + [engine / "assignments" / "__init__.py"]:
+        relative = path.relative_to(root).as_posix()
+        if relative not in LEFT_OUT:
+            files[relative] = path
+    package = Path(assignment.folder)
+    base, prefix = (root, "") if package.is_relative_to(root / "autograder") else (package.parent, "external/")
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(base)
+        if (path.is_file() and path.suffix == ".py" and path.name not in LEFT_OUT
+                and not any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts)):
+            files[prefix + relative.as_posix()] = path
+    reference = Path(assignment.reference)
+    if not reference.is_file():
+        raise FileNotFoundError(f"{reference}: the reference module, needed in the Gradescope bundle")
+    if reference.is_relative_to(root / "solutions"):
+        files["solutions/__init__.py"] = root / "solutions" / "__init__.py"
+        files[reference.relative_to(root).as_posix()] = reference
+    elif reference.is_relative_to(base):
+        files[prefix + reference.relative_to(base).as_posix()] = reference
+    else:
+        raise FileNotFoundError(f"{reference}: a reference outside its package's folder cannot be bundled")
     return files
 
 
@@ -185,11 +200,9 @@ def parse_visibility(items):
     return rules
 
 
-def visibility_of(test_name, rules):
+def visibility_of(test_name, part, rules):
     """The visibility of a test: the last rule matching its name or its part, else Gradescope's default."""
     import fnmatch
-    from . import rubric
-    part = rubric.BY_NAME[test_name].part if test_name in rubric.BY_NAME else test_name.split(".")[0]
     chosen = None
     for pattern, value in rules:
         if fnmatch.fnmatchcase(test_name, pattern) or fnmatch.fnmatchcase(part, pattern):
@@ -204,7 +217,7 @@ def _add(archive, name, data, executable=False):
     archive.writestr(info, data)
 
 
-def build(out_path, *, lang="zh", visibility=()):
+def build(out_path, assignment, *, lang="zh", visibility=()):
     """Write the Gradescope autograder bundle to ``out_path`` and return its path.
 
     ``lang`` ("zh" or "en") is the feedback language baked into ``run_autograder``; ``visibility``
@@ -219,11 +232,13 @@ def build(out_path, *, lang="zh", visibility=()):
     tmp = out_path.with_name(f".{out_path.name}.tmp")
     with zipfile.ZipFile(tmp, "w") as archive:
         _add(archive, "setup.sh", SETUP_SH, executable=True)
-        _add(archive, "run_autograder", RUN_AUTOGRADER.replace("@LANG@", lang), executable=True)
-        for name, path in bundle_files().items():
+        _add(archive, "run_autograder", RUN_AUTOGRADER.replace("@LANG@", lang).replace("@ASSIGNMENT@", assignment.id),
+             executable=True)
+        for name, path in bundle_files(assignment).items():
             _add(archive, name, path.read_bytes())
         _add(archive, "requirements.txt", grading_requirements())
-        _add(archive, "gradescope.json", json.dumps({"lang": lang, "visibility": rules}, indent=1) + "\n")
+        _add(archive, "gradescope.json", json.dumps({"assignment": assignment.id, "lang": lang, "visibility": rules},
+                                                    indent=1) + "\n")
     tmp.replace(out_path)
     return out_path
 
@@ -248,13 +263,13 @@ def candidates(folder):
     return [s.path for s in _entries(folder) if not s.problem]
 
 
-def pick(folder):
-    """(file to grade, None) or (None, why not): backprop_basics.ipynb (the shallowest), else the
-    only notebook, else the only .py file. ``discover.Refused`` when the entry so chosen is not a
+def pick(folder, notebook):
+    """(file to grade, None) or (None, why not): the assignment's ``notebook`` (the shallowest), else
+    the only notebook, else the only .py file. ``discover.Refused`` when the entry so chosen is not a
     regular file inside the upload: it is never read, the student is told why."""
     from . import discover
     found = _entries(folder)
-    named = sorted((s for s in found if s.path.name == NOTEBOOK), key=lambda s: (len(s.path.parts), str(s.path)))
+    named = sorted((s for s in found if s.path.name == notebook), key=lambda s: (len(s.path.parts), str(s.path)))
     notebooks = [s for s in found if s.path.suffix == ".ipynb"]
     scripts = [s for s in found if s.path.suffix == ".py"]
     chosen = (named[0] if named else notebooks[0] if len(notebooks) == 1
@@ -266,43 +281,46 @@ def pick(folder):
     return chosen.path, None
 
 
-def refused(folder, reason, lang="zh"):
+def refused(folder, reason, assignment, lang="zh"):
     """results.json for an upload whose file to grade is not a regular file: 0, and why."""
     from . import discover
     uploaded = discover.all_names(folder) if Path(folder).is_dir() else []
     why = _text(lang, f"無法評分：{reason}", f"Not graded: {reason}")
-    expected = _text(lang, f"請上傳你完成的 {NOTEBOOK} 檔案本身（不是捷徑或連結）後重新提交。",
-                     f"Upload your completed {NOTEBOOK} itself (not a link or shortcut) and submit again.")
+    notebook = assignment.notebook
+    expected = _text(lang, f"請上傳你完成的 {notebook} 檔案本身（不是捷徑或連結）後重新提交。",
+                     f"Upload your completed {notebook} itself (not a link or shortcut) and submit again.")
     seen = _text(lang, "收到的檔案：", "Files received: ") + (", ".join(uploaded) if uploaded else "—")
     short = _text(lang, f"未評分：{reason}", f"not graded: {reason}")
     return {"score": 0.0, "execution_time": 0, "output": "\n".join((why, expected, seen)), "output_format": "text",
-            "tests": _ungraded_tests(short), "extra_data": {"status": "load-error", "reason": reason, "files": uploaded}}
+            "tests": _ungraded_tests(short, assignment),
+            "extra_data": {"status": "load-error", "reason": reason, "files": uploaded}}
 
 
-def _ungraded_tests(reason):
-    from . import rubric
-    return [results.TestResult(t.name, 0.0, t.points, output=reason).to_gradescope() for t in rubric.TESTS]
+def _ungraded_tests(reason, assignment):
+    return [{k: v for k, v in results.TestResult(t.name, 0.0, t.points, output=reason, part=t.part).to_gradescope().items()
+             if k in TEST_KEYS} for t in assignment.tests]
 
 
-def not_submitted(folder, found, lang="zh"):
+def not_submitted(folder, found, assignment, lang="zh"):
     """results.json for a submission with no file (or no one file) to grade: 0, and what was expected."""
     folder = Path(folder)
     from . import discover
+    notebook = assignment.notebook
     names = [discover.name_text(p.relative_to(folder)) for p in found]
     uploaded = discover.all_names(folder) if folder.is_dir() else []
     if names:
         why = _text(lang, f"找到多個可評分的檔案，無法判斷要評哪一個：{', '.join(names)}。",
-                    f"Several gradable files were found and none is {NOTEBOOK}: {', '.join(names)}.")
+                    f"Several gradable files were found and none is {notebook}: {', '.join(names)}.")
     else:
         why = _text(lang, "沒有找到 .ipynb 或 .py 檔案。", "No .ipynb or .py file was found.")
-    expected = _text(lang, f"請上傳你完成的 {NOTEBOOK}（或只上傳一個 .ipynb 或 .py 檔案）後重新提交。",
-                     f"Upload your completed {NOTEBOOK} (or exactly one .ipynb or .py file) and "
+    expected = _text(lang, f"請上傳你完成的 {notebook}（或只上傳一個 .ipynb 或 .py 檔案）後重新提交。",
+                     f"Upload your completed {notebook} (or exactly one .ipynb or .py file) and "
                      "submit again.")
     seen = _text(lang, "收到的檔案：", "Files received: ") + (", ".join(uploaded) if uploaded else "—")
     output = "\n".join((why, expected, seen))
-    short = _text(lang, f"未評分：沒有 {NOTEBOOK}", f"not graded: no {NOTEBOOK} submitted")
+    short = _text(lang, f"未評分：沒有 {notebook}", f"not graded: no {notebook} submitted")
     return {"score": 0.0, "execution_time": 0, "output": output, "output_format": "text",
-            "tests": _ungraded_tests(short),
+            "tests": _ungraded_tests(short, assignment),
             "extra_data": {"status": "no-submission", "files": uploaded}}
 
 
@@ -313,19 +331,20 @@ def to_results(result, *, file_name="", execution_time=None, lang="zh", visibili
     score overrides the tests' total on Gradescope, so the two must agree); the kit's status, reason
     and isolation go into ``extra_data``. Outputs are plain text: students' printed text is never rendered as HTML.
     """
-    from . import rubric
-    tests = [{k: t[k] for k in TEST_KEYS if k in t} for t in result["tests"]]
-    for test in tests:
-        chosen = visibility_of(test["name"], visibility)
+    tests = []
+    for given in result["tests"]:
+        test = {k: given[k] for k in TEST_KEYS if k in given}
+        chosen = visibility_of(given["name"], given.get("part", ""), visibility)
         if chosen:
             test["visibility"] = chosen
+        tests.append(test)
     score = round(sum(t["score"] for t in tests), 4)
     max_score = sum(t["max_score"] for t in tests)
     lines = [_text(lang, f"總分 {score:g} / {max_score:g}（{file_name}）",
                    f"Score {score:g} / {max_score:g} ({file_name})")]
     parts = {}
-    for t in tests:
-        part = rubric.BY_NAME[t["name"]].part if t["name"] in rubric.BY_NAME else t["name"].split(".")[0]
+    for t, given in zip(tests, result["tests"]):
+        part = given.get("part") or t["name"].split(".")[0]
         got, out_of = parts.get(part, (0.0, 0.0))
         parts[part] = (got + t["score"], out_of + t["max_score"])
     lines.append(", ".join(f"{p} {g:g}/{m:g}" for p, (g, m) in parts.items()))
@@ -364,11 +383,13 @@ def main(argv=None):
                                 description="Build the Gradescope bundle, or run one of its steps.")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="write autograder.zip")
+    b.add_argument("--assignment", required=True)
     b.add_argument("--out", type=Path, default=Path("autograder.zip"))
     b.add_argument("--lang", default="zh")
     k = sub.add_parser("pick", help="print the submission file to grade (else write a score-0 results.json)")
     k.add_argument("folder", type=Path)
     k.add_argument("--results", type=Path, required=True)
+    k.add_argument("--assignment", required=True)
     k.add_argument("--lang", default="zh")
     sub.add_parser("sandbox-check", help="exit 1 when bubblewrap is installed but unusable here")
     c = sub.add_parser("convert", help="the grader's JSON for one submission -> Gradescope's results.json")
@@ -383,17 +404,19 @@ def main(argv=None):
     args = p.parse_args(argv)
 
     if args.command == "build":
-        print(build(args.out, lang=args.lang))
+        from . import assignments
+        print(build(args.out, assignments.get(args.assignment), lang=args.lang))
     elif args.command == "pick":
-        from . import discover
+        from . import assignments, discover
+        assignment = assignments.get(args.assignment)
         try:
-            chosen, found = pick(args.folder)
+            chosen, found = pick(args.folder, assignment.notebook)
         except discover.Refused as exc:
-            results.write_atomic(args.results, refused(args.folder, str(exc), args.lang))
+            results.write_atomic(args.results, refused(args.folder, str(exc), assignment, args.lang))
             print(f"not graded: {exc}: wrote a score-0 {args.results}", file=sys.stderr)
             return 3
         if chosen is None:
-            results.write_atomic(args.results, not_submitted(args.folder, found, args.lang))
+            results.write_atomic(args.results, not_submitted(args.folder, found, assignment, args.lang))
             print(f"no single file to grade in {args.folder} ({len(found)} candidates): wrote a score-0 "
                   f"{args.results}", file=sys.stderr)
             return 3

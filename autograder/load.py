@@ -21,8 +21,6 @@ MAX_BYTES = 5 * 1024 * 1024
 # later step is linear in the code's size, so this bounds a submission's loading. A typical
 # submission has a few KB of code; outputs and images do not count.
 MAX_CODE_CHARS = 1024 * 1024
-# The names the grader calls; everything executed is what these need.
-ENTRY_POINTS = ("FullyConnectedLayer", "Sigmoid", "TwoLayerNet", "train_xor")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 IMPORTS = (ast.Import, ast.ImportFrom)
 ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
@@ -77,7 +75,7 @@ def read_text(path):
                                                    "undecodable bytes were replaced"]
 
 
-def load_path(path, entry_points=ENTRY_POINTS, course_modules=()):
+def load_path(path, entry_points, course_modules=()):
     text, notes = read_text(path)
     if path.suffix == ".ipynb":
         info = {}
@@ -485,7 +483,7 @@ def _unused_import(node, origin):
     return {"origin": origin, "line": node.lineno, "modules": modules}
 
 
-def load_cells(cells, entry_points=ENTRY_POINTS, course_modules=()):
+def load_cells(cells, entry_points, course_modules=()):
     """Turn [(origin, source)] into a Program keeping only what the definitions need."""
     # Lines are found by split("\n") (IPython lines, kept spans): a lone "\r" must count as a line end too.
     sources = [(origin, strip_magics(LONE_CR.sub("\n", source))) for origin, source in cells]

@@ -19,7 +19,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearSolutions, NbGraderPreprocessor
 from traitlets import List, Unicode
 
-from . import batch, discover, results, rubric, sandbox
+from . import assignments, batch, discover, results, sandbox
 
 # Grade cells are named after the part they grade: test_Sigmoid, test_TwoLayerNet, ...
 GRADE_ID = re.compile(r"^test_(?P<part>\w+)$")
@@ -77,10 +77,14 @@ class GradeWithAutograder(NbGraderPreprocessor):
         student, assignment, notebook = info["student"], info["assignment"], info["notebook"]
         coursedir = CourseDirectory(config=self.config)
         root = Path(coursedir.root or ".")
+        try:
+            graded = assignments.get(assignment)
+        except assignments.UnknownAssignment as exc:
+            raise GraderFailed(f"autograder: {student}: {exc}") from None
         folder = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
         submission = discover.Submission(id=student, path=folder / f"{notebook}.ipynb", given=student)
         store = Path(self.results_dir) if self.results_dir else root / "autograder-results" / assignment
-        result = grade_one(submission, store, lang=self.lang, limits=list(self.limits))
+        result = grade_one(submission, store, graded, lang=self.lang, limits=list(self.limits))
         if result.status == results.GRADER_ERROR:
             raise GraderFailed(f"autograder could not grade {student}: {result.reason}")
         if result.status != results.GRADED:
@@ -92,45 +96,45 @@ class GradeWithAutograder(NbGraderPreprocessor):
             if cell.cell_type != "code" or not match or not cell.metadata.nbgrader.get("grade"):
                 continue
             part = match["part"]
-            if part not in rubric.PARTS:
-                raise GraderFailed(f"grade cell {grade_id} names no part of the rubric ({', '.join(rubric.PARTS)})")
-            if float(cell.metadata.nbgrader.get("points", 0)) != rubric.PART_POINTS[part]:
+            if part not in graded.parts:
+                raise GraderFailed(f"grade cell {grade_id} names no part of {graded.id} ({', '.join(graded.parts)})")
+            if float(cell.metadata.nbgrader.get("points", 0)) != graded.part_points[part]:
                 raise GraderFailed(f"grade cell {grade_id} is worth {cell.metadata.nbgrader.get('points')} points, "
-                                   f"the rubric says {rubric.PART_POINTS[part]:g}: run `make release`")
-            cell.outputs = cell_outputs(result, part, self.lang, include_submission=first)
+                                   f"the rubric says {graded.part_points[part]:g}: run `make release`")
+            cell.outputs = cell_outputs(result, graded, part, self.lang, include_submission=first)
             cell.execution_count = None
             first = False
         return nb, resources
 
 
-def grade_one(submission, store, *, lang="zh", limits=()):
+def grade_one(submission, store, assignment, *, lang="zh", limits=()):
     """The submission's result, graded now unless ``store`` holds one for these very bytes."""
-    if batch.pending([submission], store):
-        batch.run([submission], store, jobs=1, lang=lang, limits=limits)
-    return batch.collect([submission], store)[0]
+    if batch.pending([submission], store, assignment):
+        batch.run([submission], store, assignment=assignment, jobs=1, lang=lang, limits=limits)
+    return batch.collect([submission], store, assignment)[0]
 
 
-def part_text(result, part, lang, include_submission=False):
+def part_text(result, assignment, part, lang, include_submission=False):
     """What a grade cell shows: the part's points, then each test with its feedback."""
     tests = [t for t in result.tests if t.part == part]
-    lines = [f"{part}: {rubric.display(sum(t.score for t in tests))} / {rubric.PART_POINTS[part]:g}"]
+    lines = [f"{part}: {results.display(sum(t.score for t in tests))} / {assignment.part_points[part]:g}"]
     if result.status != results.GRADED:
         lines.append(f"{result.status}: {result.reason}")
     if include_submission and result.output:
         lines.append(result.output)
     for test in tests:
         mark = "✓" if test.score >= test.max_score else "✗"
-        lines.append(f"{mark} {test.name}: {rubric.display(test.score)} / {test.max_score:g}")
+        lines.append(f"{mark} {test.name}: {results.display(test.score)} / {test.max_score:g}")
         if test.score < test.max_score and test.output:
             lines.append("    " + test.output.replace("\n", "\n    "))
     return "\n".join(lines) + "\n"
 
 
-def cell_outputs(result, part, lang, include_submission=False):
+def cell_outputs(result, assignment, part, lang, include_submission=False):
     """A grade cell's outputs: the feedback as text, the exact points as its value (partial credit)."""
     from nbformat.v4 import new_output
     points = sum(t.score for t in result.tests if t.part == part)
-    return [new_output("stream", name="stdout", text=part_text(result, part, lang, include_submission)),
+    return [new_output("stream", name="stdout", text=part_text(result, assignment, part, lang, include_submission)),
             new_output("execute_result", data={"text/plain": repr(float(points))}, execution_count=None)]
 
 

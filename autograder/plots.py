@@ -1,36 +1,22 @@
-"""Feedback plots: the student's train_xor loss curve beside the reference's, and the decision
-boundary their loop produced. Chinese titles where a CJK font is installed, English otherwise.
+"""What every assignment's feedback plots share: reading a saved record safely, the one-line note a
+student reads when a plot cannot be drawn, and a matplotlib context with the CJK font.
 
-The arrays come from the student's run: ``read_training`` checks a saved run against the shapes of
-the 2-8-1 XOR network before anything is loaded or drawn, so a padded network or a string where a
-matrix belongs is a one-line ``Unplottable`` reason, never a huge allocation or a traceback."""
-import functools
+An assignment draws its own figure (its package's ``plots.py``: ``CAPTION``, ``record(student)`` for
+the arrays to keep when it is graded, ``render(path, png, lang)`` to draw them). The arrays come
+from the student's run, so ``read_arrays`` checks every array's header against what the figure
+expects before anything is loaded: a padded network or a string where a matrix belongs is a one-line
+``Unplottable`` reason, never a huge allocation or a traceback.
+"""
+import contextlib
 import warnings
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from . import reference
 from .fonts import cjk_font
 
-TITLES = {
-    "loss": ("訓練損失 (loss)：你的 train_xor 與參考答案", "Training loss: your train_xor and the reference"),
-    "boundary": ("你的 train_xor 學到的 XOR 決策邊界", "XOR decision boundary your train_xor learned"),
-    "yours": ("你的", "yours"),
-    "reference": ("參考答案", "reference"),
-    "output": ("網路輸出", "network output"),
-    "class": ("y = {label} 的資料點", "points with y = {label}"),
-    "not-finite": ("從 losses[{index}] 起是 {value}", "losses[{index}] onwards: {value}"),
-    "no-boundary": ("訓練後的參數含有 nan 或 inf，\n畫不出決策邊界", "the trained parameters contain nan or inf:\nno decision boundary to draw"),
-}
-
-
-# The network train_xor trains (2 inputs, 8 hidden units, 1 output): W1, b1, W2, b2.
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
-PARAM_SHAPES = tuple(p.shape for p in reference.initial_params(0))   # ((2, 8), (8,), (8, 1), (1,))
-MAX_LOSSES = 100_000           # the main run has 500 epochs; more than this is not a loss curve
-MAX_FILE_BYTES = 4 * 1024 ** 2  # a genuine run's .training.npz is a few KB
+MAX_FILE_BYTES = 4 * 1024 ** 2  # a genuine record is a few KB
 NUMBER_KINDS = "fiu"            # real numbers: float, signed and unsigned integers
 
 NOTES = {
@@ -39,60 +25,46 @@ NOTES = {
     "too-large": ("訓練紀錄檔太大（{size} 位元組）", "the training record is too large ({size} bytes)"),
     "missing": ("訓練紀錄缺少 {name}", "the training record has no {name}"),
     "dtype": ("{name} 不是實數陣列（dtype {dtype}）", "{name} is not an array of real numbers (dtype {dtype})"),
-    "shape": ("{name} 的形狀是 {got}，應為 {expected}（2-8-1 的 XOR 網路）",
-              "{name} has shape {got}, expected {expected} (the 2-8-1 XOR network)"),
-    "losses": ("losses 的形狀是 {got}，應為最多 {limit} 個值的一維陣列",
-               "losses has shape {got}, expected a 1-D array of at most {limit} values"),
     "failed": ("評分程式繪圖時發生錯誤（{error}）", "the grader failed while drawing it ({error})"),
 }
 
 
 class Unplottable(ValueError):
-    """A saved training run that cannot be drawn; ``note(lang)`` is the one line a student reads."""
+    """A saved record that cannot be drawn; ``note(lang)`` is the one line a student reads.
+    ``notes`` adds an assignment's own reasons to NOTES."""
 
-    def __init__(self, key, **values):
-        super().__init__(NOTES[key][1].format(**values))
+    def __init__(self, key, notes=None, **values):
+        self.notes = {**NOTES, **(notes or {})}
+        super().__init__(self.notes[key][1].format(**values))
         self.key, self.values = key, values
 
     def note(self, lang="zh"):
-        zh, en = NOTES[self.key]
-        return NOTES["not-drawn"][lang == "en"].format(reason=(en if lang == "en" else zh).format(**self.values))
+        zh, en = self.notes[self.key]
+        reason = (en if lang == "en" else zh).format(**self.values)
+        return self.notes["not-drawn"][lang == "en"].format(reason=reason)
 
 
-def _check(name, shape, dtype, expected):
-    """Raise ``Unplottable`` unless an array of ``shape`` and ``dtype`` can be the ``name`` expected."""
+def check_array(name, shape, dtype, expected):
+    """``Unplottable`` unless an array of ``shape`` and ``dtype`` can be ``name``: ``expected`` is a
+    shape, or a callable that raises ``Unplottable`` for a shape it refuses."""
     if dtype.kind not in NUMBER_KINDS:
         raise Unplottable("dtype", name=name, dtype=dtype.str)
-    if name == "losses":
-        if len(shape) != 1 or shape[0] > MAX_LOSSES:
-            raise Unplottable("losses", got=tuple(shape), limit=MAX_LOSSES)
-    elif tuple(shape) != expected:
-        raise Unplottable("shape", name=name, got=tuple(shape), expected=expected)
+    if callable(expected):
+        expected(tuple(shape))
+    elif tuple(shape) != tuple(expected):
+        raise Unplottable("dtype", name=name, dtype=f"shape {tuple(shape)}, expected {tuple(expected)}")
 
 
-def check_training(losses, params):
-    """The run as float64 arrays ``(losses, [W1, b1, W2, b2])``, or ``Unplottable`` saying what is wrong."""
-    if params is None or len(params) != len(PARAM_SHAPES):
-        raise Unplottable("missing", name=", ".join(PARAM_NAMES))
-    arrays = []
-    for name, value, expected in zip(("losses",) + PARAM_NAMES, [losses, *params], (None,) + PARAM_SHAPES):
-        if not isinstance(value, np.ndarray):
-            raise Unplottable("dtype", name=name, dtype=type(value).__name__)
-        _check(name, value.shape, value.dtype, expected)
-        arrays.append(np.asarray(value, dtype=np.float64))
-    return arrays[0], arrays[1:]
-
-
-def read_training(path):
-    """A worker's ``.training.npz`` as ``check_training`` returns it. Each array's shape and dtype are
-    read from its header first, so nothing of unexpected size or type is ever loaded."""
+def read_arrays(path, expected):
+    """``{name: float64 array}`` of a record (an ``.npz``), each checked against ``expected[name]``
+    (see ``check_array``) from its header before it is loaded."""
     path = Path(path)
-    members = {"losses": "losses.npy", **{name: f"param{i}.npy" for i, name in enumerate(PARAM_NAMES)}}
     arrays = {}
     try:
         with zipfile.ZipFile(path) as archive:
             present = set(archive.namelist())
-            for (name, member), expected in zip(members.items(), (None,) + PARAM_SHAPES):
+            for name, want in expected.items():
+                member = f"{name}.npy"
                 if member not in present:
                     raise Unplottable("missing", name=name)
                 with archive.open(member) as f:
@@ -100,108 +72,34 @@ def read_training(path):
                     read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                                    else np.lib.format.read_array_header_2_0)
                     shape, _, dtype = read_header(f)
-                _check(name, shape, dtype, expected)
+                check_array(name, shape, dtype, want)
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:   # right arrays, and more: not a file a worker wrote
                 raise Unplottable("too-large", size=size)
-            for name, member in members.items():
-                with archive.open(member) as f:
-                    arrays[name] = np.lib.format.read_array(f, allow_pickle=False)
+            for name in expected:
+                with archive.open(f"{name}.npy") as f:
+                    arrays[name] = np.asarray(np.lib.format.read_array(f, allow_pickle=False), dtype=np.float64)
     except Unplottable:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise Unplottable("unreadable", error=type(exc).__name__) from exc
-    return check_training(arrays["losses"], [arrays[name] for name in PARAM_NAMES])
+    return arrays
 
 
-@functools.lru_cache(maxsize=None)
-def _reference_losses(run):
-    losses, _ = reference.train(*run)
-    losses.setflags(write=False)
-    return losses
-
-
-def text(key, lang, **values):
-    zh, en = TITLES[key]
+def text(titles, key, lang, **values):
+    """A figure's text in the student's language where a CJK font can draw it, else in English."""
+    zh, en = titles[key]
     return (zh if lang != "en" and cjk_font() else en).format(**values)
 
 
-# Log-axis range: matplotlib's tick locator overflows for limits beyond about 1e300. A loss above
-# LOG_CEILING is, like inf and nan, drawn as where the curve stops.
-LOG_FLOOR, LOG_CEILING = 1e-30, 1e200
-# Regions and points share one colour map and one scale: a point has the colour of the region where
-# the network's answer for it would be right (output 0 blue, output 1 red); the regions are a lighter
-# shade (alpha) so that a point on a region of the other colour stands out.
-CMAP = "RdYlBu_r"
-
-
-def _draw_losses(ax, losses, expected, lang):
-    """Both loss curves on a log axis. A diverged run is drawn up to its last loss below
-    LOG_CEILING, and a dashed line marks the first loss that is larger, inf or nan."""
-    shown = np.isfinite(losses) & (losses <= LOG_CEILING)
-    epochs = np.arange(len(losses))
-    ax.plot(np.clip(expected, LOG_FLOOR, LOG_CEILING), label=text("reference", lang),
-            color="gray", linewidth=3, alpha=0.6)
-    if shown.any():
-        ax.plot(epochs[shown], np.clip(losses[shown], LOG_FLOOR, None), label=text("yours", lang), color="tab:blue")
-    if not shown.all():
-        first = int(np.argmin(shown))
-        rest = losses[first:]
-        kinds = [kind for kind, present in ((f"> {LOG_CEILING:.0e}", (rest > LOG_CEILING).any()),
-                                            ("inf", np.isinf(rest).any()), ("nan", np.isnan(rest).any())) if present]
-        ax.axvline(first, color="tab:red", linestyle="--", linewidth=1.5,
-                   label=text("not-finite", lang, index=first, value=" / ".join(kinds)))
-    values = np.clip(np.concatenate([expected, losses[shown]]), LOG_FLOOR, LOG_CEILING)
-    ax.set_yscale("log")
-    ax.set_ylim(max(values.min() / 3, LOG_FLOOR), min(values.max() * 3, LOG_CEILING))
-    ax.set(xlabel="epoch", ylabel="loss", title=text("loss", lang))
-    ax.legend(loc="best")
-    ax.grid(True, alpha=0.3)
-
-
-def _draw_boundary(fig, ax, params, lang):
-    """The network's output over the plane, its 0.5 contour, and the four XOR points coloured by y."""
-    import matplotlib
-    cmap = matplotlib.colormaps[CMAP]
-    xx, yy = np.meshgrid(np.linspace(-0.5, 1.5, 80), np.linspace(-0.5, 1.5, 80))
-    Z = reference.net_forward(params, np.c_[xx.ravel(), yy.ravel()]).reshape(xx.shape)
-    if np.isfinite(Z).all():
-        filled = ax.contourf(xx, yy, np.clip(Z, 0, 1), levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.6)
-        if Z.min() < 0.5 < Z.max():
-            ax.contour(xx, yy, Z, levels=[0.5], colors="black", linewidths=2)
-        fig.colorbar(filled, ax=ax, ticks=[0, 0.5, 1]).ax.set_title(text("output", lang), fontsize=9)
-    else:
-        ax.text(0.5, 0.5, text("no-boundary", lang), transform=ax.transAxes, ha="center", va="center",
-                bbox=dict(facecolor="white", edgecolor="tab:red"))
-    for label in (0, 1):
-        rows = reference.XOR_Y[:, 0] == label
-        ax.scatter(reference.XOR_X[rows, 0], reference.XOR_X[rows, 1], color=cmap(float(label)), s=150,
-                   edgecolors="black", linewidths=1.5, zorder=5, label=text("class", lang, label=label))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
-    ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="x1", ylabel="x2", title=text("boundary", lang))
-
-
-def render_training(losses, params, path, *, run, lang="zh"):
-    """Write a PNG with the loss curves and the decision boundary; ``run`` = (seed, lr, epochs).
-
-    Raises ``Unplottable`` (before drawing anything) unless the arrays are a run of the 2-8-1 network.
-    Prints nothing, also for a run that overflowed: those warnings are about the student's numbers,
-    and the picture shows them."""
-    losses, params = check_training(losses, params)
+@contextlib.contextmanager
+def figure_context():
+    """matplotlib (Agg) with the CJK font, printing nothing: warnings about the student's numbers
+    (overflow in a diverged run) are the picture's business, not stderr's."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
     rc = {"font.sans-serif": [cjk_font(), "DejaVu Sans"], "axes.unicode_minus": False} if cjk_font() else {}
-    expected = _reference_losses(tuple(run))
     with plt.rc_context(rc), warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
-        try:
-            _draw_losses(left, losses, expected, lang)
-            _draw_boundary(fig, right, params, lang)
-            fig.tight_layout()
-            fig.savefig(path, dpi=80)
-        finally:
-            plt.close(fig)   # also when drawing failed: a class's worth of open figures would pile up
-    return path
+        yield plt

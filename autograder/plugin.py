@@ -1,25 +1,26 @@
 """The pytest side of grading: options, fixtures and the hooks that turn test outcomes into results.
 
-The hidden checks (``autograder/checks/test_*.py``) are ordinary pytest tests. Each takes
+An assignment's hidden checks (``<its package>/checks/test_*.py``) are ordinary pytest tests, each
+marked ``@pytest.mark.rubric(name)`` with the rubric test it grades. Each takes
 
 * ``student`` -- a ``Student``: the submission's code behind a child process (one per submission,
   shared by its tests; pytest groups each submission's tests together and closes it after them);
 * ``check`` -- a ``Check``: where the test records its share of the points, its feedback and hints.
 
-An instructor runs them on one submission with ``pytest autograder/checks --submission FILE``;
-``python -m autograder grade`` runs the very same tests over a class (``--submission-list``) and
-collects the results written here.
+The checks folder's ``conftest.py`` imports these hooks and fixtures and calls
+``configure(config, ASSIGNMENT)``. An instructor runs the checks on one submission with
+``pytest <package>/checks --submission FILE``; ``python -m autograder grade`` runs the very same
+tests over a class (``--submission-list``) and collects the results written here.
 """
 import json
+import re
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-import re
-
-from . import discover, load, messages, reference, results, rubric, sandbox
+from . import discover, load, messages, results, sandbox
 from .child import StudentProcess
 
 WHERE = re.compile(r"^(?:cell (?P<cell>\d+)|(?P<file>[^,]{1,200})), line (?P<line>\d+), in (?P<function>.{1,80})$")
@@ -28,31 +29,37 @@ WHERE = re.compile(r"^(?:cell (?P<cell>\d+)|(?P<file>[^,]{1,200})), line (?P<lin
 class Student:
     """One submission's code, reached through its child process.
 
-    A part is graded with each of the setups ``rubric.PART_SETUPS`` gives it in turn (the reference's
-    pieces swapped in, then the student's own): ``setup`` is the reference pieces the current
-    attempt injects, and replies are cached per setup."""
+    A part is graded with each of the setups the assignment gives it in turn (the reference's pieces
+    swapped in, then the student's own): ``setup`` is the reference pieces the current attempt
+    injects, and replies are cached per setup."""
 
-    def __init__(self, submission, program, limits, kind, record=None):
-        self.submission, self.program, self.record = submission, program, record
-        self.process = StudentProcess(program.chunks, limits=limits, kind=kind, entry_points=load.ENTRY_POINTS,
-                                      unused_imports=program.unused_imports)
+    def __init__(self, submission, program, limits, kind, assignment, record=None):
+        self.submission, self.program, self.record, self.assignment = submission, program, record, assignment
+        self.process = StudentProcess(program.chunks, operations=assignment.operations_source,
+                                      schema=assignment.reply_schema, limits=limits, kind=kind,
+                                      entry_points=assignment.entry_points, unused_imports=program.unused_imports)
         self.cache = {}
         self.revealed = set()      # reference pieces this sandbox has been sent
         self.setup = None          # reference pieces of the attempt being graded (None: the part's first setup)
-        self.training_setup = ()   # the setup whose train_xor run the feedback plot shows
+        self.chosen = {}           # part -> the setup its last graded test kept (the feedback plot shows that run)
         self.cited_cells = False   # some feedback named a notebook cell: explain the numbering once
 
     def setups(self, part):
         """The setups worth trying for ``part``, in order: those whose other pieces the student defines."""
         self.process.ensure_loaded()
         defined = set(self.process.defined)
-        viable = [setup for setup in rubric.PART_SETUPS[part]
-                  if all(name in setup or name in defined for name in rubric.PART_NEEDS[part])]
-        return viable or list(rubric.PART_SETUPS[part][:1])
+        needs, setups = self.assignment.needs[part], self.assignment.setups[part]
+        viable = [setup for setup in setups if all(name in setup or name in defined for name in needs)]
+        return viable or list(setups[:1])
+
+    def cached(self, key, part):
+        """The reply cached under ``key`` for the setup ``part`` kept, or None."""
+        setup = self.chosen.get(part, self.assignment.setups[part][0])
+        return self.cache.get((key, tuple(setup)))
 
     def request(self, part, op, *, key=None, **args):
         """Ask the part's process to run ``op``; replies with a ``key`` are computed once per setup."""
-        setup = tuple(self.setup if self.setup is not None else rubric.PART_SETUPS[part][0])
+        setup = tuple(self.setup if self.setup is not None else self.assignment.setups[part][0])
         if key is not None and (key, setup) in self.cache:
             return self.cache[key, setup]
         if part in self.revealed:
@@ -61,8 +68,8 @@ class Student:
             self.process.close()
             self.revealed.clear()
         self.revealed.update(setup)
-        reply = self.process.request(part, op, reference=reference.source_of(*setup) if setup else "",
-                                     inject=setup, needs=rubric.PART_NEEDS[part], **args)
+        reply = self.process.request(part, op, reference=self.assignment.reference_source(*setup) if setup else "",
+                                     inject=setup, needs=self.assignment.needs[part], **args)
         if key is not None:
             self.cache[key, setup] = reply
         return reply
@@ -98,8 +105,11 @@ class Student:
 class Check:
     """A test's outcome: its share of the points, what the student reads, the hints it gives."""
 
-    def __init__(self, test, lang, student=None, limits=None):
+    def __init__(self, test, lang, student=None, limits=None, assignment=None):
         self.test, self.lang, self.student = test, lang, student
+        self.assignment = assignment or (student.assignment if student is not None else None)
+        self.catalog = self.assignment.messages if self.assignment else {}
+        self.hints = self.assignment.hints if self.assignment else {}
         self.share = 0.0
         self.lines, self.tags = [], []
         self.limits = limits or sandbox.Limits()
@@ -108,19 +118,23 @@ class Check:
 
     def attempt(self, setup):
         """A fresh Check for grading this test with one setup."""
-        fresh = Check(self.test, self.lang, self.student, self.limits)
+        fresh = Check(self.test, self.lang, self.student, self.limits, self.assignment)
         fresh.setup = setup
         return fresh
 
+    def text(self, key, **values):
+        """One sentence in the student's language: the assignment's, else the engine's."""
+        return messages.say(key, self.lang, self.catalog, **values)
+
     def say(self, key, **values):
-        line = messages.say(key, self.lang, **values)
+        line = self.text(key, **values)
         if line not in self.lines:    # the same measurement from several calls is said once
             self.lines.append(line)
 
     def hint(self, hint_id):
         if hint_id not in self.tags:
             self.tags.append(hint_id)
-            self.lines.append(messages.hint(hint_id, self.lang))
+            self.lines.append(messages.hint(hint_id, self.lang, self.hints))
 
     def where(self, text):
         return self.student.where(text, self.lang) if self.student is not None else text
@@ -179,10 +193,10 @@ class Check:
         changed = (reply.value or {}).get("overwrote", []) if reply.ok else []
         for entry in changed:
             what, _, name = entry.partition(":")
-            self.say("overwrote", what=what, name=name, share=rubric.OVERWRITE_SHARE)
+            self.say("overwrote", what=what, name=name, share=self.assignment.overwrite_share)
         if changed:
             self.hint("modifies-input")
-            return rubric.OVERWRITE_SHARE
+            return self.assignment.overwrite_share
         return 1.0
 
     @property
@@ -199,20 +213,20 @@ class Check:
         # the first (max keeps the first of equals).
         best = max(attempts, key=lambda a: (a.points, not a.errored))
         self.share, self.lines, self.tags, self.setup = best.share, list(best.lines), list(best.tags), best.setup
-        part = self.test.part
-        first = tuple(rubric.PART_SETUPS[part][0])
-        if len(rubric.PART_SETUPS[part]) < 2 or (tuple(best.setup) == first and self.points >= self.test.points):
+        part, assignment = self.test.part, self.assignment
+        first = tuple(assignment.setups[part][0])
+        if len(assignment.setups[part]) < 2 or (tuple(best.setup) == first and self.points >= self.test.points):
             return   # the default (README, notebook): full points with the reference pieces go unsaid
-        self.lines.append(_setup_text(part, best.setup, self.lang))
+        self.lines.append(_setup_text(assignment, part, best.setup, self.lang))
         others = [a for a in attempts if a is not best]
         if others:
-            tries = [messages.say("setup-try", self.lang, setup=_setup_name(part, a.setup, self.lang),
+            tries = [messages.say("setup-try", self.lang, setup=_setup_name(assignment, part, a.setup, self.lang),
                                   points=round(a.points, 2), total=self.test.points) for a in others]
             self.lines.append(messages.say("setup-tried", self.lang, tries=("；" if self.lang != "en" else "; ").join(tries)))
         if self.points < self.test.points:
             # Code that runs only with the student's own pieces, one of them wrong: say so plainly.
-            used = {piece for a in attempts for piece in rubric.PART_NEEDS[part] if piece not in a.setup}
-            for piece in rubric.PARTS:
+            used = {piece for a in attempts for piece in assignment.needs[part] if piece not in a.setup}
+            for piece in assignment.parts:
                 if piece in used and piece != part and not student.part_full(piece):
                     self.lines.append(messages.say("setup-own-piece-lost", self.lang, piece=piece))
 
@@ -221,9 +235,9 @@ def _shape(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-def _setup_text(part, setup, lang):
-    others = [name for name in rubric.PART_NEEDS[part] if name != part]
-    if tuple(setup) == tuple(rubric.PART_SETUPS[part][0]):
+def _setup_text(assignment, part, setup, lang):
+    others = [name for name in assignment.needs[part] if name != part]
+    if tuple(setup) == tuple(assignment.setups[part][0]):
         return messages.say("setup-reference", lang, pieces="、".join(setup) if lang != "en" else ", ".join(setup), part=part)
     own = [name for name in others if name not in setup]
     join = "、" if lang != "en" else ", "
@@ -231,23 +245,23 @@ def _setup_text(part, setup, lang):
     return messages.say("setup-own", lang, own=join.join(own), with_reference=with_reference)
 
 
-def _setup_name(part, setup, lang):
+def _setup_name(assignment, part, setup, lang):
     join = "、" if lang != "en" else ", "
     if setup:
         return messages.say("setup-name-reference", lang, pieces=join.join(setup))
-    own = [name for name in rubric.PART_NEEDS[part] if name != part]
+    own = [name for name in assignment.needs[part] if name != part]
     return messages.say("setup-name-own", lang, pieces=join.join(own))
 
 
 # ------------------------------------------------------------------ options
 def pytest_addoption(parser):
-    group = parser.getgroup("autograder", "backprop exercise autograder")
+    group = parser.getgroup("autograder", "the exercise kit's autograder")
     group.addoption("--submission", action="append", default=[], metavar="PATH",
                     help="a submission file or folder to grade (repeatable)")
     group.addoption("--submission-list", metavar="JSON", help="JSON list of {id, path, given} (used by the CLI)")
     group.addoption("--results-dir", metavar="DIR", help="write each submission's result here, atomically")
     group.addoption("--lang", default="zh", choices=messages.LANGUAGES, help="feedback language (default zh)")
-    group.addoption("--part", action="append", default=[], choices=rubric.PARTS, help="grade only these parts")
+    group.addoption("--part", action="append", default=[], help="grade only these parts (repeatable)")
     group.addoption("--limit", action="append", default=[], metavar="NAME=VALUE",
                     help="override a sandbox limit (autograder.sandbox.Limits), e.g. request_seconds=30")
 
@@ -261,20 +275,24 @@ def _submissions(config):
                                         submitted_at=s.get("submitted_at", "")) for s in json.load(f)]
     paths = config.getoption("submission")
     if not paths:
-        raise pytest.UsageError("give the submission to grade: pytest autograder/checks --submission FILE")
+        raise pytest.UsageError("give the submission to grade: pytest <assignment package>/checks --submission FILE")
     try:
-        return discover.find(paths)
+        return discover.find(paths, config._autograder["assignment"])
     except discover.DiscoveryError as exc:
         raise pytest.UsageError(str(exc)) from None
 
 
-def pytest_configure(config):
+def configure(config, assignment):
+    """Called by a checks folder's ``conftest.py`` (its ``pytest_configure``) with its assignment."""
     config.addinivalue_line("markers", "rubric(name): the rubric test this pytest test grades")
     try:
         limits = sandbox.parse_limits(config.getoption("limit", default=[]) or [])
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config._autograder = {"results": {}, "order": [], "limits": limits}
+    unknown = [p for p in config.getoption("part", default=[]) or [] if p not in assignment.parts]
+    if unknown:
+        raise pytest.UsageError(f"--part {unknown[0]}: {assignment.id} has the parts {', '.join(assignment.parts)}")
+    config._autograder = {"results": {}, "order": [], "limits": limits, "assignment": assignment}
 
 
 def pytest_report_header(config):
@@ -288,11 +306,17 @@ def pytest_generate_tests(metafunc):
 
 
 def pytest_collection_modifyitems(config, items):
+    assignment = config._autograder["assignment"]
     parts = config.getoption("part")
+    for item in items:
+        if _rubric_name(item) not in assignment.by_name:
+            raise pytest.UsageError(f"{item.nodeid}: rubric test {_rubric_name(item)!r} is not in {assignment.id}'s rubric")
     if parts:
-        items[:] = [item for item in items if rubric.BY_NAME[_rubric_name(item)].part in parts]
-    # Submission by submission, parts in rubric order (see PART_REFERENCE); stable within a part.
-    items.sort(key=lambda item: (_student_index(item), rubric.PARTS.index(rubric.BY_NAME[_rubric_name(item)].part)))
+        items[:] = [item for item in items if assignment.by_name[_rubric_name(item)].part in parts]
+    # Submission by submission, parts in grading order (a reference piece reaches a sandbox only
+    # after its own part is graded); stable within a part.
+    items.sort(key=lambda item: (_student_index(item),
+                                 assignment.parts.index(assignment.by_name[_rubric_name(item)].part)))
 
 
 def _student_index(item):
@@ -312,11 +336,14 @@ def _rubric_name(item):
 def student(request):
     submission = request.param
     state = request.config._autograder
+    assignment = state["assignment"]
     lang = request.config.getoption("lang")
     started = time.monotonic()
     kind = sandbox.isolation()
+    grader = results.grader_fingerprint(assignment)
     record = results.SubmissionResult(submission=submission.given, id=submission.id, status=results.GRADED,
-                                      isolation=kind, fingerprint=results.fingerprint(submission),
+                                      assignment=assignment.id, isolation=kind,
+                                      fingerprint=results.fingerprint(submission, grader),
                                       submitted_at=submission.submitted_at)
     state["results"][submission.id] = record
     state["order"].append(submission.id)
@@ -327,19 +354,20 @@ def student(request):
                                  + ", ".join(submission.duplicate_of))
         if submission.problem:   # a link, a pipe, a folder named like a notebook: never opened
             raise load.LoadError(submission.problem)
-        program = load.load_path(submission.path, course_modules=rubric.COURSE_MODULES)
-        handle = Student(submission, program, state["limits"], kind, record)
+        program = load.load_path(submission.path, assignment.entry_points, assignment.course_modules)
+        handle = Student(submission, program, state["limits"], kind, assignment, record)
         yield handle
     except load.LoadError as exc:
         status = results.DUPLICATE if submission.duplicate_of else results.LOAD_ERROR
-        state["results"][submission.id] = results.ungraded(submission, status, str(exc), kind)
+        state["results"][submission.id] = results.ungraded(submission, status, str(exc), kind, assignment=assignment)
         state["results"][submission.id].fingerprint = record.fingerprint
         yield None
     except Exception as exc:  # a bug of ours while loading: recorded as such, never an empty "graded"
         if handle is not None:
             raise
         state["results"][submission.id] = results.ungraded(
-            submission, results.GRADER_ERROR, f"grader error while loading: {type(exc).__name__}: {exc}", kind)
+            submission, results.GRADER_ERROR, f"grader error while loading: {type(exc).__name__}: {exc}", kind,
+            assignment=assignment)
         yield None
     finally:
         if handle is not None:
@@ -359,16 +387,15 @@ def student(request):
                 record.reason = record.output.splitlines()[0]
         final = state["results"][submission.id]
         final.execution_time = time.monotonic() - started
-        final.tests.sort(key=lambda t: [x.name for x in rubric.TESTS].index(t.name))
+        order = [t.name for t in assignment.tests]
+        final.tests.sort(key=lambda t: order.index(t.name))
         results_dir = request.config.getoption("results_dir")
         if results_dir:
-            training = handle.cache.get((("train", "main"), handle.training_setup)) if handle is not None else None
-            if training is not None and training.ok:
-                losses, params = training.value["losses"], training.value["params"]
+            figure = assignment.module("plots")
+            arrays = figure.record(handle) if figure is not None and handle is not None else None
+            if arrays:
                 Path(results_dir).mkdir(parents=True, exist_ok=True)
-                np.savez(results.training_path(results_dir, submission.id),
-                         losses=losses if losses is not None else np.zeros(0),
-                         **{f"param{i}": p for i, p in enumerate(params)})
+                np.savez(results.plot_path(results_dir, submission.id), **arrays)
             results.save(final, results_dir)
             if request.config.getoption("submission_list"):
                 del state["results"][submission.id]   # saved; a worker's memory stays flat over a class
@@ -399,7 +426,7 @@ def _load_report(student, problems, lang):
 def check(request, student):
     if student is None:
         pytest.skip("submission could not be loaded")
-    test = rubric.BY_NAME[_rubric_name(request.node)]
+    test = request.config._autograder["assignment"].by_name[_rubric_name(request.node)]
     return Check(test, request.config.getoption("lang"), student, student.process.limits)
 
 
@@ -427,10 +454,9 @@ def pytest_pyfunc_call(pyfuncitem):
     finally:
         student.setup = None
     check.adopt(attempts, student)
-    if check.test.part == "train_xor":
-        student.training_setup = tuple(check.setup)
+    student.chosen[check.test.part] = tuple(check.setup)
     if check.points < check.test.points:
-        raise Incomplete(f"{rubric.display(check.points)}/{check.test.points:g}\n{check.output}")
+        raise Incomplete(f"{results.display(check.points)}/{check.test.points:g}\n{check.output}")
     return True
 
 
@@ -453,7 +479,7 @@ def pytest_runtest_makereport(item, call):
         check.lines.append("internal grader error (the instructor has been told in the gradebook)")
     record.tests = [t for t in record.tests if t.name != check.test.name]
     record.tests.append(results.TestResult(check.test.name, check.points, check.test.points,
-                                           output=check.output, tags=list(check.tags)))
+                                           output=check.output, tags=list(check.tags), part=check.test.part))
 
 
 class Incomplete(AssertionError):
@@ -473,7 +499,9 @@ def pytest_terminal_summary(terminalreporter, config):
         return
     for sid in state["order"]:
         record = state["results"][sid]
-        parts = ", ".join(f"{p} {rubric.display(s)}/{rubric.PART_POINTS[p]:g}" for p, s in record.part_scores().items())
-        terminalreporter.write_sep("=", f"{sid}: {rubric.display(record.score)}/{rubric.TOTAL_POINTS:g} ({parts}) [{record.status}]")
+        points = state["assignment"].part_points
+        parts = ", ".join(f"{p} {results.display(s)}/{points[p]:g}" for p, s in record.part_scores().items())
+        terminalreporter.write_sep("=", f"{sid}: {results.display(record.score)}/{state['assignment'].total_points:g} "
+                                        f"({parts}) [{record.status}]")
         if record.reason:
             terminalreporter.write_line(record.reason)

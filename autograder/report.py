@@ -7,15 +7,13 @@ message). The JSON keeps them exactly (it is data); every view made for people e
 ``visible`` in the terminal table and the CSV (plus ``csv_text`` against spreadsheet formulas),
 ``md_inline`` / ``md_fence`` in the Markdown feedback, and ``feedback_path`` for file names.
 """
-import csv
-import io
 import json
 import re
 import sys
 from pathlib import Path
 
-from . import results, rubric
-from .results import write_atomic
+from . import results
+from .results import display, write_atomic
 
 # Characters that would act on a terminal or hide/reorder text instead of showing: C0 and C1 controls
 # (ESC, BEL, CSI ...), DEL, invisible and bidirectional formatting (Trojan-source style reordering),
@@ -85,24 +83,24 @@ def write_json(collected, path):
     write_atomic(path, [r.to_gradescope() for r in collected])
 
 
-def table(collected, width=100):
+def table(collected, assignment, width=100):
     """The human summary: one line per submission."""
-    parts = [f"{p} /{rubric.PART_POINTS[p]:g}" for p in rubric.PARTS]
+    parts = [f"{p} /{assignment.part_points[p]:g}" for p in assignment.parts]
     names = [visible(r.id) for r in collected]   # a file name can hold terminal escapes
     name_width = min(max([len("student")] + [len(n) for n in names]), 32)
     lines = [f"{'student':<{name_width}}  {'total':>7}  " + "  ".join(f"{p:>15}" for p in parts) + "  status"]
     for r, name in zip(collected, names):
         scores = r.part_scores()
         status = visible(r.status if r.status == results.GRADED else f"{r.status}: {r.reason}")
-        lines.append(f"{name[:name_width]:<{name_width}}  {rubric.display(r.score):>7}  "
-                     + "  ".join(f"{rubric.display(scores[p]):>15}" for p in rubric.PARTS) + f"  {status[:width]}")
+        lines.append(f"{name[:name_width]:<{name_width}}  {display(r.score):>7}  "
+                     + "  ".join(f"{display(scores[p]):>15}" for p in assignment.parts) + f"  {status[:width]}")
     return "\n".join(lines)
 
 
 def summary_text(stats):
     parts = ", ".join(f"{p} {n}/{stats['graded']}" for p, n in stats["full_marks_per_part"].items())
     return (f"{stats['submissions']} submissions: {stats['graded']} graded, {stats['not_graded']} not graded; "
-            f"mean {stats['mean']:g}, median {stats['median']:g} of {rubric.TOTAL_POINTS:g}; "
+            f"mean {stats['mean']:g}, median {stats['median']:g} of {stats['total_points']:g}; "
             f"full marks per part: {parts}")
 
 
@@ -135,18 +133,19 @@ def _title(result, lang):
 
 def feedback_markdown(result, lang="zh"):
     lines = [_title(result, lang), "",
-             f"**{rubric.display(result.score)} / {rubric.TOTAL_POINTS:g}**" + ("" if result.status == results.GRADED
+             f"**{display(result.score)} / {result.rubric.total_points:g}**" + ("" if result.status == results.GRADED
                                                                else f" — {md_inline(f'{result.status}: {result.reason}')}"), ""]
     if result.output:
         lines += [*md_fence(result.output), ""]
-    for part in rubric.PARTS:
+    assignment = result.rubric
+    for part in assignment.parts:
         tests = [t for t in result.tests if t.part == part]
         got = sum(t.score for t in tests)
-        lines += [f"## {part} — {rubric.display(got)} / {rubric.PART_POINTS[part]:g}", ""]
+        lines += [f"## {part} — {display(got)} / {assignment.part_points[part]:g}", ""]
         for t in tests:
             mark = "✓" if t.status == "passed" else "✗"
             # t.name is a rubric name (t.part above looked it up), never student text
-            lines.append(f"### {mark} {t.name} — {rubric.display(t.score)} / {t.max_score:g}")
+            lines.append(f"### {mark} {t.name} — {display(t.score)} / {t.max_score:g}")
             if t.output:
                 lines += ["", *md_fence(t.output)]
             lines.append("")
@@ -160,18 +159,21 @@ def _one_line(exc, limit=300):
 
 
 def _plot_section(result, path, lang, results_dir, warn):
-    """The Markdown of the student's train_xor plot: the picture, or one line saying why there is none."""
+    """The Markdown of the student's feedback plot (the assignment's ``plots``): the picture, or one
+    line saying why there is none."""
     from . import plots
-    caption = "train_xor：損失曲線與決策邊界" if lang != "en" else "train_xor: loss curve and decision boundary"
+    figure = result.rubric.module("plots")
+    if figure is None:
+        return ""
+    caption = figure.CAPTION[lang == "en"]
     png = path.with_suffix(".png")
     try:
         folders = [results_dir] if isinstance(results_dir, (str, Path)) else list(results_dir)
-        found = [results.training_path(d, result.id) for d in reversed(folders)]   # the later folder wins
-        training = next((f for f in found if f.exists()), None)
-        if training is None:
+        found = [results.plot_path(d, result.id) for d in reversed(folders)]   # the later folder wins
+        record = next((f for f in found if f.exists()), None)
+        if record is None:
             return ""
-        losses, params = plots.read_training(training)
-        plots.render_training(losses, params, png, run=rubric.TRAIN_RUNS["main"], lang=lang)
+        figure.render(record, png, lang=lang)
         return f"\n## {caption}\n\n![{caption}]({png.name})\n"
     except plots.Unplottable as exc:
         note = exc.note(lang)

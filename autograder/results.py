@@ -19,7 +19,6 @@ import re
 import tempfile
 from pathlib import Path
 
-from . import rubric
 
 # How much student-controlled text one result keeps (characters); the cut is marked.
 TEST_OUTPUT_CHARS = 20_000
@@ -80,6 +79,11 @@ DUPLICATE = "duplicate"          # two files claim the same student id: neither 
 GRADER_ERROR = "grader-error"    # the grader failed on it: regrade, and report it
 
 
+def display(points):
+    """Points as people read them: rounded once, to 2 decimals, from the exact sum (64.33, 100)."""
+    return f"{round(points + 0.0, 2):g}"
+
+
 @dataclasses.dataclass
 class TestResult:
     name: str
@@ -87,10 +91,7 @@ class TestResult:
     max_score: float
     output: str = ""
     tags: list = dataclasses.field(default_factory=list)
-
-    @property
-    def part(self):
-        return rubric.BY_NAME[self.name].part
+    part: str = ""        # the part of the assignment it grades (its name begins with it)
 
     @property
     def status(self):
@@ -98,7 +99,7 @@ class TestResult:
 
     def to_gradescope(self):
         tags = [clean_text(t, TAG_CHARS, one_line=True) for t in list(self.tags)[:MAX_TAGS]]
-        return {"name": self.name, "score": self.score, "max_score": self.max_score,
+        return {"name": self.name, "part": self.part, "score": self.score, "max_score": self.max_score,
                 "status": self.status, "output": clean_text(self.output, TEST_OUTPUT_CHARS), "tags": tags}
 
 
@@ -107,6 +108,7 @@ class SubmissionResult:
     submission: str                  # the path as given, or the student id for an nbgrader layout
     id: str
     status: str
+    assignment: str = ""             # the assignment's id: its rubric says what the tests are
     reason: str = ""
     tests: list = dataclasses.field(default_factory=list)
     output: str = ""
@@ -118,17 +120,23 @@ class SubmissionResult:
 
     @property
     def score(self):
-        """The exact sum of the tests' points; views round it once, for display (rubric.display)."""
+        """The exact sum of the tests' points; views round it once, for display (``display``)."""
         return sum(t.score for t in self.tests)
 
+    @property
+    def rubric(self):
+        """The ``Assignment`` this result was graded against."""
+        from . import assignments
+        return assignments.get(self.assignment)
+
     def part_scores(self):
-        return {part: sum(t.score for t in self.tests if t.part == part) for part in rubric.PARTS}
+        return {part: sum(t.score for t in self.tests if t.part == part) for part in self.rubric.parts}
 
     def to_gradescope(self):
         """The result as data: ids exact (see ``discover``), student text cleaned and bounded."""
-        return {"submission": self.submission, "id": self.id, "status": self.status,
+        return {"submission": self.submission, "id": self.id, "assignment": self.assignment, "status": self.status,
                 "reason": clean_text(self.reason, REASON_CHARS, one_line=True),
-                "score": self.score, "max_score": rubric.TOTAL_POINTS,
+                "score": self.score, "max_score": self.rubric.total_points,
                 "execution_time": round(self.execution_time, 3), "output": clean_text(self.output, OUTPUT_CHARS),
                 "isolation": self.isolation, "submitted_at": clean_text(self.submitted_at, 100, one_line=True),
                 "graded_at": self.graded_at,
@@ -136,46 +144,54 @@ class SubmissionResult:
 
     @classmethod
     def from_dict(cls, data):
-        unknown = [t["name"] for t in data.get("tests", []) if t["name"] not in rubric.BY_NAME]
+        from . import assignments
+        try:
+            by_name = assignments.get(data.get("assignment", "")).by_name
+        except assignments.UnknownAssignment as exc:
+            raise ValueError(f"{exc} (graded by another version of the kit? regrade)") from None
+        unknown = [t["name"] for t in data.get("tests", []) if t["name"] not in by_name]
         if unknown:
             raise ValueError(f"test {unknown[0]!r} is not in this rubric (graded by another version? regrade)")
-        tests = [TestResult(name=t["name"], score=t["score"], max_score=t["max_score"],
-                            output=t.get("output", ""), tags=t.get("tags", [])) for t in data.get("tests", [])]
-        return cls(submission=data["submission"], id=data["id"], status=data["status"],
+        tests = [TestResult(name=t["name"], score=t["score"], max_score=t["max_score"], output=t.get("output", ""),
+                            tags=t.get("tags", []), part=by_name[t["name"]].part) for t in data.get("tests", [])]
+        return cls(submission=data["submission"], id=data["id"], status=data["status"], assignment=data["assignment"],
                    reason=data.get("reason", ""), tests=tests, output=data.get("output", ""),
                    execution_time=data.get("execution_time", 0.0), isolation=data.get("isolation", ""),
                    fingerprint=data.get("fingerprint", ""), submitted_at=data.get("submitted_at", ""),
                    graded_at=data.get("graded_at", ""))
 
 
-def ungraded(submission, status, reason, isolation=""):
+def ungraded(submission, status, reason, isolation="", *, assignment):
     """A submission without a score: every test listed at 0 with the reason, never silently missing."""
-    tests = [TestResult(t.name, 0.0, t.points, output=reason) for t in rubric.TESTS]
+    tests = [TestResult(t.name, 0.0, t.points, output=reason, part=t.part) for t in assignment.tests]
     return SubmissionResult(submission=submission.given, id=submission.id, status=status, reason=reason,
+                            assignment=assignment.id,
                             tests=tests, output=reason, isolation=isolation,
                             submitted_at=getattr(submission, "submitted_at", ""))
 
 
-def grader_fingerprint():
-    """Changes whenever the checks, the reference or the rubric change, so stale results are regraded.
+def grader_fingerprint(assignment):
+    """Changes whenever the engine, the assignment's package (rubric, checks, operations) or its
+    reference change, so stale results are regraded.
 
     A batch computes it once and hands it to its workers (AUTOGRADER_FINGERPRINT), so editing the
     grader during a run cannot make the batch disown the results its workers write."""
     if os.environ.get("AUTOGRADER_FINGERPRINT"):
         return os.environ["AUTOGRADER_FINGERPRINT"]
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    from solutions import backprop_basics
-    for path in sorted(here.glob("*.py")) + sorted((here / "checks").glob("*.py")) + [Path(backprop_basics.__file__)]:
-        digest.update(path.read_bytes())
+    digest = hashlib.sha256(assignment.id.encode())
+    engine = Path(__file__).resolve().parent
+    files = sorted(engine.glob("*.py")) + sorted(Path(assignment.folder).rglob("*.py")) + [Path(assignment.reference)]
+    for path in files:
+        if "__pycache__" not in path.parts:
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def fingerprint(submission, grader=None, data=None):
+def fingerprint(submission, grader, data=None):
     """Of the submission's bytes (as ``discover.read_regular`` reads them: never through a link, never
     a pipe), its problem or duplicates, and the grader: a result is reused only when all are equal."""
     from . import discover, load
-    digest = hashlib.sha256((grader or grader_fingerprint()).encode())
+    digest = hashlib.sha256(grader.encode())
     if submission.problem:
         digest.update(b"problem\0" + submission.problem.encode("utf-8", "surrogatepass"))
     elif data is not None:
@@ -226,9 +242,9 @@ def result_path(results_dir, submission_id, suffix=".json"):
     return Path(results_dir) / f"{file_stem(submission_id)}{suffix}"
 
 
-def training_path(results_dir, submission_id):
-    """Where the student's main train_xor run (losses, trained parameters) is kept for feedback plots."""
-    return result_path(results_dir, submission_id, ".training.npz")
+def plot_path(results_dir, submission_id):
+    """Where the arrays of the student's feedback plot are kept (the assignment's ``plots.record``)."""
+    return result_path(results_dir, submission_id, ".plot.npz")
 
 
 def write_atomic(path, data):

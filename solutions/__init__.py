@@ -1,6 +1,7 @@
-"""Reference solutions of the backprop exercise kit.
+"""Reference solutions of the exercise kit, one folder per assignment.
 
-`backprop_basics.py` and `backprop_basics.ipynb` (assignment 01), `layers.py` and `layers.ipynb`
-(assignment 02) are generated from the nbgrader source notebooks (`source/<assignment>/*.ipynb`, the
-one place the solutions are written) by `python -m solutions.build`; a test fails when they drift.
+``<assignment>/<notebook>.py`` (the definitions the grader compares with) and ``.ipynb`` (the solved
+notebook) are generated from the nbgrader source notebooks (``source/<assignment>/*.ipynb``, the one
+place the solutions are written) by ``python -m solutions.build``; a test fails when they drift. The
+grader loads a reference module by its path (``Assignment.reference``).
 """

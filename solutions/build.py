@@ -1,43 +1,36 @@
-"""Generate the reference modules and the solved notebooks from the nbgrader source notebooks.
+"""Generate each assignment's reference module and solved notebook from its nbgrader source notebook.
 
-    python -m solutions.build          # write solutions/backprop_basics.{py,ipynb} and solutions/layers.{py,ipynb}
-    python -m solutions.build --check  # exit 1 if any is out of date
+    python -m solutions.build          # write solutions/<assignment>/<notebook>.{py,ipynb}; sync the source
+    python -m solutions.build --check  # exit 1 (saying what to run) if anything is out of date
 
-The source notebook is the single place the solutions are written: instructors edit it, and this
-script derives the rest, so the grader's reference can never disagree with the notebook.
+The source notebook (``source/<assignment>/<notebook>.ipynb``) is the one place the solutions are
+written; its metadata names the assignment and the definitions the grader's reference keeps::
+
+    "metadata": {"exercise_kit": {"assignment": "01_backprop_basics",
+                                "reference": ["FullyConnectedLayer", "Sigmoid", "TwoLayerNet", "train_xor"]}}
+
+From it this script derives ``solutions/<assignment>/<notebook>.py`` (those definitions, verbatim
+from the solved cells) and ``.ipynb`` (the notebook with solution markers and hidden tests removed),
+so the grader's reference can never disagree with the notebook. Where the assignment has a grader
+package, the points of the source notebook's grade cells (``test_<part>``) are written from its
+rubric, so the rubric is the one place points are set.
 """
 import argparse
 import ast
+import json
 import sys
-from collections import namedtuple
 from pathlib import Path
 
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_NOTEBOOK = ROOT / "source" / "01_backprop_basics" / "backprop_basics.ipynb"
-MODULE = ROOT / "solutions" / "backprop_basics.py"
-SOLVED_NOTEBOOK = ROOT / "solutions" / "backprop_basics.ipynb"
-
-# What the grader needs from the reference: the given layer and the three exercises, in this order.
-REFERENCE_NAMES = ("FullyConnectedLayer", "Sigmoid", "TwoLayerNet", "train_xor")
-
-# One entry per assignment: where its source notebook is, what to generate, and which definitions the
-# reference module keeps (in this order). The module goes flat into solutions/ so that it imports as
-# `solutions.<module>` exactly like 01's.
-Assignment = namedtuple("Assignment", "source module solved names title")
-ASSIGNMENTS = (
-    Assignment(SOURCE_NOTEBOOK, MODULE, SOLVED_NOTEBOOK, REFERENCE_NAMES,
-               "01 反向傳播基礎 Backpropagation Basics"),
-    Assignment(ROOT / "source" / "02_layers" / "layers.ipynb",
-               ROOT / "solutions" / "layers.py", ROOT / "solutions" / "layers.ipynb",
-               ("FullyConnectedLayer", "ReLU", "SoftmaxCrossEntropy", "Conv2D", "MaxPool2D",
-                "make_spiral", "MLPClassifier", "train_classifier"),
-               "02 常用的層 Layers"),
-)
-
+SOURCES = ROOT / "source"
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+class BuildError(Exception):
+    """A source notebook the build cannot use (one-line reason)."""
 
 
 def solved_source(source):
@@ -63,54 +56,116 @@ def solved_notebook(source_nb):
     return nb
 
 
-def reference_module(source_nb, assignment=ASSIGNMENTS[0]):
-    """The definitions in assignment.names, taken verbatim from the solved cells."""
+def source_notebooks(sources=SOURCES):
+    """{assignment id: its source notebook}, from ``<sources>/<assignment>/*.ipynb`` (one notebook each)."""
+    found = {}
+    for folder in sorted(p for p in Path(sources).iterdir() if p.is_dir()):
+        notebooks = sorted(folder.glob("*.ipynb"))
+        if len(notebooks) != 1:
+            raise BuildError(f"{_shown(folder)}: expected one source notebook, found {len(notebooks)}")
+        found[folder.name] = notebooks[0]
+    return found
+
+
+def _shown(path):
+    path = Path(path)
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
+def settings(source_nb, path):
+    """The notebook's ``metadata.autograder``: its assignment id and reference names."""
+    meta = source_nb.metadata.get("exercise_kit", {})
+    if meta.get("assignment") != path.parent.name or not meta.get("reference"):
+        raise BuildError(f"{_shown(path)}: its metadata needs \"exercise_kit\": {{\"assignment\": "
+                         f"\"{path.parent.name}\", \"reference\": [the definitions the grader compares with]}}")
+    return meta
+
+
+def reference_module(source_nb, path):
+    """The reference names' definitions, taken verbatim from the solved cells."""
+    names = settings(source_nb, path)["reference"]
     found = {}
     for cell in source_nb.cells:
         if cell.cell_type != "code":
             continue
         source = solved_source(cell.source)
         for node in ast.parse(source).body:
-            if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and node.name in assignment.names:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and node.name in names:
                 found[node.name] = ast.get_source_segment(source, node)
-    missing = [name for name in assignment.names if name not in found]
+    missing = [name for name in names if name not in found]
     if missing:
-        raise SystemExit(f"{assignment.source}: no definition of {', '.join(missing)}")
+        raise BuildError(f"{_shown(path)}: no definition of {', '.join(missing)}")
+    title = next((c.source.split("\n")[0].lstrip("# ").strip() for c in source_nb.cells if c.cell_type == "markdown"),
+                 path.stem)
     header = (
-        f'"""Reference solutions of 「{assignment.title}」.\n\n'
+        f'"""Reference solutions of 「{title}」.\n\n'
         "GENERATED by `python -m solutions.build` from\n"
-        f"{assignment.source.relative_to(ROOT).as_posix()} -- edit the notebook, not this file.\n"
+        f"{_shown(path)} -- edit the notebook, not this file.\n"
         '"""\n'
         "import numpy as np\n"
     )
-    return header + "".join(f"\n\n{found[name]}\n" for name in assignment.names)
+    return header + "".join(f"\n\n{found[name]}\n" for name in names)
 
 
-def outputs():
+def synced_source(path):
+    """The source notebook's text with its grade cells' points taken from the assignment's rubric
+    (when the assignment has a grader package), else as it is."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        from autograder import assignments
+        assignment = assignments.known().get(path.parent.name)
+    except ImportError:
+        assignment = None
+    if assignment is None:
+        return text
+    data = json.loads(text)
+    for cell in data["cells"]:
+        grade = cell.get("metadata", {}).get("nbgrader", {})
+        part = grade.get("grade_id", "")[len("test_"):] if grade.get("grade") else None
+        if part in assignment.part_points:
+            points = assignment.part_points[part]
+            grade["points"] = int(points) if float(points).is_integer() else points
+    indent = 1 if '\n "cells"' in text else 2
+    return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
+
+
+def outputs(sources=SOURCES, solutions=ROOT / "solutions"):
+    """{path: text} of everything the build writes: synced sources, reference modules, solved notebooks."""
     files = {}
-    for assignment in ASSIGNMENTS:
-        source_nb = nbformat.read(assignment.source, as_version=4)
-        files[assignment.module] = reference_module(source_nb, assignment)
-        files[assignment.solved] = nbformat.writes(solved_notebook(source_nb)) + "\n"
+    for assignment_id, path in source_notebooks(sources).items():
+        files[path] = synced_source(path)
+        source_nb = nbformat.reads(files[path], as_version=4)
+        stem = Path(solutions) / assignment_id / path.stem
+        files[stem.with_suffix(".py")] = reference_module(source_nb, path)
+        files[stem.with_suffix(".ipynb")] = nbformat.writes(solved_notebook(source_nb)) + "\n"
     return files
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m solutions.build", description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="only report files that are out of date")
+    parser.add_argument("--sources", type=Path, default=SOURCES, help="the folder of source/<assignment>/ (default: the kit's)")
+    parser.add_argument("--solutions", type=Path, default=ROOT / "solutions",
+                        help="where solutions/<assignment>/ go (default: the kit's)")
     args = parser.parse_args(argv)
+    try:
+        files = outputs(args.sources, args.solutions)
+    except BuildError as exc:
+        print(f"solutions.build: {exc}", file=sys.stderr)
+        return 1
     stale = []
-    for path, text in outputs().items():
+    for path, text in files.items():
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current == text:
             continue
         if args.check:
-            stale.append(path.relative_to(ROOT))
+            stale.append(_shown(path))
         else:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
+            print(f"wrote {_shown(path)}")
     if stale:
-        print("out of date (run `python -m solutions.build`): " + ", ".join(map(str, stale)), file=sys.stderr)
+        print("out of date (run `make release`): " + ", ".join(map(str, stale)), file=sys.stderr)
         return 1
     return 0
 

@@ -15,7 +15,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 
-from solutions.build import SOURCE_NOTEBOOK, solved_source  # noqa: E402
+from autograder.assignments.backprop_basics import ASSIGNMENT  # noqa: E402
+from solutions.build import solved_source  # noqa: E402
+
+SOURCE_NOTEBOOK = ASSIGNMENT.source / ASSIGNMENT.notebook
 
 EXERCISES = ("Sigmoid", "TwoLayerNet", "train_xor")
 SELF_CHECKS = {"test_Sigmoid": "Sigmoid", "test_TwoLayerNet": "TwoLayerNet", "test_train_xor": "train_xor"}

@@ -21,7 +21,7 @@ from .conftest import ROOT
 SOURCE = ROOT / "source" / "02_layers"
 SOURCE_NOTEBOOK = SOURCE / "layers.ipynb"
 RELEASE = ROOT / "assignments" / "02_layers" / "layers.ipynb"
-SOLVED = ROOT / "solutions" / "layers.ipynb"
+SOLVED = ROOT / "solutions" / "02_layers" / "layers.ipynb"
 EXERCISE_IDS = ("ReLU", "SoftmaxCrossEntropy", "Conv2D", "MaxPool2D", "train_classifier")
 # Provisional points (issue 14): the grader engineer's rubric will own them once 02 is graded.
 POINTS = {"test_ReLU": 15, "test_SoftmaxCrossEntropy": 20, "test_Conv2D": 30, "test_MaxPool2D": 15,
@@ -99,7 +99,8 @@ def test_solutions_are_generated_from_the_source_notebooks():
 
 @pytest.fixture(scope="module")
 def ref():
-    from solutions import layers
+    from autograder.assignment import _load_reference
+    layers = _load_reference(ROOT / "solutions" / "02_layers" / "layers.py")
     return layers
 
 
@@ -277,7 +278,7 @@ def test_release_has_no_solution_code_and_no_hidden_tests():
     text = RELEASE.read_text(encoding="utf-8")
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "autograder", "grade_part"):
         assert marker not in text
-    reference = build.reference_module(source_nb(), build.ASSIGNMENTS[1])
+    reference = build.reference_module(source_nb(), SOURCE_NOTEBOOK)
     release_code = code_lines(nbformat.read(RELEASE, as_version=4))
     for solution_line in ('out[:, :, i, j] = np.einsum("ncpq,fcpq->nf", window, self.W) + self.b',
                           "dx = dx_pad[:, :, P:P + H, P:P + W]", "dx[n, c, i * S + p, j * S + q] += dout[:, :, i, j]",

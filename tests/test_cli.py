@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import results, rubric, sandbox
+from autograder import results, sandbox
+from autograder.assignments.backprop_basics import rubric
 
-from .conftest import FILES, ROOT, VENV_BIN, run_cli
+from .conftest import ASSIGNMENT_01, FILES, ROOT, VENV_BIN, run_cli
 
 CORPUS = FILES / "corpus"
 CLASS = ["correct/c01_split_abs.py", "correct/c05_helpers_constants.py", "mistakes/sigmoid-ignores-dout.py",
@@ -119,7 +120,7 @@ def test_two_files_claiming_one_student_id_are_both_reported_not_graded(tmp_path
 
 
 def test_nbgrader_submitted_layout_gives_one_result_per_student(tmp_path):
-    from autograder import sample
+    from autograder.assignments.backprop_basics import sample
     for student, variant in (("s1", "reference"), ("s2", "sigmoid-ignores-dout"), ("s3", "release")):
         sample.write_notebook(sample.filled_notebook(variant),
                               tmp_path / "submitted" / student / "01_backprop_basics" / "backprop_basics.ipynb")
@@ -158,8 +159,8 @@ def test_limits_are_overridable_and_checked(tmp_path):
 # ------------------------------------------------------------------ odd entries, ids, workers, isolation
 CORRECT = CORPUS / "correct" / "c01_split_abs.py"
 SOURCE_NOTEBOOK = ROOT / "source" / "01_backprop_basics" / "backprop_basics.ipynb"
-SOLVED_NOTEBOOK = ROOT / "solutions" / "backprop_basics.ipynb"
-REFERENCE_PY = ROOT / "solutions" / "backprop_basics.py"
+SOLVED_NOTEBOOK = ROOT / "solutions" / "01_backprop_basics" / "backprop_basics.ipynb"
+REFERENCE_PY = ROOT / "solutions" / "01_backprop_basics" / "backprop_basics.py"
 
 
 def strings(value):
@@ -254,7 +255,7 @@ def test_odd_entries_in_a_flat_folder_each_get_a_row_and_are_never_opened(tmp_pa
 
 
 def test_nbgrader_layout_with_links_and_pipes(tmp_path):
-    from autograder import sample
+    from autograder.assignments.backprop_basics import sample
     submitted = tmp_path / "submitted"
     good = sample.filled_notebook("reference")
     for student in ("s1", "s9"):
@@ -340,6 +341,7 @@ def _children(pid):
 
 
 def _start_cli(*args, env=None):
+    args = [*args, "--assignment", ASSIGNMENT_01] if args[0] == "grade" else args
     full_env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", **(env or {}))
     return subprocess.Popen([sys.executable, "-m", "autograder", *map(str, args)], cwd=ROOT, env=full_env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -449,7 +451,7 @@ def test_a_worker_that_stops_making_progress_is_replaced(tmp_path, started):
 
 def _nbgrader_class(root, students):
     for student, variant in students.items():
-        from autograder import sample
+        from autograder.assignments.backprop_basics import sample
         path = root / "submitted" / student / "01_backprop_basics" / "backprop_basics.ipynb"
         sample.write_notebook(sample.filled_notebook(variant), path)
         (path.parent / "timestamp.txt").write_text(f"2026-11-2{len(student) % 9} 10:00:00.000000 UTC\n")
@@ -461,7 +463,7 @@ def test_regrading_one_student_updates_that_row_and_nothing_else(tmp_path):
     out = tmp_path / "out"
     run_cli("grade", submitted, "--json", out / "grades.json", "--csv", out / "grades.csv", "--quiet")
     before = (out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()
-    from autograder import sample
+    from autograder.assignments.backprop_basics import sample
     sample.write_notebook(sample.filled_notebook("reference"), submitted / "stu003" / "01_backprop_basics" / "backprop_basics.ipynb")
     again = run_cli("grade", submitted / "stu003", "--json", out / "grades.json", "--csv", out / "grades.csv",
                     "--quiet", "--force")

@@ -11,7 +11,7 @@ import sys
 import nbformat
 import pytest
 
-from autograder import rubric, sample
+from autograder.assignments.backprop_basics import rubric, sample
 
 from .conftest import ROOT, run_cli
 
@@ -28,7 +28,8 @@ FORGING_CELLS = [
     "get_ipython().display_formatter.formatters['text/plain'].for_type(float, lambda x, p, c: p.text('graded'))",
     "import subprocess\nsubprocess.Popen(['sleep', '300'])",
     "import glob\nfor _f in glob.glob('../../*/01_backprop_basics/*.ipynb'):\n    open(_f, 'w').write('{}')",
-    "import autograder, os\nopen(os.path.join(autograder.__path__[0], 'checks', 'test_forged.py'), 'w').write('x = 1')",
+    "import autograder, os\nopen(os.path.join(autograder.__path__[0], 'assignments', 'backprop_basics', 'checks', "
+    "'test_forged.py'), 'w').write('x = 1')",
     "print(open(__import__('solutions').__file__).read())",
 ]
 STUDENTS = {"alice": "reference", "carol": "sigmoid-ignores-dout", "mallory": "forger"}
@@ -66,7 +67,7 @@ def course(tmp_path_factory):
     for line in BLOCK.replace("/path/to/kit", str(ROOT)).splitlines():
         lines.append(f"PYTHONPATH={ROOT} python {placer}" if line.startswith(COLLECT) else line)
     assert any(str(placer) in line for line in lines), "the README no longer says where submissions go"
-    checks_before = sorted(p.name for p in (ROOT / "autograder" / "checks").iterdir())
+    checks_before = sorted(p.name for p in (ROOT / "autograder" / "assignments" / "backprop_basics" / "checks").iterdir())
     sleepers_before = set(sleepers())
     done = bash("\n".join(lines), home)
     # a sleeper started from the course (a kernel runs in the notebook's folder), not by anything else
@@ -103,7 +104,7 @@ def test_the_forging_notebook_reached_nothing(course):
     folder, before, checks_before, new_sleepers = course
     for student, data in before.items():
         assert (folder / "submitted" / student / ASSIGNMENT / "backprop_basics.ipynb").read_bytes() == data
-    assert sorted(p.name for p in (ROOT / "autograder" / "checks").iterdir()) == checks_before
+    assert sorted(p.name for p in (ROOT / "autograder" / "assignments" / "backprop_basics" / "checks").iterdir()) == checks_before
     assert new_sleepers == set()
 
 
@@ -112,7 +113,7 @@ def test_feedback_shows_no_hidden_tests_grader_calls_or_reference(course):
     folder = course[0]
     pages = list((folder / "feedback").rglob("*.html"))
     assert len(pages) == len(STUDENTS)
-    reference = (ROOT / "solutions" / "backprop_basics.py").read_text(encoding="utf-8")
+    reference = (ROOT / "solutions" / "01_backprop_basics" / "backprop_basics.py").read_text(encoding="utf-8")
     secret = next(line for line in reference.splitlines() if "sigmoid_out * (1 - sigmoid_out)" in line).strip()
     for page in pages:
         html = page.read_text(encoding="utf-8")
@@ -149,6 +150,6 @@ def test_the_kit_installs_into_another_environment_and_grades(tmp_path):
     assert made.returncode == 0, made.stderr
     assert (tmp_path / "c" / "source" / ASSIGNMENT / "backprop_basics.ipynb").is_file()
     graded = subprocess.run([python, "-m", "autograder", "grade", ROOT / "tests/files/corpus/correct/c01_split_abs.py",
-                             "--json", tmp_path / "g.json", "--quiet"], cwd=tmp_path, capture_output=True, text=True)
+                             "--json", tmp_path / "g.json", "--quiet", "--assignment", ASSIGNMENT], cwd=tmp_path, capture_output=True, text=True)
     assert graded.returncode == 0, graded.stderr
     assert json.loads((tmp_path / "g.json").read_text())[0]["score"] == rubric.TOTAL_POINTS

@@ -5,7 +5,8 @@ import io
 
 import pytest
 
-from autograder import gradebook, rubric, sample
+from autograder import gradebook
+from autograder.assignments.backprop_basics import rubric, sample
 
 from .conftest import FILES, run_cli
 

@@ -1,14 +1,15 @@
 """The grader on the corpus of correct variants and typical mistakes, through the real CLI."""
 import json
 import re
-import shutil
 import subprocess
 import sys
 
 import nbformat
 import pytest
 
-from autograder import messages, rubric
+from autograder import messages
+from autograder.assignments.backprop_basics import ASSIGNMENT
+from autograder.assignments.backprop_basics import rubric
 
 from .conftest import FILES, ROOT, run_cli
 
@@ -66,7 +67,7 @@ def test_the_right_hint_in_the_right_part_and_none_on_correct_code(graded, name)
         assert (part, hint) in tags
         assert {tag for _, tag in tags} == {hint}, "only the mistake's own hint"
         shown = [t["output"] for t in result["tests"] if hint in t["tags"]]
-        assert all(messages.hint(hint, "zh") in output for output in shown)
+        assert all(messages.hint(hint, "zh", ASSIGNMENT.hints) in output for output in shown)
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MANIFEST if MANIFEST[n]["hint"]))
@@ -95,7 +96,7 @@ def test_english_feedback_gives_the_same_hint_in_english(graded, graded_en, name
     hint = MANIFEST[name]["hint"]
     assert hint in {tag for t in result["tests"] for tag in t["tags"]}
     feedback = "\n".join(t["output"] for t in result["tests"])
-    assert messages.hint(hint, "en") in feedback
+    assert messages.hint(hint, "en", ASSIGNMENT.hints) in feedback
     assert not CJK.search(feedback.replace("σ", "")), feedback
     assert part_scores(result) == part_scores(graded[name.removesuffix(".py")])
 
@@ -126,8 +127,8 @@ def test_a_notebook_and_a_py_file_with_the_same_code_get_the_same_grades(graded,
 
 
 def test_pytest_door_grades_one_submission_with_the_same_tests(tmp_path):
-    command = [sys.executable, "-m", "pytest", str(ROOT / "autograder" / "checks"), "-p", "no:cacheprovider",
-               "--rootdir", str(ROOT / "autograder" / "checks"), "-c", "/dev/null", "--submission"]
+    command = [sys.executable, "-m", "pytest", str(ROOT / "autograder" / "assignments" / "backprop_basics" / "checks"), "-p", "no:cacheprovider",
+               "--rootdir", str(ROOT / "autograder" / "assignments" / "backprop_basics" / "checks"), "-c", "/dev/null", "--submission"]
     good = subprocess.run(command + [str(CORPUS / "correct" / "c01_split_abs.py")], capture_output=True, text=True)
     assert good.returncode == 0, good.stdout
     assert "12 passed" in good.stdout

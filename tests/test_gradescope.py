@@ -13,7 +13,8 @@ import nbformat
 
 import pytest
 
-from autograder import gradescope, results, rubric, sample
+from autograder import gradescope, results
+from autograder.assignments.backprop_basics import ASSIGNMENT, rubric, sample
 
 from .conftest import ROOT
 
@@ -50,19 +51,17 @@ def assert_gradescope_results(data):
 
 
 def _intended_files():
-    grader = set()
-    for path in (ROOT / "autograder").rglob("*.py"):
-        relative = path.relative_to(ROOT)
-        if any(part in ("__pycache__", ".pytest_cache") for part in relative.parts):
-            continue
-        grader.add(relative.as_posix())
-    grader -= gradescope.LEFT_OUT    # they need the notebooks, solutions/build.py or nbgrader
+    """The engine, this assignment's package (not its sample), its reference; no other assignment."""
+    grader = {p.relative_to(ROOT).as_posix() for p in (ROOT / "autograder").glob("*.py")}
+    grader.add("autograder/assignments/__init__.py")
+    grader |= {p.relative_to(ROOT).as_posix() for p in ASSIGNMENT.folder.rglob("*.py") if "__pycache__" not in p.parts}
+    grader = {name for name in grader if name not in gradescope.LEFT_OUT and not name.endswith("/sample.py")}
     return grader | {"setup.sh", "run_autograder", "requirements.txt", "gradescope.json",
-                     "solutions/__init__.py", "solutions/backprop_basics.py"}
+                     "solutions/__init__.py", "solutions/01_backprop_basics/backprop_basics.py"}
 
 
 def test_the_zip_holds_exactly_the_grader_the_reference_and_the_two_scripts(tmp_path):
-    out = gradescope.build(tmp_path / "dist" / "autograder.zip")
+    out = gradescope.build(tmp_path / "dist" / "autograder.zip", ASSIGNMENT)
     assert out == tmp_path / "dist" / "autograder.zip"
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
@@ -70,14 +69,15 @@ def test_the_zip_holds_exactly_the_grader_the_reference_and_the_two_scripts(tmp_
         pins = [line for line in archive.read("requirements.txt").decode().splitlines() if not line.startswith("#")]
         assert pins == [line for line in (ROOT / "requirements.txt").read_text().splitlines()
                         if line.startswith(("numpy==", "pytest=="))], "only what grading imports"
-        assert archive.read("solutions/backprop_basics.py") == (ROOT / "solutions/backprop_basics.py").read_bytes()
+        assert (archive.read("solutions/01_backprop_basics/backprop_basics.py")
+                == (ROOT / "solutions/01_backprop_basics/backprop_basics.py").read_bytes())
         scripts = {name: archive.read(name).decode() for name in SCRIPTS}
     assert len(names) == len(set(names))
     assert set(names) == _intended_files()
     assert {n.split("/")[0] for n in names} == {"setup.sh", "run_autograder", "requirements.txt", "gradescope.json",
                                                 "autograder", "solutions"}
     for must in ("autograder/__main__.py", "autograder/cli.py", "autograder/plugin.py", "autograder/runner.py",
-                 "autograder/checks/conftest.py", "autograder/gradescope.py"):
+                 "autograder/assignments/backprop_basics/checks/conftest.py", "autograder/gradescope.py"):
         assert must in names
     assert not [n for n in names if n.startswith(("tests/", "assignments/", "source/"))
                 or n.endswith(".ipynb") or "__pycache__" in n or n == "solutions/build.py"]
@@ -88,13 +88,13 @@ def test_the_zip_holds_exactly_the_grader_the_reference_and_the_two_scripts(tmp_
     assert "/autograder/venv" in scripts["setup.sh"] or "$ROOT/venv" in scripts["setup.sh"]
     assert "bubblewrap" in scripts["setup.sh"] and "requirements.txt" in scripts["setup.sh"]
     # The same tree gives the same bytes (fixed timestamps, sorted entries).
-    again = gradescope.build(tmp_path / "again.zip")
+    again = gradescope.build(tmp_path / "again.zip", ASSIGNMENT)
     assert again.read_bytes() == out.read_bytes()
 
 
 def test_bad_language_is_refused(tmp_path):
     with pytest.raises(ValueError):
-        gradescope.build(tmp_path / "a.zip", lang="fr")
+        gradescope.build(tmp_path / "a.zip", ASSIGNMENT, lang="fr")
 
 
 @pytest.mark.parametrize("files, chosen", [
@@ -112,22 +112,23 @@ def test_pick_chooses_the_notebook_or_the_only_file(tmp_path, files, chosen):
     for name in files:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x = 1\n")
-    picked, _ = gradescope.pick(tmp_path)
+    picked, _ = gradescope.pick(tmp_path, ASSIGNMENT.notebook)
     assert (picked.relative_to(tmp_path).as_posix() if picked else None) == chosen
 
 
 def test_conversion_keeps_the_spec_keys_and_moves_the_rest_to_extra_data():
     tests = [results.TestResult(t.name, t.points if i else t.points / 2, t.points, output=f"out {i}",
-                                tags=["hint"] if not i else []) for i, t in enumerate(rubric.TESTS)]
+                                tags=["hint"] if not i else [], part=t.part) for i, t in enumerate(rubric.TESTS)]
     result = results.SubmissionResult(submission="/x/backprop_basics.ipynb", id="backprop_basics",
                                       status=results.GRADED, tests=tests, output="note from the loader",
+                                      assignment=ASSIGNMENT.id,
                                       execution_time=1.25, isolation="bubblewrap", fingerprint="abc")
     data = gradescope.to_results(result.to_gradescope(), file_name="backprop_basics.ipynb", lang="en")
     assert_gradescope_results(data)
     assert data["score"] == rubric.TOTAL_POINTS - rubric.TESTS[0].points / 2
     assert data["tests"][0]["status"] == "failed" and data["tests"][0]["tags"] == ["hint"]
     assert data["extra_data"] == {"status": "graded", "reason": "", "isolation": "bubblewrap",
-                                  "file": "backprop_basics.ipynb", "max_score": 100}
+                                  "file": "backprop_basics.ipynb", "max_score": rubric.TOTAL_POINTS}
     assert "note from the loader" in data["output"] and data["output_format"] == "text"
     assert data["execution_time"] == 1.25
 
@@ -135,7 +136,7 @@ def test_conversion_keeps_the_spec_keys_and_moves_the_rest_to_extra_data():
 # ------------------------------------------------------------------ the real thing
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
-    zip_path = gradescope.build(tmp_path_factory.mktemp("dist") / "autograder.zip")
+    zip_path = gradescope.build(tmp_path_factory.mktemp("dist") / "autograder.zip", ASSIGNMENT)
     # Stands in for a Python with only what the bundle installs: grading never needs the rest.
     poison = tmp_path_factory.mktemp("poison")
     for module in ("nbformat", "nbgrader", "matplotlib"):
@@ -182,7 +183,8 @@ def test_the_extracted_bundle_imports_from_itself_alone(tmp_path, bundle):
                      for p in (source / "autograder").rglob("*.py") if p.name != "__main__.py")
     code = ("import importlib, sys\n"
             f"for m in {modules!r}: importlib.import_module(m)\n"
-            "import autograder, solutions.backprop_basics as ref\n"
+            "import autograder\nfrom autograder.assignments import get\n"
+            "ref = get('01_backprop_basics').reference_module()\n"
             "print(autograder.__file__); print(ref.__file__)\n"
             "try:\n    import autograder.sample\nexcept ImportError:\n    print('no sample')\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=source, capture_output=True, text=True,
@@ -190,7 +192,7 @@ def test_the_extracted_bundle_imports_from_itself_alone(tmp_path, bundle):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == str(source / "autograder" / "__init__.py")
-    assert lines[1] == str(source / "solutions" / "backprop_basics.py")
+    assert lines[1] == str(source / "solutions" / "01_backprop_basics" / "backprop_basics.py")
     assert lines[2] == "no sample"
 
 
@@ -261,7 +263,7 @@ def test_the_bundle_set_up_where_bwrap_cannot_unshare_keeps_the_reference_from_s
     try:
         home.chmod(0o755)
         root = home / "autograder"
-        zip_path = gradescope.build(home / "autograder.zip", visibility=["train_xor*=after_published"])
+        zip_path = gradescope.build(home / "autograder.zip", ASSIGNMENT, visibility=["train_xor*=after_published"])
         for name in ("source", "submission", "results"):
             (root / name).mkdir(parents=True)
         with zipfile.ZipFile(zip_path) as archive:

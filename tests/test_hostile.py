@@ -34,9 +34,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import rubric, sandbox
+from autograder import sandbox
+from autograder.assignments.backprop_basics import rubric
 
-from .conftest import FILES, ROOT, VENV_BIN
+from .conftest import ASSIGNMENT_01, FILES, ROOT, VENV_BIN
 
 pytestmark = [
     pytest.mark.slow,
@@ -185,13 +186,13 @@ def cli_env(token):
     return dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
                 **{TOKEN_VAR: token,
                    # What env_probe.py hunts for: the child must not see the grader's environment.
-                   "AUTOGRADER_SOLUTION_PATH": str(ROOT / "solutions" / "backprop_basics.py"),
+                   "AUTOGRADER_SOLUTION_PATH": str(ROOT / "solutions" / "01_backprop_basics" / "backprop_basics.py"),
                    "EXPECTED_ANSWERS": "1"})
 
 
 def grade_command(paths, out):
     return [sys.executable, "-m", "autograder", "grade", *map(str, paths), "--json", str(out),
-            "--csv", str(out.with_suffix(".csv")), "--jobs", "2", "--quiet"]
+            "--csv", str(out.with_suffix(".csv")), "--jobs", "2", "--quiet", "--assignment", ASSIGNMENT_01]
 
 
 def run_grader(command, env, timeout=CLI_TIMEOUT):
@@ -234,7 +235,7 @@ ODD = {"fifo.ipynb": "is a named pipe (FIFO)", "ref.py": "is a symbolic link (to
 
 
 def make_neighbours(folder):
-    from autograder import sample
+    from autograder.assignments.backprop_basics import sample
     folder.mkdir()
     correct = FILES / "corpus" / "correct" / "c01_split_abs.py"
     for name in NEIGHBOURS:
@@ -243,8 +244,8 @@ def make_neighbours(folder):
         else:
             sample.write_notebook(sample.filled_notebook("reference"), folder / name)
     os.mkfifo(folder / "fifo.ipynb")
-    os.symlink(ROOT / "solutions" / "backprop_basics.py", folder / "ref.py")
-    os.symlink(ROOT / "solutions" / "backprop_basics.ipynb", folder / "solved.ipynb")
+    os.symlink(ROOT / "solutions" / "01_backprop_basics" / "backprop_basics.py", folder / "ref.py")
+    os.symlink(ROOT / "solutions" / "01_backprop_basics" / "backprop_basics.ipynb", folder / "solved.ipynb")
     os.symlink(ROOT / "source" / "01_backprop_basics" / "backprop_basics.ipynb", folder / "source.ipynb")
     os.symlink("/etc/shadow", folder / "shadow.py")
     (folder / "x.ipynb").mkdir()
@@ -576,7 +577,7 @@ from .test_gradescope import assert_gradescope_results, bundle, gradescope_conta
     run_autograder  # noqa: E402,F401 -- bundle is a fixture
 
 
-@pytest.mark.parametrize("name, target", [("x.py", "../source/solutions/backprop_basics.py"),
+@pytest.mark.parametrize("name, target", [("x.py", "../source/solutions/01_backprop_basics/backprop_basics.py"),
                                           ("backprop_basics.ipynb", "/etc/shadow")])
 def test_a_gradescope_upload_that_is_a_link_is_never_read(tmp_path, bundle, name, target):
     """Gradescope unpacks what the student uploaded: a link to the reference in the bundle scored

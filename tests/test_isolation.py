@@ -13,18 +13,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import cgroup, discover, load, plugin, reference, sandbox
+from autograder import cgroup, discover, load, plugin, sandbox
+from autograder.assignments.backprop_basics import ASSIGNMENT, reference
 from autograder import child as child_module
 from autograder.child import StudentProcess
 
-from .conftest import FILES, ROOT
+from .conftest import FILES
 
 
 def student_for(tmp_path):
     path = tmp_path / "s.py"
-    path.write_text((ROOT / "solutions" / "backprop_basics.py").read_text(encoding="utf-8"), encoding="utf-8")
+    path.write_text(Path(ASSIGNMENT.reference).read_text(encoding="utf-8"), encoding="utf-8")
     submission = discover.Submission(id="s", path=path, given=str(path), duplicate_of=())
-    return plugin.Student(submission, load.load_path(path), sandbox.Limits(), sandbox.isolation())
+    return plugin.Student(submission, load.load_path(path, ASSIGNMENT.entry_points), sandbox.Limits(),
+                          sandbox.isolation(), ASSIGNMENT)
 
 
 def zygote(student):
@@ -77,8 +79,9 @@ needs_bwrap = pytest.mark.skipif(not sandbox.uses_bubblewrap(FULL), reason="bubb
 
 def process(path, kind=FULL, **limits):
     """The child the grader starts for the file at ``path`` (as plugin.Student does)."""
-    program = load.load_path(Path(path))
-    return StudentProcess(program.chunks, limits=sandbox.Limits(**limits), kind=kind, entry_points=load.ENTRY_POINTS,
+    program = load.load_path(Path(path), ASSIGNMENT.entry_points)
+    return StudentProcess(program.chunks, operations=ASSIGNMENT.operations_source, schema=ASSIGNMENT.reply_schema,
+                          limits=sandbox.Limits(**limits), kind=kind, entry_points=ASSIGNMENT.entry_points,
                           unused_imports=program.unused_imports)
 
 

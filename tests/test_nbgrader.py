@@ -8,7 +8,7 @@ import sys
 import nbformat
 import pytest
 
-from autograder import rubric, sample
+from autograder.assignments.backprop_basics import rubric, sample
 
 from .conftest import ROOT, run_cli
 

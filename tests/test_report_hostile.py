@@ -9,7 +9,9 @@ import shutil
 import numpy as np
 import pytest
 
-from autograder import gradebook, plots, reference, report, results, rubric
+from autograder import gradebook, plots, report, results
+from autograder.assignments.backprop_basics import ASSIGNMENT, reference, rubric
+from autograder.assignments.backprop_basics import plots as plots01
 
 from .conftest import FILES, run_cli
 
@@ -19,14 +21,16 @@ HOSTILE_ID = "=1+1\x1b]0;PWNED\x07\x1b[2J\x9b31m\u202egnp.exe`<img src=x onerror
 
 
 def result(sid, output="", status=results.GRADED, reason="", score=True):
-    tests = [results.TestResult(t.name, t.points if score else 0.0, t.points, output=output) for t in rubric.TESTS]
-    return results.SubmissionResult(submission=sid, id=sid, status=status, reason=reason, tests=tests, output=output)
+    tests = [results.TestResult(t.name, t.points if score else 0.0, t.points, output=output, part=t.part)
+             for t in rubric.TESTS]
+    return results.SubmissionResult(submission=sid, id=sid, status=status, reason=reason, tests=tests, output=output,
+                                     assignment=ASSIGNMENT.id)
 
 
 def save_training(results_dir, sid, losses, params, compressed=False):
     results_dir.mkdir(parents=True, exist_ok=True)
     save = np.savez_compressed if compressed else np.savez
-    save(results.training_path(results_dir, sid), losses=losses, **{f"param{i}": p for i, p in enumerate(params)})
+    save(results.plot_path(results_dir, sid), losses=losses, **dict(zip(plots01.PARAM_NAMES, params)))
 
 
 def good_run():
@@ -51,7 +55,7 @@ BAD_RUNS = {
     "boolean losses": lambda: (np.ones(3, dtype=bool), good_run()[1]),
     "2-D losses": lambda: (np.ones((500, 1)), good_run()[1]),
     "string losses": lambda: (np.array(["1.0", "0.5"]), good_run()[1]),
-    "too many losses": lambda: (np.zeros(plots.MAX_LOSSES + 1), good_run()[1]),
+    "too many losses": lambda: (np.zeros(plots01.MAX_LOSSES + 1), good_run()[1]),
     "three parameters": lambda: (np.ones(3), good_run()[1][:3]),
 }
 
@@ -80,7 +84,7 @@ def test_the_note_is_in_the_feedback_language(tmp_path):
 
 @pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04" + b"\0" * 40])
 def test_an_unreadable_training_file_is_a_note(tmp_path, content):
-    training = results.training_path(tmp_path / "res", "a")
+    training = results.plot_path(tmp_path / "res", "a")
     training.parent.mkdir(parents=True)
     training.write_bytes(content)
     warnings = []
@@ -95,13 +99,13 @@ def test_huge_arrays_are_rejected_from_their_header_without_being_loaded(tmp_pat
     real = np.lib.format.read_array
     monkeypatch.setattr(np.lib.format, "read_array", lambda *a, **k: loaded.append(1) or real(*a, **k))
     with pytest.raises(plots.Unplottable, match=r"W1 has shape \(2, 1200000\)"):
-        plots.read_training(results.training_path(tmp_path / "res", "a"))
+        plots01.read_training(results.plot_path(tmp_path / "res", "a"))
     assert loaded == []
 
 
 def test_render_training_itself_refuses_the_wrong_network(tmp_path):
     with pytest.raises(plots.Unplottable):
-        plots.render_training(np.ones(3), _padded(1_200_000), tmp_path / "x.png", run=RUN, lang="en")
+        plots01.render_training(np.ones(3), _padded(1_200_000), tmp_path / "x.png", run=RUN, lang="en")
     assert not (tmp_path / "x.png").exists()
 
 
@@ -111,14 +115,14 @@ def test_an_unexpected_failure_is_a_note_and_one_warning_and_the_class_goes_on(t
     stale = report.feedback_path(tmp_path / "fb", "b").with_suffix(".png")
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"an earlier run's picture")
-    real = plots.render_training
+    real = plots01.render_training
 
     def render(losses, params, path, **kwargs):
         if path == stale:
             raise MemoryError("Unable to allocate 57.2 GiB for an array\nwith shape (6400, 1200000)")
         return real(losses, params, path, **kwargs)
 
-    monkeypatch.setattr(plots, "render_training", render)
+    monkeypatch.setattr(plots01, "render_training", render)
     warnings = []
     report.write_feedback([result("a"), result("b"), result("c")], tmp_path / "fb", "en", tmp_path / "res",
                           warn=warnings.append)
@@ -131,11 +135,11 @@ def test_an_unexpected_failure_is_a_note_and_one_warning_and_the_class_goes_on(t
 
 def test_a_result_the_feedback_cannot_be_written_for_still_gets_a_file(tmp_path):
     broken = result("a")
-    broken.tests[0].name = "no such test"          # e.g. a results folder from another rubric
+    broken.assignment = "no-such-assignment"          # e.g. a results folder from another kit
     warnings = []
     report.write_feedback([broken, result("b")], tmp_path / "fb", "en", warn=warnings.append)
-    assert len(warnings) == 1 and warnings[0].startswith("autograder: warning: a: feedback incomplete: KeyError")
-    assert "the grader could not write the full feedback (KeyError)" in feedback_of(tmp_path / "fb", "a")
+    assert len(warnings) == 1 and warnings[0].startswith("autograder: warning: a: feedback incomplete: UnknownAssignment")
+    assert "the grader could not write the full feedback (UnknownAssignment)" in feedback_of(tmp_path / "fb", "a")
     assert "**100 / 100**" in feedback_of(tmp_path / "fb", "b")
 
 
@@ -198,7 +202,7 @@ def test_code_spans_hold_the_text_exactly():
 
 # ------------------------------------------------------------------ 3. ids in the table, CSV, file names
 def test_the_table_shows_control_characters_instead_of_sending_them():
-    table = report.table([result(HOSTILE_ID), result("b", status=results.LOAD_ERROR, reason="bad\x1b[2J\x07")])
+    table = report.table([result(HOSTILE_ID), result("b", status=results.LOAD_ERROR, reason="bad\x1b[2J\x07")], ASSIGNMENT)
     assert not RAW_CONTROL.search(table) and "\u202e" not in table, repr(table)
     assert "=1+1\\x1b]0;PWNED\\x07" in table and "bad\\x1b[2J\\x07" in table
 
@@ -210,7 +214,7 @@ def test_the_table_shows_control_characters_instead_of_sending_them():
 ])
 def test_csv_text_cells_are_never_formulas(tmp_path, sid, cell):
     gradebook.write_csv([result(sid, status=results.LOAD_ERROR, reason="=HYPERLINK(\"http://x\")\nmore", score=False),
-                         result(sid + "2")], tmp_path / "g.csv")
+                         result(sid + "2")], tmp_path / "g.csv", ASSIGNMENT)
     rows = list(csv.reader((tmp_path / "g.csv").open(encoding="utf-8-sig", newline="")))
     row, graded, header = rows[1], rows[2], rows[0]
     assert row[0] == cell and row[1] == cell

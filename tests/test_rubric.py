@@ -1,9 +1,8 @@
-"""The rubric's own promises: 100 points, and training runs the reference actually solves."""
-from autograder import reference, rubric
+"""The rubric's own promises: tests named by their parts, and training runs the reference actually solves."""
+from autograder.assignments.backprop_basics import reference, rubric
 
 
-def test_points_total_100_and_every_test_names_its_part():
-    assert rubric.TOTAL_POINTS == 100
+def test_every_test_names_its_part():
     for test in rubric.TESTS:
         assert test.name.startswith(test.part) and test.part in rubric.PARTS
 

@@ -5,7 +5,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder import rubric, sample
+from autograder.assignments.backprop_basics import rubric, sample
 
 from .conftest import run_cli
 

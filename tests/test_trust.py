@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from autograder import rubric
+from autograder.assignments.backprop_basics import rubric
 
 from .conftest import FILES, run_cli
 

@@ -7,10 +7,11 @@ off in one known way -- so hand-set weights behind a made-up list of losses earn
 import numpy as np
 import pytest
 
-from autograder import messages, reference
 from autograder.plugin import finish
-from autograder.rubric import TRAIN_RUNS as RUNS
-from autograder.rubric import TRAJECTORY_REL_TOL
+
+from .. import reference
+from ..rubric import TRAIN_RUNS as RUNS
+from ..rubric import TRAJECTORY_REL_TOL
 
 # Learning rates a loop that ignores its argument might have hard-coded.
 HARD_CODED_RATES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
@@ -29,7 +30,7 @@ def run(student, name):
 
 def run_name(check, name):
     seed, learning_rate, epochs = RUNS[name]
-    return messages.say("run-name", check.lang, seed=seed, lr=learning_rate, epochs=epochs)
+    return check.text("run-name", seed=seed, lr=learning_rate, epochs=epochs)
 
 
 def loss_models(name):
@@ -80,7 +81,7 @@ def trajectory_hints(check, student):
         if "NoneType" in message:
             check.hint("train-grad-none")
         return
-    main, short = replies["main"].value, replies["short"].value
+    short = replies["short"].value
     if any(reply.value["losses"] is None and not reply.value["losses_error"] for reply in replies.values()):
         check.hint("train-no-return")
     lengths = {name: (None if reply.value["losses"] is None else len(reply.value["losses"]))
@@ -209,9 +210,9 @@ def test_honours_arguments(student, check):
     _, expected = reference.train(seed, learning_rate, epochs)
     if reference.matches(short.value["params"], expected, TRAJECTORY_REL_TOL):
         share += 0.5
-        check.say("honours-training", lr=learning_rate, epochs=epochs, detail=messages.say("ok", check.lang))
+        check.say("honours-training", lr=learning_rate, epochs=epochs, detail=check.text("ok"))
     else:
-        check.say("honours-training", lr=learning_rate, epochs=epochs, detail=messages.say("differs", check.lang))
+        check.say("honours-training", lr=learning_rate, epochs=epochs, detail=check.text("differs"))
     counts, real = {}, True
     for name, reply in (("main", main), ("short", short)):
         losses = reply.value["losses"]

@@ -4,9 +4,10 @@ import functools
 import numpy as np
 import pytest
 
-from autograder import reference
 from autograder.plugin import finish
-from autograder.rubric import GRADIENT_TIERS, UNSTABLE_FORWARD_SHARE, VALUE_REL_TOL, tier
+
+from .. import reference
+from ..rubric import GRADIENT_TIERS, UNSTABLE_FORWARD_SHARE, VALUE_REL_TOL, tier
 
 SHAPES = [(5,), (3, 4), (2, 3, 4)]
 # Extremes where 1 / (1 + e^-x) overflows, and ordinary values, so that only a sigmoid passes

@@ -1,51 +1,30 @@
-"""Expected values, computed in the grading process from the reference solutions.
+"""01's expected values, computed in the grading process from the reference solutions.
 
 Also the models of typical mistakes the hints recognise: what a backward that ignores ``dout``
 would return, what a training loop that ascends the gradient would record, and so on.
 """
-import ast
 import functools
 
 import numpy as np
 
-from solutions import backprop_basics as ref
+from autograder import numerics
 
-from . import rubric
+from . import ASSIGNMENT, rubric
+
+ref = ASSIGNMENT.reference_module()
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=np.float64)
 
 
-@functools.lru_cache(maxsize=None)
-def source_of(*names):
-    """Source text of the reference definitions ``names`` (sent to a part's process)."""
-    with open(ref.__file__, encoding="utf-8") as f:
-        text = f.read()
-    tree = ast.parse(text)
-    pieces = {node.name: ast.get_source_segment(text, node) for node in tree.body
-              if isinstance(node, (ast.ClassDef, ast.FunctionDef))}
-    return "import numpy as np\n\n" + "\n\n\n".join(pieces[name] for name in names) + "\n"
-
-
 def rel_error(a, b):
     """Largest relative error, the notebook's formula; inf when shapes differ."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        return float("inf")
-    if a.size == 0:
-        return 0.0
-    with np.errstate(all="ignore"):
-        error = np.abs(a - b) / (np.abs(a) + np.abs(b) + rubric.REL_ERROR_FLOOR)
-    return float(np.max(np.where(np.isnan(error), np.inf, error)))
+    return numerics.rel_error(a, b, rubric.REL_ERROR_FLOOR)
 
 
 def matches(a, b, tol=rubric.VALUE_REL_TOL):
     """Equal within ``tol``; ``a`` and ``b`` may be arrays or lists of arrays (parameters)."""
-    if a is None:
-        return False
-    if isinstance(b, list):
-        return isinstance(a, list) and len(a) == len(b) and all(matches(x, y, tol) for x, y in zip(a, b))
-    return rel_error(a, b) <= tol
+    return numerics.matches(a, b, tol, rubric.REL_ERROR_FLOOR)
 
 
 # ---------------------------------------------------------------- Sigmoid
@@ -61,17 +40,7 @@ def sigmoid_backward(x, dout):
 
 def numerical_gradient(f, x, dout, eps=rubric.NUMERICAL_EPS):
     """Central differences of L = sum(f(x) * dout) with respect to x (x is not modified)."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        plus = np.sum(f(x) * dout)
-        x[i] = old - eps
-        minus = np.sum(f(x) * dout)
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * eps)
-    return grad
+    return numerics.numerical_gradient(f, x, dout, eps)
 
 
 def sigmoid_forward_mistakes(x):

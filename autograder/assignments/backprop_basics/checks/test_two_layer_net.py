@@ -5,9 +5,10 @@ import functools
 import numpy as np
 import pytest
 
-from autograder import messages, reference
 from autograder.plugin import finish
-from autograder.rubric import GRADIENT_TIERS, VALUE_REL_TOL, tier
+
+from .. import reference
+from ..rubric import GRADIENT_TIERS, VALUE_REL_TOL, tier
 
 # Not only the notebook's 2-8-1: a net that hard-codes 8 hidden units must fail.
 DIMS = [(2, 8, 1), (3, 5, 2), (4, 3, 3)]
@@ -123,7 +124,7 @@ def test_structure(student, check):
                 hardcoded |= hidden != 8 and got is not None and 8 in got
         if problems:
             key, values = problems[0]
-            check.say("structure-bad", dims=dims, problem=messages.say(key, check.lang, **values))
+            check.say("structure-bad", dims=dims, problem=check.text(key, **values))
             continue
         # The layers and shapes are claims; the network computing with the grader's parameters of
         # exactly those shapes is the evidence.

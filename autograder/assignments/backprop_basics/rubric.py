@@ -1,9 +1,10 @@
-"""The grading rules, written once: every test's points, the credit tiers and the tolerances.
+"""01's grading rules, written once: every test's points, the credit tiers and the tolerances.
 
-The checks, the nbgrader test cells' points, the CSV columns and the README's table
-(``python -m autograder rubric``) all read this module.
+The checks read them from here; the nbgrader test cells' points, the README's table
+(``python -m autograder rubric --assignment 01_backprop_basics``) and the engine (through
+``ASSIGNMENT`` in ``__init__.py``) are generated from or checked against them.
 """
-import dataclasses
+from autograder.assignment import Test
 
 PARTS = ("Sigmoid", "TwoLayerNet", "train_xor")
 # Modules the notebook itself imports: a grading environment without one (Gradescope's installs only
@@ -31,14 +32,6 @@ PART_SETUPS = {
 # "main" and "second"; "short" checks that other arguments are honoured.
 TRAIN_RUNS = {"main": (1, 0.3, 500), "second": (3, 0.3, 200), "short": (5, 0.5, 37)}
 _MAIN, _SECOND, _SHORT = TRAIN_RUNS["main"], TRAIN_RUNS["second"], TRAIN_RUNS["short"]
-
-
-@dataclasses.dataclass(frozen=True)
-class Test:
-    name: str          # shown to students; begins with the part it grades
-    part: str
-    points: float
-    checks: str        # one line: what is checked (English, for the docs)
 
 
 TESTS = (
@@ -80,6 +73,7 @@ TESTS = (
          "gradient descent on XOR: the reference loop, one epoch more or less, one-sample or unaveraged steps"),
 )
 
+# Derived from TESTS (no new numbers): for the checks and the kit's own tests.
 BY_NAME = {test.name: test for test in TESTS}
 PART_POINTS = {part: sum(t.points for t in TESTS if t.part == part) for part in PARTS}
 TOTAL_POINTS = sum(PART_POINTS.values())
@@ -101,11 +95,6 @@ UNSTABLE_FORWARD_SHARE = 0.6
 OVERWRITE_SHARE = 0.5
 
 
-def display(points):
-    """Points as people read them: rounded once, to 2 decimals, from the exact sum (64.33, 100)."""
-    return f"{round(points + 0.0, 2):g}"
-
-
 def tier(error):
     """Share of the points a gradient with this relative error earns."""
     for threshold, share in GRADIENT_TIERS:
@@ -114,21 +103,11 @@ def tier(error):
     return 0.0
 
 
-def markdown_table():
-    lines = ["| test | points | what is checked |", "|---|---:|---|"]
-    for part in PARTS:
-        for test in TESTS:
-            if test.part == part:
-                lines.append(f"| `{test.name}` | {test.points:g} | {test.checks} |")
-        lines.append(f"| **{part}** | **{PART_POINTS[part]:g}** | |")
-    lines.append(f"| **total** | **{TOTAL_POINTS:g}** | |")
-    tiers = ", ".join(f"≤ {t:g} → {s:.0%}" for t, s in GRADIENT_TIERS)
-    lines.append("")
-    lines.append(f"Gradient tiers (largest relative error against the reference): {tiers}, else 0. "
-                 f"Values match when their relative error is ≤ {VALUE_REL_TOL:g}; loss trajectories and "
-                 f"trained parameters when it is ≤ {TRAJECTORY_REL_TOL:g}. Relative error is "
-                 f"|a − b| / (|a| + |b| + {REL_ERROR_FLOOR:g}), the notebook's formula. A test whose calls "
-                 f"overwrite an array their caller passed in (x, dout, X) keeps {OVERWRITE_SHARE:.0%} of its points. "
-                 "Each part is graded with the setups in PART_SETUPS (the reference's other pieces, then the "
-                 "student's own) and each test keeps the best.")
-    return "\n".join(lines)
+NOTES = (f"Gradient tiers (largest relative error against the reference): "
+         f"{', '.join(f'≤ {t:g} → {s:.0%}' for t, s in GRADIENT_TIERS)}, else 0. "
+         f"Values match when their relative error is ≤ {VALUE_REL_TOL:g}; loss trajectories and "
+         f"trained parameters when it is ≤ {TRAJECTORY_REL_TOL:g}. Relative error is "
+         f"|a − b| / (|a| + |b| + {REL_ERROR_FLOOR:g}), the notebook's formula. A test whose calls "
+         f"overwrite an array their caller passed in (x, dout, X) keeps {OVERWRITE_SHARE:.0%} of its points. "
+         "Each part is graded with the setups in PART_SETUPS (the reference's other pieces, then the "
+         "student's own) and each test keeps the best.")

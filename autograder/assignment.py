@@ -1,0 +1,149 @@
+"""What the engine knows of an assignment: the object an assignment package declares.
+
+An assignment package (``autograder/assignments/<name>/``, or a folder named in
+``AUTOGRADER_ASSIGNMENTS``) defines ``ASSIGNMENT = Assignment(...)`` in its ``__init__.py`` and holds
+everything specific to that notebook: the rubric, the child-side operations that call student
+code, the pytest checks, the reference's expected values and mistake models, hints and messages
+in both languages, feedback plots and a sample class. The engine (CLI, batch, loader, sandbox,
+results, views, nbgrader and Gradescope routes) reads only this object; it never names a part.
+docs/AUTHORING.md walks through writing one.
+"""
+import dataclasses
+import functools
+import importlib
+import importlib.util
+from pathlib import Path
+
+
+@dataclasses.dataclass(frozen=True)
+class Test:
+    """One rubric line: a pytest check's name (it begins with its part), points, what it checks."""
+
+    name: str
+    part: str
+    points: float
+    checks: str        # one line, English, for the docs
+
+
+@dataclasses.dataclass(frozen=True)
+class Assignment:
+    id: str                     # nbgrader's assignment id: "01_backprop_basics"
+    title: str                  # the notebook's title
+    package: str                # the package that declares it: "autograder.assignments.backprop_basics"
+    notebook: str               # the notebook's file name: "backprop_basics.ipynb"
+    tests: tuple                # Test, in grading order within each part
+    parts: tuple                # in grading order (a reference piece reaches a sandbox only after its part)
+    needs: dict                 # part -> the names its code calls (itself included)
+    setups: dict                # part -> reference pieces to swap in, one tuple per attempt, in order
+    entry_points: tuple         # the names graded code starts from (the loader keeps what they read)
+    reference: Path             # the reference module, generated from the source notebook
+    source: Path                # the nbgrader source folder (source/<id>/)
+    release: Path = None        # the generated student release (assignments/<id>/)
+    solved: Path = None         # the generated solved notebook
+    rubric_notes: str = ""      # what the points table says under it (tiers, tolerances)
+    course_modules: tuple = ()  # modules the notebook itself imports (an unused import of them is no news)
+    overwrite_share: float = 0.5   # share a test keeps when the student's code overwrote its caller's array
+    folder: Path = None         # the package's folder (set from ``package`` when omitted)
+
+    def __post_init__(self):
+        if self.folder is None:
+            object.__setattr__(self, "folder", Path(importlib.import_module(self.package).__file__).parent)
+        names = [t.name for t in self.tests]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.id}: two rubric tests share a name")
+        for test in self.tests:
+            if test.part not in self.parts or not test.name.startswith(test.part):
+                raise ValueError(f"{self.id}: test {test.name!r} must begin with one of its parts {self.parts}")
+        for part in self.parts:
+            if part not in self.needs or part not in self.setups:
+                raise ValueError(f"{self.id}: part {part} needs an entry in needs and in setups")
+
+    # ------------------------------------------------------------------ the rubric
+    @property
+    def by_name(self):
+        return {t.name: t for t in self.tests}
+
+    @property
+    def part_points(self):
+        return {part: sum(t.points for t in self.tests if t.part == part) for part in self.parts}
+
+    @property
+    def total_points(self):
+        return sum(t.points for t in self.tests)
+
+    def markdown_table(self):
+        lines = ["| test | points | what is checked |", "|---|---:|---|"]
+        for part in self.parts:
+            for test in self.tests:
+                if test.part == part:
+                    lines.append(f"| `{test.name}` | {test.points:g} | {test.checks} |")
+            lines.append(f"| **{part}** | **{self.part_points[part]:g}** | |")
+        lines.append(f"| **total** | **{self.total_points:g}** | |")
+        if self.rubric_notes:
+            lines += ["", self.rubric_notes]
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------ the package's pieces
+    @property
+    def checks(self):
+        """The folder of pytest checks (``pytest <it> --submission FILE`` grades one submission)."""
+        return self.folder / "checks"
+
+    def module(self, name):
+        """A module of the package (``messages``, ``operations``, ``plots``, ``sample``), or None."""
+        try:
+            return importlib.import_module(f"{self.package}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{self.package}.{name}":
+                return None
+            raise
+
+    @property
+    def operations_source(self):
+        """The child-side operations, sent to the sandbox as source (the child imports nothing of ours)."""
+        return (self.folder / "operations.py").read_text(encoding="utf-8")
+
+    @property
+    def reply_schema(self):
+        return self.module("operations").REPLY_SCHEMA
+
+    @property
+    def messages(self):
+        module = self.module("messages")
+        return getattr(module, "MESSAGES", {}) if module else {}
+
+    @property
+    def hints(self):
+        module = self.module("messages")
+        return getattr(module, "HINTS", {}) if module else {}
+
+    def reference_module(self):
+        return _load_reference(self.reference)
+
+    def reference_source(self, *names):
+        return _reference_source(self.reference, names)
+
+
+@functools.lru_cache(maxsize=None)
+def _load_reference(path):
+    """The reference module, loaded from its file (its folder name, e.g. 01_..., is no identifier)."""
+    path = Path(path)
+    spec = importlib.util.spec_from_file_location(f"reference_{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_source(path, names):
+    """Source text of the reference definitions ``names``, with the imports they need (sent to a part's
+    process, which has only numpy)."""
+    import ast
+    text = Path(path).read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    pieces = {node.name: ast.get_source_segment(text, node) for node in tree.body
+              if isinstance(node, (ast.ClassDef, ast.FunctionDef))}
+    missing = [n for n in names if n not in pieces]
+    if missing:
+        raise KeyError(f"{path} defines no {', '.join(missing)}")
+    return "import numpy as np\n\n" + "\n\n\n".join(pieces[name] for name in names) + "\n"

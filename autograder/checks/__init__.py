@@ -1,1 +1,0 @@
-"""The hidden checks: one pytest module per graded part. Points and tolerances live in rubric.py."""

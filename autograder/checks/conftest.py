@@ -1,4 +1,0 @@
-"""Makes the checks a pytest suite: ``pytest autograder/checks --submission FILE``."""
-from autograder.plugin import (  # noqa: F401 -- pytest finds hooks and fixtures by name here
-    check, pytest_addoption, pytest_collection_modifyitems, pytest_configure, pytest_generate_tests,
-    pytest_pyfunc_call, pytest_report_header, pytest_runtest_makereport, pytest_terminal_summary, student)

@@ -1,0 +1,45 @@
+"""Comparing arrays the way the notebooks teach it, for any assignment's checks.
+
+Relative error is ``max |a − b| / (|a| + |b| + floor)`` (the notebooks' formula); ``numerical_gradient``
+is the central difference of ``L = sum(f(x) * dout)``, the gradient check the students run.
+"""
+import numpy as np
+
+REL_ERROR_FLOOR = 1e-8
+
+
+def rel_error(a, b, floor=REL_ERROR_FLOOR):
+    """Largest relative error; inf when shapes differ, and where either side is nan."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        return float("inf")
+    if a.size == 0:
+        return 0.0
+    with np.errstate(all="ignore"):
+        error = np.abs(a - b) / (np.abs(a) + np.abs(b) + floor)
+    return float(np.max(np.where(np.isnan(error), np.inf, error)))
+
+
+def matches(a, b, tol, floor=REL_ERROR_FLOOR):
+    """Equal within ``tol``; ``a`` and ``b`` may be arrays or lists of arrays (parameters)."""
+    if a is None:
+        return False
+    if isinstance(b, list):
+        return isinstance(a, list) and len(a) == len(b) and all(matches(x, y, tol, floor) for x, y in zip(a, b))
+    return rel_error(a, b, floor) <= tol
+
+
+def numerical_gradient(f, x, dout, eps=1e-6, indices=None):
+    """Central differences of L = sum(f(x) * dout) with respect to x (x is not modified); only at
+    ``indices`` (a list of index tuples) when given, the rest left 0: a sparse check."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in (np.ndindex(x.shape) if indices is None else indices):
+        old = x[i]
+        x[i] = old + eps
+        plus = np.sum(f(x) * dout)
+        x[i] = old - eps
+        minus = np.sum(f(x) * dout)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
+    return grad
