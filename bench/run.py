@@ -10,10 +10,10 @@ Modes (one per run; see bench/README.md for what each number means):
   the kit only: wall time, submissions/s and peak memory of the grader's process tree. Writes
   ``bench/output/scale.json``.
 * ``--profile`` -- where one worker's seconds go on ``--profile-count`` (10) submissions: start-up
-  micro-measurements, then ``python -m cProfile -m pytest autograder/checks --submission-list ...``
+  micro-measurements, then ``python -m cProfile -m pytest <assignment>/checks --submission-list ...``
   (the very command ``batch.worker_command`` runs). Writes ``bench/output/profile.{json,txt,prof}``.
 
-Everything is built from ``autograder.sample`` (the real release notebook, filled in with the
+Everything is built from the assignment's ``sample`` module (the real release notebook, filled in with the
 reference solution or one typical mistake), in a temporary folder that is removed afterwards
 (``--keep`` keeps it). Nothing outside ``bench/output/`` and that folder is written.
 """
@@ -37,17 +37,28 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "bench" / "output"
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+# The assignment measured (``--assignment``, default 01): its id, notebook name, package and sample
+# module (the variants a class is built from), set by ``use_assignment`` before anything runs.
 ASSIGNMENT = "01_backprop_basics"
-NOTEBOOK = "backprop_basics.ipynb"
+NOTEBOOK = GRADED = sample = None
 PLACEHOLDER = "@@BENCH-SUBMISSION-ID@@"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 sys.path.insert(0, str(ROOT))
 try:
-    from autograder import sample  # noqa: E402 -- needs the venv (nbformat, numpy)
+    from autograder import assignments  # noqa: E402 -- needs the venv (nbformat, numpy)
 except ImportError as exc:  # pragma: no cover
     sys.exit(f"bench/run.py: {exc}; run it with the venv's python (make bench)")
+
+
+def use_assignment(assignment_id):
+    """Measure ``assignment_id``: its package must have a ``sample`` module (MISTAKES, filled_notebook)."""
+    global ASSIGNMENT, NOTEBOOK, GRADED, sample
+    GRADED = assignments.get(assignment_id)
+    ASSIGNMENT, NOTEBOOK, sample = GRADED.id, GRADED.notebook, GRADED.module("sample")
+    if sample is None:
+        sys.exit(f"bench/run.py: assignment {assignment_id} has no sample module to build a class from")
 
 
 def env():
@@ -121,6 +132,18 @@ def build_course(tmp, n, factory):
     course = tmp / "course"
     shutil.copytree(ROOT / "source", course / "source")
     shutil.copy(ROOT / "nbgrader_config.py", course)
+    # The baseline is stock `nbgrader autograde`: the kit's configuration replaces its kernel execution
+    # with the sandboxed engine, so the bench course puts nbgrader 0.9.6's own list back (Execute runs
+    # each notebook in a kernel, the self-check grade cells pass or fail).
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write("\n# bench/run.py: stock nbgrader autograde, the baseline\n"
+                     "c.Autograde.autograde_preprocessors = [\n"
+                     + "".join(f"    '{name}',\n" for name in (
+                         "nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
+                         "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+                         "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
+                         "nbgrader.preprocessors.CheckCellMetadata"))
+                     + "]\n")
     (course / ".nbgrader").mkdir()
     started = time.monotonic()
     proc = subprocess.run([PYTHON, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--log-level=WARN"],
@@ -130,7 +153,7 @@ def build_course(tmp, n, factory):
         sys.exit(f"nbgrader generate_assignment failed:\n{proc.stdout}\n{proc.stderr}")
     import nbformat
     fresh = nbformat.read(course / "assignments" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    committed = nbformat.read(sample.RELEASE_NOTEBOOK, as_version=4)
+    committed = nbformat.read(Path(GRADED.release) / NOTEBOOK, as_version=4)
     same_release = [c.source for c in fresh.cells] == [c.source for c in committed.cells]
     students = {}
     for i, variant in enumerate(mix(n), start=1):
@@ -310,7 +333,7 @@ def median(values):
 def grade_with_kit(paths, *, jobs, out_dir, label, students):
     json_path = out_dir / f"{label}.json"
     run = measure([PYTHON, "-m", "autograder", "grade", *map(str, paths), "--json", str(json_path),
-                   "--results-dir", str(out_dir / f"{label}.results"), "--jobs", str(jobs), "--quiet", "--force"],
+                   "--assignment", ASSIGNMENT, "--results-dir", str(out_dir / f"{label}.results"), "--jobs", str(jobs), "--quiet", "--force"],
                   cwd=ROOT, log=out_dir / f"{label}.log")
     results = json.loads(json_path.read_text()) if json_path.exists() else []
     n = len(results)
@@ -444,7 +467,7 @@ def machine():
 def grader_fingerprint():
     """Of the grader's code (autograder/, checks, reference): results name the version they measured."""
     from autograder import results
-    return results.grader_fingerprint()
+    return results.grader_fingerprint(GRADED)
 
 
 def changed_warning(facts):
@@ -619,7 +642,8 @@ def per_call(fn, repeat=5):
 
 def startup_costs(tmp, repeat):
     """Fixed costs measured one by one, outside any profiler."""
-    from autograder import batch, child, reference, sandbox
+    from autograder import batch, child, sandbox
+    from autograder.assignments.backprop_basics import operations, reference
     site = sandbox.site_packages()
     costs = {}
     costs["interpreter_start_s"] = timed([PYTHON, "-c", "pass"], repeat)
@@ -631,7 +655,7 @@ def startup_costs(tmp, repeat):
     empty.write_text("[]")
     worker_env = dict(env(), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
                       **{k: v for k, v in sandbox.ENV.items() if k.endswith("NUM_THREADS")})
-    costs["worker_fixed_s"] = timed(batch.worker_command(empty, tmp / "empty-results", "zh"), repeat, env=worker_env)
+    costs["worker_fixed_s"] = timed(batch.worker_command(empty, tmp / "empty-results", "zh", GRADED), repeat, env=worker_env)
     # The child side: `python -I -S` with and without numpy, with and without bubblewrap.
     bare = [sys.executable, "-I", "-S", "-c", "pass"]
     with_numpy = [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site!r}); import numpy"]
@@ -646,28 +670,31 @@ def startup_costs(tmp, repeat):
     # FullyConnectedLayer, TwoLayerNet and train_xor would keep).
     from autograder import load
     notebook = NotebookFactory().write("reference", "startup", tmp / "startup" / NOTEBOOK)
-    costs["load_path_parent_s"] = per_call(lambda: load.load_path(notebook), 10)
-    loaded = load.load_path(notebook).chunks
+    entry, modules = GRADED.entry_points, GRADED.course_modules
+    costs["load_path_parent_s"] = per_call(lambda: load.load_path(notebook, entry, modules), 10)
+    loaded = load.load_path(notebook, entry, modules).chunks
     variants = {"notebook_as_loaded": loaded,
                 "without_matplotlib_cell": [c for c in loaded if "matplotlib" not in c["source"]],
                 "graded_definitions_only": load.load_cells(
-                    [("cell", "\n\n".join(sample.reference_cells().values()))]).chunks}
+                    [("cell", "\n\n".join(sample.reference_cells().values()))], entry, modules).chunks}
     costs["notebook_chunks_kept"] = {"cells": len(loaded), "demo_statements": sum(
         1 for c in loaded for line in c["source"].split("\n") if re.match(r"(losses|net|model_plus|sigmoid) = ", line))}
+    process_args = dict(operations=GRADED.operations_source, schema=operations.REPLY_SCHEMA,
+                        entry_points=GRADED.entry_points)
     kinds = ["bubblewrap", "limits-only"] if sandbox.uses_bubblewrap() else ["limits-only"]
     for kind in kinds:
         for name, chunks in variants.items():
             def start_close(kind=kind, chunks=chunks):
-                p = child.StudentProcess(chunks, kind=kind)
+                p = child.StudentProcess(chunks, kind=kind, **process_args)
                 assert p.ensure_loaded()
                 p.close()
             costs[f"zygote_{kind}_{name}_s"] = per_call(start_close, repeat)
 
     def part_fork():
-        p = child.StudentProcess(variants["graded_definitions_only"])
+        p = child.StudentProcess(variants["graded_definitions_only"], **process_args)
         p.ensure_loaded()
         started = time.perf_counter()
-        for part in ("Sigmoid", "TwoLayerNet", "train_xor"):
+        for part in GRADED.parts:
             p._enter_part(part, "", ())
         elapsed = time.perf_counter() - started
         p.close()
@@ -675,7 +702,7 @@ def startup_costs(tmp, repeat):
     costs["three_part_forks_s"] = statistics.median(part_fork() for _ in range(repeat))
 
     # Parent-side references, uncached, per call.
-    from autograder.checks import test_sigmoid, test_two_layer_net
+    from autograder.assignments.backprop_basics.checks import test_sigmoid, test_two_layer_net
     costs["net_numerical_per_call_s"] = {
         str(test_two_layer_net.DIMS[k]): per_call(lambda k=k: reference.net_numerical(*test_two_layer_net.case(k)[1:]))
         for k in range(len(test_two_layer_net.DIMS))}
@@ -701,15 +728,15 @@ PROFILE_ROWS = [
     (("autograder/child.py", "_reap_orphans"), "  of which: /proc scan for orphans"),
     (("autograder/child.py", "_request"), "all requests to the child (incl. waiting)"),
     (("select", "select"), "  waiting for the child (select)"),
-    (("autograder/checks/test_train_xor.py", "run"), "XOR training requests (child, incl. part start)"),
-    (("autograder/checks/test_train_xor.py", "trajectory_hints"), "train_xor mistake hints"),
-    (("autograder/reference.py", "train"), "parent: reference.train (lru-cached per worker)"),
-    (("autograder/reference.py", "net_numerical"), "parent: TwoLayerNet numerical gradients"),
-    (("autograder/reference.py", "numerical_gradient"), "parent: numerical_gradient (all callers)"),
-    (("autograder/reference.py", "net_backward"), "parent: reference net backward"),
-    (("autograder/reference.py", "net_forward"), "parent: reference net forward (all callers)"),
-    (("autograder/reference.py", "sigmoid_mistakes"), "parent: Sigmoid mistake models"),
-    (("autograder/reference.py", "net_mistakes"), "parent: TwoLayerNet mistake models"),
+    (("backprop_basics/checks/test_train_xor.py", "run"), "XOR training requests (child, incl. part start)"),
+    (("backprop_basics/checks/test_train_xor.py", "trajectory_hints"), "train_xor mistake hints"),
+    (("backprop_basics/reference.py", "train"), "parent: reference.train (lru-cached per worker)"),
+    (("backprop_basics/reference.py", "net_numerical"), "parent: TwoLayerNet numerical gradients"),
+    (("backprop_basics/reference.py", "numerical_gradient"), "parent: numerical_gradient (all callers)"),
+    (("backprop_basics/reference.py", "net_backward"), "parent: reference net backward"),
+    (("backprop_basics/reference.py", "net_forward"), "parent: reference net forward (all callers)"),
+    (("backprop_basics/reference.py", "sigmoid_mistakes"), "parent: Sigmoid mistake models"),
+    (("backprop_basics/reference.py", "net_mistakes"), "parent: TwoLayerNet mistake models"),
     (("autograder/load.py", "load_path"), "reading + parsing the notebook"),
     (("autograder/results.py", "save"), "writing the result (fsync)"),
     (("autograder/results.py", "grader_fingerprint"), "grader fingerprint (hashes the grader's files)"),
@@ -746,7 +773,7 @@ def profile_breakdown(prof_path, n):
     imports = find("<frozen importlib._bootstrap>", "_find_and_load")
     tests = []
     for (filename, name), (cc, nc, tt, ct) in by_key.items():
-        if "autograder/checks/test_" in filename and name.startswith("test_"):
+        if "/checks/test_" in filename and name.startswith("test_"):
             tests.append({"test": f"{Path(filename).stem}::{name}", "calls": nc, "cumulative_s": round(ct, 3),
                           "per_submission_ms": round(1000 * ct / n, 1)})
     tests.sort(key=lambda t: -t["cumulative_s"])
@@ -793,7 +820,7 @@ def profile_benchmark(args, tmp):
 
     list_file = tmp / "profile-list.json"
     list_file.write_text(json.dumps(subs))
-    argv = batch.worker_command(list_file, tmp / "profile-results", "zh")
+    argv = batch.worker_command(list_file, tmp / "profile-results", "zh", GRADED)
     prof = OUTPUT / "profile.prof"
     OUTPUT.mkdir(parents=True, exist_ok=True)
     argv = [argv[0], "-m", "cProfile", "-o", str(prof)] + argv[1:]
@@ -809,7 +836,7 @@ def profile_benchmark(args, tmp):
     # pytest builds a full traceback for every failed test (each lost point is a failed test); the
     # worker's log is the only reader. The same worker with --tb=native, unprofiled, for comparison.
     say("the worker unprofiled, default --tb vs --tb=native ...")
-    plain_argv = batch.worker_command(list_file, tmp / "tb-results", "zh")
+    plain_argv = batch.worker_command(list_file, tmp / "tb-results", "zh", GRADED)
     tb = {}
     for _ in range(3):
         for label, extra in (("default", []), ("native", ["--tb=native"])):
@@ -880,8 +907,16 @@ def main(argv=None):
     p.add_argument("--scale-sizes", type=lambda s: [int(x) for x in s.split(",")], default=[100, 1000],
                    metavar="N,N", help="class sizes of --scale (default 100,1000)")
     p.add_argument("--profile-count", type=int, default=10, help="submissions in --profile (default 10)")
+    p.add_argument("--assignment", default="01_backprop_basics",
+                   help="the assignment whose sample class is graded (default 01_backprop_basics); --profile is 01's")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
     args = p.parse_args(argv)
+    if args.profile and args.assignment != "01_backprop_basics":
+        p.error("--profile measures assignment 01's internals (its reference and checks); drop --assignment")
+    try:
+        use_assignment(args.assignment)
+    except assignments.UnknownAssignment as exc:
+        p.error(str(exc))
     tmp = Path(tempfile.mkdtemp(prefix="autograder-bench-"))
     try:
         if args.scale:

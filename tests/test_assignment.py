@@ -258,3 +258,28 @@ def test_untouched_release_runs_to_the_end(tmp_path):
             assert found == ["NotImplementedError"], cell.source[:60]  # demo cells call the stubs
         else:
             assert found == [], cell.source[:60]                       # every given cell still runs
+
+
+def _code(nb):
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def test_the_notebook_and_the_rubric_agree_on_their_numbers():
+    """Numbers the students read in the notebook and numbers the grader uses, set in two places: a
+    change to one must be made to the other, and the failure says which and where."""
+    code = _code(nbformat.read(SOURCE / "backprop_basics.ipynb", as_version=4))
+    # The training cell's learning rate is the one the grader's XOR accuracy runs use.
+    taught = {float(x) for x in re.findall(r"^learning_rate = ([0-9.]+)$", code, re.M)}
+    graded = {lr for name, (_, lr, _) in rubric.TRAIN_RUNS.items() if name != "short"}
+    assert taught == graded, (f"the notebook trains with learning_rate {sorted(taught)}, the grader's accuracy runs "
+                              f"(rubric.TRAIN_RUNS) with {sorted(graded)}: change one of them")
+    # The self-checks' threshold is the grader's full-marks threshold.
+    check_tol = float(re.search(r"^CHECK_TOL = ([0-9e.+-]+)", code, re.M).group(1))
+    full_marks = rubric.GRADIENT_TIERS[0][0]
+    assert check_tol == rubric.VALUE_REL_TOL == full_marks, (
+        f"the notebook's CHECK_TOL is {check_tol:g}, the rubric's VALUE_REL_TOL {rubric.VALUE_REL_TOL:g} and its top "
+        f"gradient tier {full_marks:g}: the self-check promises the grader's full-marks threshold, keep them equal")
+    # The self-check of exercise 3 names the main run's learning rate and epochs.
+    _, lr, epochs = rubric.TRAIN_RUNS["main"]
+    assert f"learning_rate = {lr:g}、{epochs} 個 epoch" in code, (
+        f"the train_xor self-check should name the grader's main run (lr {lr:g}, {epochs} epochs; rubric.TRAIN_RUNS)")
