@@ -173,7 +173,7 @@ def softmax_loss_mistakes(scores, labels):
             "softmax-wrong-axis": -np.mean(_log_softmax(scores, axis=0)[rows, labels]),
             "ce-log-prob-underflow": -np.mean(np.log(p[rows, labels])),
             "ce-log-epsilon": -np.mean(np.log(p[rows, labels] + 1e-12)),
-            "ce-wrong-indexing": -np.mean(log_p[:, labels]),
+            "ce-wrong-indexing": -np.sum(log_p[:, labels]) / N,
         }
     return models
 
@@ -223,10 +223,29 @@ def conv_backward_mistakes(x, W, b, S, P, dout):
     i, j = dout.shape[2] - 1, dout.shape[3] - 1
     last = np.einsum("nf,ncpq->fcpq", dout[:, :, i, j], x_pad[:, :, i * S:i * S + K, j * S:j * S + K])
     N = dout.shape[0]
-    return {"dx": {"conv-dx-kernel-not-flipped": dx_flipped},
+    return {"dx": {"conv-dx-kernel-not-flipped": dx_flipped,
+                   "conv-dx-overwritten": conv_dx_assigned(x_pad, W, S, P, dout)},
             "dW": {"conv-dw-overwritten": last},
             "db": {"conv-db-not-summed": [dout.sum(axis=(2, 3)), dout.mean(axis=(0, 2, 3)),
                                           dout[0].sum(axis=(1, 2)), dout.sum(axis=(0, 2, 3)) / N]}}
+
+
+def conv_dx_assigned(x_pad, W, S, P, dout):
+    """dx when contributions are assigned (=) instead of added: per output position over the whole
+    batch and all filters, and per (n, f, i, j) as four nested loops write it."""
+    N, F, H_out, W_out = dout.shape
+    K = W.shape[2]
+    H, Wd = x_pad.shape[2] - 2 * P, x_pad.shape[3] - 2 * P
+    per_position, nested = np.zeros_like(x_pad), np.zeros_like(x_pad)
+    for i in range(H_out):
+        for j in range(W_out):
+            per_position[:, :, i * S:i * S + K, j * S:j * S + K] = np.einsum("nf,fcpq->ncpq", dout[:, :, i, j], W)
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    nested[n, :, i * S:i * S + K, j * S:j * S + K] = dout[n, f, i, j] * W[f]
+    return [m[:, :, P:P + H, P:P + Wd] for m in (per_position, nested)]
 
 
 def pool_backward_mistakes(x, K, S, dout):
@@ -298,29 +317,38 @@ def train_variant(params, X, y, lr, epochs, batch_size, seed, variant=None):
             order = np.random.default_rng(seed).permutation(N)
         elif variant == "train-shuffle-once":
             order = once
+        elif variant == "train-order-not-permutation":
+            order = rng.choice(N, size=N, replace=False)
         else:
             order = rng.permutation(N)
+        labels = y[rng.permutation(N)] if variant == "train-shuffle-misaligned" else y[order]
+        rows = X[order]
         size = N if variant == "train-ignores-batch-size" else batch_size
         stop = N - size + 1 if variant == "train-drops-last-batch" else N
         epoch_losses = []
-        for start in range(0, stop, size):
-            batch = order[start:start + size]
-            loss = net.loss(X[batch], y[batch])
+        if variant == "train-batch-sizes":
+            batches = np.array_split(np.arange(N), int(np.ceil(N / size)))
+        else:
+            batches = [np.arange(N)[start:start + size] for start in range(0, stop, size)]
+        for batch in batches:
+            loss = net.loss(rows[batch], labels[batch])
             net.backward()
             for param, grad in net.get_params_and_grads():
                 if variant != "train-rebinds-param":
                     param -= lr * (grad / len(batch) if variant == "train-grad-divided-by-batch" else grad)
             if variant == "train-loss-after-update":
-                loss = net.loss(X[batch], y[batch])
+                loss = net.loss(rows[batch], labels[batch])
             epoch_losses.append(float(loss))
         losses += [float(np.mean(epoch_losses))] if variant == "train-loss-per-epoch" else epoch_losses
     return np.array(losses), [p.copy() for p in _params(net)]
 
 
-TRAIN_MISTAKES = ("train-no-shuffle", "train-global-rng", "train-rng-per-epoch", "train-shuffle-once",
+# train-shuffle-once gives the very runs of train-rng-per-epoch (one order for every epoch): its hint names both.
+TRAIN_MISTAKES = ("train-no-shuffle", "train-global-rng", "train-rng-per-epoch",
                   "train-ignores-batch-size", "train-drops-last-batch", "train-loss-after-update",
                   "train-rebinds-param", "train-grad-divided-by-batch", "train-loss-per-epoch",
-                  "train-seed-ignored")
+                  "train-seed-ignored", "train-batch-sizes", "train-order-not-permutation",
+                  "train-shuffle-misaligned")
 
 
 def run_args(name):

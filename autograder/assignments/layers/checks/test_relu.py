@@ -19,6 +19,8 @@ def overwrote(check, reply):
     kept = check.overwrote(reply)
     if any(entry.startswith("ReLU.forward:x") for entry in reply.value["overwrote"]):
         check.hint("relu-modifies-input")
+    if any(entry.startswith("ReLU.backward:dout") for entry in reply.value["overwrote"]):
+        check.hint("relu-modifies-dout")
     return kept
 
 
