@@ -18,6 +18,8 @@ MESSAGES = {
     "init-ok": ("W 的形狀 {shape}、標準差 {std:.3g}（He：{he:.3g}），b 為 0", "W has shape {shape} and std {std:.3g} (He: {he:.3g}); b is zeros"),
     "init-shape": ("Conv2D({C}, {F}, {K}) 的 {name} 形狀是 {got}，應為 {expected}", "Conv2D({C}, {F}, {K}): {name} has shape {got}, expected {expected}"),
     "init-scale": ("W 的標準差是 {std:.3g}，He 初始化應約為 sqrt(2 / (C·K·K)) = {he:.3g}", "W has std {std:.3g}; He initialisation gives about sqrt(2 / (C·K·K)) = {he:.3g}"),
+    "init-unverified": ("Conv2D.forward 沒有任何一組輸入算對，無法確認這是你完成的 Conv2D：初始化這一項不給分",
+                        "Conv2D.forward is right for none of the inputs, so this cannot be confirmed as your Conv2D: no points for the initialisation"),
     "init-bias": ("b 應初始化為 0", "b should start as zeros"),
     "losses-none": ("train_classifier 要回傳每個批次的 loss 組成的 list（{error}）", "train_classifier must return the list of per-batch losses ({error})"),
     "losses-count": ("{run}：回傳了 {count} 個 loss，應為 {expected} 個（每個 epoch {batches} 個批次）",

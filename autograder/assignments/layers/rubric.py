@@ -53,7 +53,8 @@ TESTS = (
          "dscores = dout·(p − onehot)/N for random scalar dout, five cases including extreme scores; tiered by "
          "relative error against the reference"),
     Test("Conv2D initialisation", "Conv2D", 3,
-         "W of shape (F, C, K, K) with He scale sqrt(2 / (C·K·K)) (sample std within 20%), b zeros of shape (F,)"),
+         "W of shape (F, C, K, K) with He scale sqrt(2 / (C·K·K)) (sample std within 20%), b zeros of shape (F,); "
+         "counted only when Conv2D.forward is right for at least one case (__init__ is given code)"),
     Test("Conv2D.forward values", "Conv2D", 9,
          "cross-correlation with zero padding against the reference, six cases (batch > 1, channels > 1, "
          "stride 1–3, padding 0–2, H ≠ W, sizes not divisible by the stride); share right"),

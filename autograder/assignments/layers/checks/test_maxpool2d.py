@@ -40,7 +40,7 @@ def shape_hints(check, k, out):
 
 @pytest.mark.rubric("MaxPool2D.forward values")
 def test_forward_values(student, check):
-    right, worst, kept = 0, 0.0, 1.0
+    right, worst, kept, measured = 0, 0.0, 1.0, 0
     for k in CASES:
         reply = reply_for(student, k, False)
         if failed(check, reply, "MaxPool2D.forward", k):
@@ -52,9 +52,10 @@ def test_forward_values(student, check):
             shape_hints(check, k, out)
             continue
         error = reference.rel_error(out, want)
-        worst = max(worst, error)
+        worst, measured = max(worst, error), measured + 1
         right += error <= VALUE_REL_TOL
-    check.say("values", what="MaxPool2D.forward", right=right, total=len(CASES), error=worst, tol=VALUE_REL_TOL)
+    if measured:
+        check.say("values", what="MaxPool2D.forward", right=right, total=len(CASES), error=worst, tol=VALUE_REL_TOL)
     return finish(check, kept * right / len(CASES))
 
 

@@ -62,7 +62,7 @@ def test_trajectory(student, check):
         else:
             errors = np.abs(losses - want) / (np.abs(losses) + np.abs(want) + 1e-8)
             index = int(np.argmax(errors > 1e-6))
-            check.say("losses-differ", run=run_name(check, name), index=index, got=losses[index], expected=want[index])
+            check.say("losses-differ", run=run_name(check, name), index=index + 1, got=losses[index], expected=want[index])
         trajectory_hints(check, name, reply.value)
     return finish(check, kept * share)
 
