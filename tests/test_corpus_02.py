@@ -73,3 +73,19 @@ def test_corpus_submission_loses_points_in_its_part_only_with_its_hint(graded, n
         assert result["score"] == 100
     if entry["hint"]:
         assert SAME_RUNS.get(entry["hint"], entry["hint"]) in tags, f"{entry['diagnosis']}: tags {sorted(tags)}"
+
+
+def test_feedback_figure_draws_a_run_and_refuses_a_wrong_shape(tmp_path):
+    import numpy as np
+
+    from autograder.assignments.layers import plots
+    from autograder.plots import Unplottable
+    losses, params = reference.train_expected("accuracy")
+    record = tmp_path / "run.npz"
+    np.savez(record, losses=losses, **dict(zip(plots.PARAM_NAMES, params)))
+    for lang in ("zh", "en"):
+        png = plots.render(record, tmp_path / f"{lang}.png", lang=lang)
+        assert png.stat().st_size > 10_000
+    np.savez(record, losses=losses, **dict(zip(plots.PARAM_NAMES, [params[0][:, :8]] + params[1:])))
+    with pytest.raises(Unplottable):
+        plots.render(record, tmp_path / "bad.png")
