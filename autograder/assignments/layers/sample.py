@@ -22,7 +22,7 @@ DEMO_CLASS = {
     "grace": "train-no-shuffle",
     "heidi": "syntax-error",
 }
-DEMO_EXCERPT = ""
+DEMO_EXCERPT = "訓練正確率"
 
 # variant: (grade_id, text in the reference cell, replacement) -- one typical mistake each.
 MISTAKES = {
