@@ -14,6 +14,7 @@ import pytest
 from nbclient import NotebookClient
 from numpy.lib.stride_tricks import sliding_window_view
 
+from autograder.assignments.layers import rubric
 from solutions import build
 
 from .conftest import ROOT
@@ -23,9 +24,8 @@ SOURCE_NOTEBOOK = SOURCE / "layers.ipynb"
 RELEASE = ROOT / "assignments" / "02_layers" / "layers.ipynb"
 SOLVED = ROOT / "solutions" / "02_layers" / "layers.ipynb"
 EXERCISE_IDS = ("ReLU", "SoftmaxCrossEntropy", "Conv2D", "MaxPool2D", "train_classifier")
-# Provisional points (issue 14): the grader engineer's rubric will own them once 02 is graded.
-POINTS = {"test_ReLU": 15, "test_SoftmaxCrossEntropy": 20, "test_Conv2D": 30, "test_MaxPool2D": 15,
-          "test_train_classifier": 20}
+# The rubric owns the points: each grade cell test_<part> is worth its part's total.
+POINTS = {f"test_{part}": points for part, points in rubric.PART_POINTS.items()}
 STUBBED_METHODS = ["ReLU.forward", "ReLU.backward", "SoftmaxCrossEntropy.forward", "SoftmaxCrossEntropy.backward",
                    "Conv2D.forward", "Conv2D.backward", "MaxPool2D.forward", "MaxPool2D.backward", "train_classifier"]
 SELF_CHECK_TITLES = {"ReLU": "練習 1 ReLU", "SoftmaxCrossEntropy": "練習 2 SoftmaxCrossEntropy",

@@ -1,0 +1,166 @@
+"""02's child-side operations: what the sandboxed child does with the student's code for each request.
+
+Executed in the child from this source (the child imports nothing of the grader's), before the
+student's code; imported by the grader for REPLY_SCHEMA. Every array the grader passes in is a copy;
+``overwrote`` in a reply names the ones the student's code changed in place. ``ns`` is the student's
+namespace (the reference pieces of the part's setup swapped in), ``ref`` the reference's.
+"""
+import itertools
+
+import numpy as np
+
+from autograder.runner import StudentError, as_array, attribute, call, overwritten, remember, safe_message
+
+
+def _changed(what, originals, passed, already=()):
+    return [f"{what}:{n}" for n in overwritten(originals, passed) if f"{what}:{n}" not in already
+            and not any(a.endswith(":" + n) for a in already)]
+
+
+# ---------------------------------------------------------------- ReLU
+def op_relu(ns, ref, x, dout=None):
+    layer = call("ReLU()", ns["ReLU"])
+    passed = {"x": x.copy()}
+    out = as_array("ReLU.forward", call("ReLU.forward", layer.forward, passed["x"]))
+    changed = _changed("ReLU.forward", {"x": x}, passed)
+    dx = None
+    if dout is not None:
+        passed["dout"] = dout.copy()
+        dx = as_array("ReLU.backward", call("ReLU.backward", layer.backward, passed["dout"]))
+        changed += _changed("ReLU.backward", {"x": x, "dout": dout}, passed, changed)
+    return {"out": out, "dx": dx, "overwrote": changed}
+
+
+# ---------------------------------------------------------------- SoftmaxCrossEntropy
+def op_softmax(ns, ref, scores, labels, dout=None):
+    layer = call("SoftmaxCrossEntropy()", ns["SoftmaxCrossEntropy"])
+    labels = labels.astype(np.int64)
+    passed = {"scores": scores.copy(), "labels": labels.copy()}
+    loss = as_array("SoftmaxCrossEntropy.forward",
+                    call("SoftmaxCrossEntropy.forward", layer.forward, passed["scores"], passed["labels"]))
+    changed = _changed("SoftmaxCrossEntropy.forward", {"scores": scores, "labels": labels}, passed)
+    dscores = None
+    if dout is not None:
+        dscores = as_array("SoftmaxCrossEntropy.backward",
+                           call("SoftmaxCrossEntropy.backward", layer.backward, float(dout)))
+        changed += _changed("SoftmaxCrossEntropy.backward", {"scores": scores, "labels": labels}, passed, changed)
+    return {"loss": loss, "dscores": dscores, "overwrote": changed}
+
+
+# ---------------------------------------------------------------- Conv2D
+def _conv(ns, C, F, K, S, P):
+    return remember(call("Conv2D(...)", ns["Conv2D"], int(C), int(F), int(K), int(S), int(P)))
+
+
+def op_conv_init(ns, ref, C, F, K):
+    layer = _conv(ns, C, F, K, 1, 0)
+    values = {}
+    for name in ("W", "b"):
+        try:
+            values[name] = as_array(f"Conv2D.{name}", getattr(layer, name))
+        except StudentError:
+            raise
+        except BaseException:  # noqa: B902 -- no such attribute
+            raise StudentError("structure", f"Conv2D has no {name}", detail={"key": "no-attribute", "name": name}) from None
+    return values
+
+
+def op_conv(ns, ref, x, W, b, stride, padding, dout=None):
+    F, C, K, _ = W.shape
+    layer = _conv(ns, C, F, K, stride, padding)
+    try:
+        layer.W, layer.b = W.copy(), b.copy()
+    except BaseException:  # noqa: B902
+        raise StudentError("structure", "cannot set Conv2D.W and b", detail={"key": "no-attribute", "name": "W"}) from None
+    passed = {"x": x.copy()}
+    out = as_array("Conv2D.forward", call("Conv2D.forward", layer.forward, passed["x"]))
+    changed = _changed("Conv2D.forward", {"x": x}, passed)
+    dx = dW = db = None
+    if dout is not None:
+        passed["dout"] = dout.copy()
+        dx = as_array("Conv2D.backward", call("Conv2D.backward", layer.backward, passed["dout"]))
+        changed += _changed("Conv2D.backward", {"x": x, "dout": dout}, passed, changed)
+        grads = []
+        for name in ("dW", "db"):
+            try:
+                grads.append(as_array(f"Conv2D.{name}", getattr(layer, name, None), allow_none=True))
+            except StudentError:
+                grads.append(None)
+        dW, db = grads
+    return {"out": out, "dx": dx, "dW": dW, "db": db, "overwrote": changed}
+
+
+# ---------------------------------------------------------------- MaxPool2D
+def op_pool(ns, ref, x, kernel_size, stride=None, dout=None):
+    args = (int(kernel_size),) if stride is None else (int(kernel_size), int(stride))
+    layer = remember(call("MaxPool2D(...)", ns["MaxPool2D"], *args))
+    passed = {"x": x.copy()}
+    out = as_array("MaxPool2D.forward", call("MaxPool2D.forward", layer.forward, passed["x"]))
+    changed = _changed("MaxPool2D.forward", {"x": x}, passed)
+    dx = None
+    if dout is not None:
+        passed["dout"] = dout.copy()
+        dx = as_array("MaxPool2D.backward", call("MaxPool2D.backward", layer.backward, passed["dout"]))
+        changed += _changed("MaxPool2D.backward", {"x": x, "dout": dout}, passed, changed)
+    return {"out": out, "dx": dx, "overwrote": changed}
+
+
+# ---------------------------------------------------------------- train_classifier
+PARAM_NAMES = ("fc1.W", "fc1.b", "fc2.W", "fc2.b")
+
+
+def op_train(ns, ref, params, X, y, learning_rate, epochs, batch_size, seed):
+    """train_classifier on an MLPClassifier of the part's setup (the reference's, or the student's own)."""
+    net = remember(call("MLPClassifier(...)", ns["MLPClassifier"], int(X.shape[1]), int(params[0].shape[1]),
+                        int(params[2].shape[1])))
+    for name, value in zip(PARAM_NAMES, params):
+        layer, _, attr = name.partition(".")
+        try:
+            setattr(getattr(net, layer), attr, value.copy())
+        except BaseException:  # noqa: B902
+            raise StudentError("structure", f"the network has no {layer}", detail={"key": "no-attribute", "name": layer}) from None
+    y = y.astype(np.int64)
+    passed = {"X": X.copy(), "y": y.copy()}
+    np.random.seed(0)   # the global generator's state is known (a student who shuffles with it is recognised)
+    losses = call("train_classifier", ns["train_classifier"], net, passed["X"], passed["y"], float(learning_rate),
+                  int(epochs), int(batch_size), int(seed))
+    losses_error = None
+    if losses is not None:
+        try:
+            losses = np.array([float(loss) for loss in itertools.islice(iter(losses), 100_000)], dtype=np.float64)
+        except BaseException as exc:  # noqa: B902 -- the network it trained is graded all the same
+            losses, losses_error = None, safe_message(exc)
+    after = []
+    for name, given in zip(PARAM_NAMES, params):
+        try:
+            value = as_array(name, attribute(net, name))
+        except BaseException:  # noqa: B902
+            raise StudentError("structure", f"after train_classifier the network has no {name}",
+                               detail={"key": "no-attribute", "name": name}) from None
+        if value.shape != given.shape:
+            raise StudentError("structure", f"train_classifier changed the shape of {name}",
+                               detail={"key": "param-shape", "name": name, "got": list(value.shape),
+                                       "expected": list(given.shape)})
+        after.append(value)
+    return {"losses": losses, "losses_error": losses_error, "params": after,
+            "overwrote": [f"train_classifier:{n}" for n in overwritten({"X": X, "y": y}, passed)]}
+
+
+OPERATIONS = {
+    "relu": op_relu,
+    "softmax": op_softmax,
+    "conv_init": op_conv_init,
+    "conv": op_conv,
+    "pool": op_pool,
+    "train": op_train,
+}
+
+_OVERWROTE = ["str"]
+REPLY_SCHEMA = {
+    "relu": {"out": "array", "dx": "array?", "overwrote": _OVERWROTE},
+    "softmax": {"loss": "array", "dscores": "array?", "overwrote": _OVERWROTE},
+    "conv_init": {"W": "array", "b": "array"},
+    "conv": {"out": "array", "dx": "array?", "dW": "array?", "db": "array?", "overwrote": _OVERWROTE},
+    "pool": {"out": "array", "dx": "array?", "overwrote": _OVERWROTE},
+    "train": {"losses": "vector?", "losses_error": "str?", "params": ("array",) * 4, "overwrote": _OVERWROTE},
+}
