@@ -6,6 +6,7 @@ source notebook solves them. An assignment's package builds its variants (the re
 mistakes) on these in its own ``sample.py``, so samples can never drift from what students receive.
 """
 import copy
+import re
 from pathlib import Path
 
 import nbformat
@@ -36,6 +37,27 @@ def filled(assignment, sources):
         if grade_id in sources:
             cell.source = sources[grade_id]
     return nb
+
+
+def variant_notebook(assignment, variant, mistakes, *, syntax_error_in):
+    """The release notebook as a student with ``variant`` would submit it: "release" (untouched),
+    "reference" (the solved exercise cells), "syntax-error" (the reference with the colon of the first
+    ``def forward(self, x):`` of cell ``syntax_error_in`` dropped), or a key of ``mistakes``:
+    ``(grade_id, old, new)`` or ``(grade_id, ((old, new), ...))``, text replacements made in turn in the
+    reference cell ``grade_id``, each of which must find its text."""
+    if variant == "release":
+        return release_notebook(assignment)
+    cells = solved_cells(assignment)
+    if variant == "syntax-error":
+        cells[syntax_error_in] = re.sub(r"def forward\(self, x\):", "def forward(self, x)", cells[syntax_error_in],
+                                        count=1)
+    elif variant != "reference":
+        grade_id, *edits = mistakes[variant]
+        for old, new in ([tuple(edits)] if len(edits) == 2 else edits[0]):
+            if old not in cells[grade_id]:
+                raise ValueError(f"sample variant {variant}: {old!r} is not in the reference {grade_id} cell")
+            cells[grade_id] = cells[grade_id].replace(old, new)
+    return filled(assignment, cells)
 
 
 def write_notebook(nb, path):

@@ -62,7 +62,7 @@ def startup_costs(tmp, repeat):
     # the chunks the kit really loads from a reference notebook, then the same without the matplotlib
     # cell, then only the graded definitions (what a loader following free names from Sigmoid,
     # FullyConnectedLayer, TwoLayerNet and train_xor would keep).
-    from autograder import load
+    from autograder import load, sample as engine_sample
     notebook = NotebookFactory().write("reference", "startup", tmp / "startup" / common.NOTEBOOK)
     entry, modules = common.GRADED.entry_points, common.GRADED.course_modules
     costs["load_path_parent_s"] = per_call(lambda: load.load_path(notebook, entry, modules), 10)
@@ -70,7 +70,7 @@ def startup_costs(tmp, repeat):
     variants = {"notebook_as_loaded": loaded,
                 "without_matplotlib_cell": [c for c in loaded if "matplotlib" not in c["source"]],
                 "graded_definitions_only": load.load_cells(
-                    [("cell", "\n\n".join(common.sample.reference_cells().values()))], entry, modules).chunks}
+                    [("cell", "\n\n".join(engine_sample.solved_cells(common.GRADED).values()))], entry, modules).chunks}
     costs["notebook_chunks_kept"] = {"cells": len(loaded), "demo_statements": sum(
         1 for c in loaded for line in c["source"].split("\n") if re.match(r"(losses|net|model_plus|sigmoid) = ", line))}
     process_args = dict(operations=common.GRADED.operations_source, schema=operations.REPLY_SCHEMA,

@@ -6,8 +6,6 @@ mistake (a text substitution in one cell); "release" is the untouched release, "
 reference with a syntax error in the Sigmoid cell. Built from the committed release and the source
 notebook (``autograder.sample``), so the samples can never drift from what students receive.
 """
-import re
-
 from autograder import sample
 from autograder.sample import write_notebook  # noqa: F401 -- the tests' and the bench's helper
 
@@ -31,34 +29,15 @@ MISTAKES = {
                          "out = 1 / (1 + np.exp(-x))"),
     "net-backward-skips-sigmoid": ("TwoLayerNet", "dh1 = self.sigmoid.backward(dh2)", "dh1 = dh2"),
     "net-params-copies": ("TwoLayerNet", "(self.fc1.W, self.fc1.dW)", "(self.fc1.W.copy(), self.fc1.dW)"),
-    "train-loss-after-update": ("train_xor", "        loss = np.mean((Y - y) ** 2)\n        losses.append(loss)\n", ""),
+    # Record the loss only after the update: the two lines move below the update loop.
+    "train-loss-after-update": ("train_xor", (
+        ("        loss = np.mean((Y - y) ** 2)\n        losses.append(loss)\n", ""),
+        ("            param -= learning_rate * grad\n",
+         "            param -= learning_rate * grad\n\n        losses.append(np.mean((net.forward(X) - y) ** 2))\n"))),
     "train-rebinds-param": ("train_xor", "param -= learning_rate * grad", "param = param - learning_rate * grad"),
 }
 
 
-def reference_cells():
-    """grade_id -> solved source of each exercise cell of the source notebook."""
-    return sample.solved_cells(ASSIGNMENT)
-
-
 def filled_notebook(variant="reference"):
     """The release notebook as a student with ``variant`` would submit it ("release": untouched)."""
-    if variant == "release":
-        return sample.release_notebook(ASSIGNMENT)
-    cells = reference_cells()
-    if variant == "syntax-error":
-        cells["Sigmoid"] = re.sub(r"def forward\(self, x\):", "def forward(self, x)", cells["Sigmoid"], count=1)
-    elif variant == "train-loss-after-update":
-        # Record the loss only after the update: move the two lines below the update loop.
-        grade_id, old, new = MISTAKES[variant]
-        source = cells[grade_id].replace(old, new)
-        source = source.replace("            param -= learning_rate * grad\n",
-                                "            param -= learning_rate * grad\n\n"
-                                "        losses.append(np.mean((net.forward(X) - y) ** 2))\n")
-        cells[grade_id] = source
-    elif variant != "reference":
-        grade_id, old, new = MISTAKES[variant]
-        if old not in cells[grade_id]:
-            raise ValueError(f"sample variant {variant}: {old!r} is not in the reference {grade_id} cell")
-        cells[grade_id] = cells[grade_id].replace(old, new)
-    return sample.filled(ASSIGNMENT, cells)
+    return sample.variant_notebook(ASSIGNMENT, variant, MISTAKES, syntax_error_in="Sigmoid")

@@ -5,8 +5,6 @@ a student with that ``variant`` would: the reference solution, or the reference 
 mistake (a text substitution in one cell); "release" is the untouched release, "syntax-error" the
 reference with a syntax error in the ReLU cell.
 """
-import re
-
 from autograder import sample
 from autograder.sample import write_notebook  # noqa: F401 -- the tests' and the bench's helper
 
@@ -36,21 +34,6 @@ MISTAKES = {
 }
 
 
-def reference_cells():
-    """grade_id -> solved source of each exercise cell of the source notebook."""
-    return sample.solved_cells(ASSIGNMENT)
-
-
 def filled_notebook(variant="reference"):
     """The release notebook as a student with ``variant`` would submit it ("release": untouched)."""
-    if variant == "release":
-        return sample.release_notebook(ASSIGNMENT)
-    cells = reference_cells()
-    if variant == "syntax-error":
-        cells["ReLU"] = re.sub(r"def forward\(self, x\):", "def forward(self, x)", cells["ReLU"], count=1)
-    elif variant != "reference":
-        grade_id, old, new = MISTAKES[variant]
-        if old not in cells[grade_id]:
-            raise ValueError(f"sample variant {variant}: {old!r} is not in the reference {grade_id} cell")
-        cells[grade_id] = cells[grade_id].replace(old, new)
-    return sample.filled(ASSIGNMENT, cells)
+    return sample.variant_notebook(ASSIGNMENT, variant, MISTAKES, syntax_error_in="ReLU")
