@@ -22,6 +22,7 @@ import builtins
 import io
 import json
 import keyword
+import re
 import time
 import tokenize
 from pathlib import Path
@@ -50,16 +51,17 @@ def _code_of(path):
 
 def template(assignment):
     """What the release gives: (every stripped line of its code cells, the names its cells that are
-    not exercises define at top level -- the given classes and functions)."""
+    not exercises define at top level -- the given classes and functions, its code cells' sources)."""
     from . import sample
-    lines, names = set(), set()
+    lines, names, cells = set(), set(), set()
     try:
         nb = sample.release_notebook(assignment)
     except Exception:
-        return lines, names
+        return lines, names, cells
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
+        cells.add(cell.source.strip())
         lines.update(line.strip() for line in cell.source.splitlines() if line.strip())
         if not cell.metadata.get("nbgrader", {}).get("solution"):
             try:
@@ -68,7 +70,7 @@ def template(assignment):
                 continue
             names.update(node.name for node in tree.body
                          if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
-    return lines, names
+    return lines, names, cells
 
 
 def _given_spans(source, names):
@@ -93,10 +95,15 @@ def _strip_magics(line):
 def own_lines(cells, given):
     """The lines of ``cells`` that are not given code, as text: not in a top-level definition of a
     given name, and not (stripped) a line of the release."""
-    lines, names = given
+    lines, names, sources = given
+    defines = re.compile(r"^(?:class|def|async\s+def)\s+(?:%s)\b" % "|".join(map(re.escape, sorted(names))), re.M) \
+        if names else None
     out = []
     for cell in cells:
-        spans = _given_spans(cell, names) if names else set()
+        if cell.strip() in sources:      # a given cell, unchanged
+            continue
+        # parsing is what costs: only a cell that (re)defines a given name at top level is parsed
+        spans = _given_spans(cell, names) if defines and defines.search(cell) else set()
         for number, line in enumerate(cell.splitlines(), start=1):
             if number not in spans and line.strip() and line.strip() not in lines:
                 out.append(_strip_magics(line))

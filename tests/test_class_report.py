@@ -75,14 +75,14 @@ RENAMES = {"out": "result", "s": "sig", "losses": "history", "epoch": "step", "Y
            "loss": "err", "param": "p", "grad": "g", "net": "model"}
 
 
-def renamed(source):
-    """Every identifier in RENAMES renamed (tokens only: strings and comments stay)."""
+def renamed(source, names=RENAMES):
+    """Every identifier in ``names`` renamed (tokens only: strings and comments stay)."""
     import io
     import tokenize
     out = []
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type == tokenize.NAME and tok.string in RENAMES:
-            tok = tok._replace(string=RENAMES[tok.string])
+        if tok.type == tokenize.NAME and tok.string in names:
+            tok = tok._replace(string=names[tok.string])
         out.append(tok)
     return tokenize.untokenize(out)
 
@@ -286,6 +286,7 @@ def test_similarity_scales_to_a_thousand_submissions(tmp_path):
     and 10 untouched releases: seconds, not minutes, and exactly the planted pairs."""
     import random
     from autograder import results, similarity
+    from autograder import sample as engine_sample
     from autograder.assignments import get
     from autograder.assignments.backprop_basics import sample
     assignment = get(ASSIGNMENT)
@@ -293,11 +294,12 @@ def test_similarity_scales_to_a_thousand_submissions(tmp_path):
     rng = random.Random(15)
     own = {f"s{k:04d}": _random_code(rng) for k in range(970)}
     planted = {f"copy{k:02d}": f"s{k * 7:04d}" for k in range(20)}
-    own.update({copy: renamed(own[original]).replace("helper", "my_helper") for copy, original in planted.items()})
+    names = {"a": "acc", "b": "beta", "c": "gamma", "x": "inputs", "helper": "my_helper", "i": "k"}
+    own.update({copy: renamed(own[original], names) for copy, original in planted.items()})
     files, collected = {}, []
     for sid in sorted(own) + [f"release{k}" for k in range(10)]:
         if sid in own:
-            nb = sample.filled(assignment, {**cells, "train_xor": cells["train_xor"] + "\n\n" + own[sid]})
+            nb = engine_sample.filled(assignment, {**cells, "train_xor": cells["train_xor"] + "\n\n" + own[sid]})
         else:
             nb = sample.filled_notebook("release")
         files[sid] = sample.write_notebook(nb, tmp_path / f"{sid}.ipynb")
