@@ -33,12 +33,10 @@ from .report import csv_text, visible
 WORDS = {
     "title": ("全班評分報告", "Class report"),
     "summary": ("摘要", "Summary"),
-    "submissions": ("份繳交", "submissions"),
-    "graded": ("已評分", "graded"),
-    "not_graded": ("未評分", "not graded"),
+    "summary_line": ("{n} 份繳交：{graded} 份已評分，{not_graded} 份未評分；平均 {mean:g} 分，中位數 {median:g} 分（滿分 {total:g}）",
+                     "{n} submissions: {graded} graded, {not_graded} not graded; mean {mean:g}, median {median:g} "
+                     "(out of {total:g})"),
     "mean": ("平均", "mean"),
-    "median": ("中位數", "median"),
-    "of": ("滿分", "out of"),
     "distribution": ("分數分布", "Score distribution"),
     "total": ("總分", "total"),
     "part": ("部分", "part"),
@@ -349,9 +347,7 @@ def html_page(data, out, lang, images):
         f'<a href="#ungraded">{esc(w("ungraded"))}</a> · <a href="#similarity">{esc(w("similarity"))}</a> · '
         f'<a href="#feedback">{esc(w("feedback"))}</a></nav>')
     add(f'<h2 id="summary">{esc(w("summary"))}</h2>')
-    add(f'<p>{data["submissions"]} {esc(w("submissions"))}: {data["graded"]} {esc(w("graded"))}, '
-        f'{data["not_graded"]} {esc(w("not_graded"))}; {esc(w("mean"))} {data["mean"]:g}, {esc(w("median"))} '
-        f'{data["median"]:g} ({esc(w("of"))} {data["total_points"]:g})</p>')
+    add(f'<p>{esc(w("summary_line", n=data["submissions"], graded=data["graded"], not_graded=data["not_graded"], mean=data["mean"], median=data["median"], total=data["total_points"]))}</p>')
     if data["problems"]:
         add(f'<details><summary>{esc(w("problems"))} ({len(data["problems"])})</summary><ul>'
             + "".join(f"<li>{esc(p)}</li>" for p in data["problems"]) + "</ul></details>")
@@ -562,13 +558,14 @@ def run(*, result_dirs, out, assignment=None, lang="zh", feedback_dirs=(), simil
             raise UsageError("no results in " + ", ".join(str(f) for f in result_dirs))
         assignment = assignment or ids[0]
     chosen = assignments.get(assignment) if isinstance(assignment, str) else assignment
-    if not feedback_dirs:   # the feedback index written beside the results (grade --feedback)
-        feedback_dirs = []
     sim = None
     if similarity is not None:
         from . import similarity as similar
         files = submission_files(collected, submissions, chosen, bases=[Path(d).parent for d in result_dirs])
-        sim = similar.find_pairs(collected, chosen, files, threshold=similarity)
+        try:
+            sim = similar.find_pairs(collected, chosen, files, threshold=similarity)
+        except RuntimeError as exc:      # datasketch not installed: say so in one line
+            raise UsageError(str(exc)) from None
     page = write(out, collected, chosen, lang=lang, feedback_dirs=feedback_dirs, problems=problems, similarity=sim)
     print(summary_line(page, Path(out) / "report.json"), file=stream)
     return page

@@ -184,7 +184,8 @@ def find_pairs(collected, assignment, files, threshold=0.8):
     for r in collected:
         path = files.get(r.id)
         if path is None:
-            skipped.append({"id": r.id, "reason": "submission file not found"})
+            skipped.append({"id": r.id, "reason": "submission file not found (report: give --submissions "
+                                                   "with the class folder)"})
             continue
         try:
             lines = own_lines(_code_of(path), given)

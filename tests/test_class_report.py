@@ -390,3 +390,24 @@ def test_report_in_a_real_browser(mistakes, copies, tmp_path, width):
                 url = urlparse(link)
                 assert url.scheme == "file", link
                 assert Path(unquote(url.path)).is_file(), link
+
+
+def test_report_for_another_assignment(tmp_path):
+    """The report reads the assignment's own parts and tests: the tiny 00_tanh (tests/files/tiny)."""
+    from tests.test_authoring import GOOD, NO_DOUT, TINY, env, notebook
+    import nbformat
+    solved = TINY / "solutions" / "00_tanh" / "tanh.ipynb"
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for student, code in (("good", GOOD), ("nodout", NO_DOUT), ("good2", GOOD)):
+        nbformat.write(notebook(solved, code), folder / f"{student}.ipynb")
+    done = subprocess.run([os.sys.executable, "-m", "autograder", "grade", folder, "--assignment", "00_tanh",
+                           "--results-dir", tmp_path / "results", "--report", tmp_path / "report",
+                           "--feedback", tmp_path / "fb", "--lang", "en", "--quiet"],
+                          cwd=ROOT, env=env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = _data(tmp_path / "report")
+    assert data["assignment"] == "00_tanh" and data["parts"] == {"Tanh": 10}
+    assert [t["name"] for t in data["tests"]][0].startswith("Tanh")
+    assert data["graded"] == 3 and data["distribution"]["Tanh"]["full"] == 2
+    assert sum(h["students"] for h in data["hints"]) + sum(g["count"] for g in data["unhinted"]) >= 1
