@@ -6,9 +6,10 @@ names the release's given (non-exercise) cells define are dropped, and every lin
 a line of one of the release notebook's code cells (the stubs, the self-checks, the demos). So the template never makes two students look alike, and a submission that adds almost
 nothing to it (an untouched release) is not compared at all.
 
-Own code is normalised with Python's ``tokenize``: comments, blank lines and indentation are
-dropped, every identifier that is not a keyword or a builtin becomes ``N``, every number ``0`` and
-every string ``S`` -- so renamed variables, edited comments, reformatting and changed constants do
+Own code is normalised line by line (``line_tokens``: a small lexer of Python's tokens, since own
+code is lines cut out of cells and a bracket or docstring may span a removed line, which Python's
+``tokenize`` refuses): comments, docstrings, blank lines and indentation are dropped, every
+identifier that is not a keyword or a builtin becomes ``N``, every number ``0`` and every string ``S`` -- so renamed variables, edited comments, reformatting and changed constants do
 not hide a copy. Its fingerprint is the set of token k-grams (``K`` tokens); reordering functions
 changes only the few k-grams that span a boundary.
 
@@ -19,12 +20,10 @@ share, side by side.
 """
 import ast
 import builtins
-import io
 import json
 import keyword
 import re
 import time
-import tokenize
 from pathlib import Path
 
 K = 5                   # tokens per k-gram
@@ -51,17 +50,21 @@ def _code_of(path):
 
 def template(assignment):
     """What the release gives: (every stripped line of its code cells, the names its cells that are
-    not exercises define at top level -- the given classes and functions, its code cells' sources)."""
+    not exercises define at top level -- the given classes and functions, its code cells' sources, the
+    normalised lines of its exercise stubs)."""
     from . import sample
-    lines, names, cells = set(), set(), set()
+    lines, names, cells, stubs = set(), set(), set(), set()
     try:
         nb = sample.release_notebook(assignment)
     except Exception:
-        return lines, names, cells
+        return lines, names, cells, stubs
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         cells.add(cell.source.strip())
+        if cell.metadata.get("nbgrader", {}).get("solution"):   # an exercise's stub, normalised: a renamed
+            code = own_lines([cell.source], (set(), set(), set(), set()))           # copy drops it too
+            stubs.update(tokens for tokens, _ in normalise(code))
         lines.update(line.strip() for line in cell.source.splitlines() if line.strip())
         if not cell.metadata.get("nbgrader", {}).get("solution"):
             try:
@@ -70,7 +73,7 @@ def template(assignment):
                 continue
             names.update(node.name for node in tree.body
                          if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)))
-    return lines, names, cells
+    return lines, names, cells, stubs
 
 
 def _given_spans(source, names):
@@ -95,7 +98,7 @@ def _strip_magics(line):
 def own_lines(cells, given):
     """The lines of ``cells`` that are not given code, as text: not in a top-level definition of a
     given name, and not (stripped) a line of the release."""
-    lines, names, sources = given
+    lines, names, sources, _ = given
     defines = re.compile(r"^(?:class|def|async\s+def)\s+(?:%s)\b" % "|".join(map(re.escape, sorted(names))), re.M) \
         if names else None
     out = []
@@ -104,46 +107,72 @@ def own_lines(cells, given):
             continue
         # parsing is what costs: only a cell that (re)defines a given name at top level is parsed
         spans = _given_spans(cell, names) if defines and defines.search(cell) else set()
+        inside = None
         for number, line in enumerate(cell.splitlines(), start=1):
+            if inside:                   # in a multi-line string (a docstring): not code
+                if inside in line:
+                    inside = None
+                continue
+            triples = TRIPLE.findall(line.split("#", 1)[0] if "#" in line and not TRIPLE.search(line) else line)
+            if len(triples) % 2 == 1:    # a string opens here and runs on: the rest is string
+                inside = triples[-1]
+                if line.strip().lstrip("rRbBuUfF")[:3] in ('"""', "'''"):
+                    continue             # the line is only the string's start
             if number not in spans and line.strip() and line.strip() not in lines:
                 out.append(_strip_magics(line))
     return out
 
 
+# One line of Python, lexed on its own (own code is a set of lines cut out of cells, so a bracket or
+# a docstring may open on one line and close on a line that was removed): strings (complete, or
+# running to the end of the line), numbers, names (any Unicode letters), operators; a comment ends it.
+LEXEME = re.compile(r"""
+    (?P<string>[rRbBuUfF]{0,2}(?:\"\"\"|\'\'\'|"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?))
+  | (?P<number>0[xXoObB][\da-fA-F_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]?)
+  | (?P<name>[^\W\d]\w*)
+  | (?P<comment>\#.*)
+  | (?P<op>\*\*=?|//=?|>>=?|<<=?|[-+*/%@&|^=!<>:]=|->|:=|[-+*/%@&|^~<>=:;,.()\[\]{}])
+""", re.X)
+TRIPLE = re.compile(r'"""|\'\'\'')
+
+
+def line_tokens(line):
+    """The normalised tokens of one line: names -> ``N`` (keywords, builtins, ``self``, ``np`` kept),
+    numbers -> ``0``, strings -> ``S``, operators as they are; comments and spaces dropped."""
+    tokens = []
+    position = 0
+    while position < len(line):
+        match = LEXEME.match(line, position)
+        if match is None:
+            position += 1        # a character no rule knows (a stray backslash, a `$`): not evidence
+            continue
+        kind, text = match.lastgroup, match.group()
+        position = match.end()
+        if kind == "comment":
+            break
+        if kind == "string":
+            if TRIPLE.search(text):       # a triple-quoted string: to its end on this line, or the line's
+                close = line.find(text[-3:], position)
+                position = len(line) if close < 0 else close + 3
+            tokens.append("S")
+        elif kind == "number":
+            tokens.append("0")
+        elif kind == "name":
+            tokens.append(text if text in KEEP else "N")
+        else:
+            tokens.append(text)
+    return tokens
+
+
 def normalise(lines):
-    """[(normalised tokens of a line, original line)] of code given as lines; lines that do not
-    tokenize (a syntax error) are normalised word by word."""
-    text = "\n".join(line.strip() for line in lines) + "\n"   # indentation dropped: loose lines tokenize
-    by_line = {}
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
-                            tokenize.ENDMARKER, tokenize.ENCODING):
-                continue
-            if tok.type == tokenize.NAME:
-                value = tok.string if tok.string in KEEP else "N"
-            elif tok.type == tokenize.NUMBER:
-                value = "0"
-            elif tok.type == tokenize.STRING or tok.type in _FSTRING:
-                value = "S"
-            else:
-                value = tok.string
-            by_line.setdefault(tok.start[0], []).append(value)
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        pass
+    """[(normalised tokens of a line, original line)] of code given as lines; a line that is only a
+    string (a one-line docstring) is dropped."""
     out = []
-    for number, line in enumerate(lines, start=1):
-        tokens = by_line.get(number)
-        if tokens is None:
-            words = line.split("#", 1)[0].split()
-            tokens = [w if w in KEEP else "N" for w in words]
-        if tokens and tokens not in (["S"],):    # a bare string line is a docstring
+    for line in lines:
+        tokens = line_tokens(line)
+        if tokens and tokens != ["S"]:
             out.append((tuple(tokens), line.rstrip()))
     return out
-
-
-_FSTRING = {getattr(tokenize, name) for name in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END")
-            if hasattr(tokenize, name)}
 
 
 def shingles(normalised):
@@ -192,7 +221,7 @@ def find_pairs(collected, assignment, files, threshold=0.8):
         except (OSError, ValueError, UnicodeError, AttributeError, TypeError, RecursionError) as exc:
             skipped.append({"id": r.id, "reason": f"not readable ({type(exc).__name__})"})
             continue
-        norm = normalise(lines)
+        norm = [(tokens, line) for tokens, line in normalise(lines) if tokens not in given[3]]
         grams, count = shingles(norm)
         if count < MIN_TOKENS:
             skipped.append({"id": r.id, "reason": f"{count} tokens of own code (fewer than {MIN_TOKENS})"})
@@ -247,4 +276,4 @@ def find_pairs(collected, assignment, files, threshold=0.8):
     return {"threshold": threshold, "k": K, "compared": len(docs), "distinct": len(reps), "skipped": skipped,
             "pairs": pairs, "pair_count": len(scored), "clusters": clusters,
             "seconds": round(time.monotonic() - started, 3),
-            "method": "tokenize + datasketch MinHashLSH candidates + exact Jaccard of token 5-grams"}
+            "method": "per-line token normalisation + datasketch MinHashLSH candidates + exact Jaccard of token 5-grams"}

@@ -24,8 +24,6 @@ import pytest
 
 from tests.conftest import FILES, ROOT, run_cli
 
-pytestmark = pytest.mark.slow
-
 ASSIGNMENT = "01_backprop_basics"
 
 # student: variant of autograder.assignments.backprop_basics.sample (or a mistake of our own below)
@@ -155,6 +153,7 @@ def _data(report):
 
 
 # ------------------------------------------------------------------------------------------ the report
+@pytest.mark.slow
 def test_report_counts_match_the_planted_class(mistakes):
     where, done = mistakes
     data = _data(where / "report")
@@ -189,6 +188,7 @@ def test_report_counts_match_the_planted_class(mistakes):
     assert "wrote" in done.stdout and "index.html" in done.stdout
 
 
+@pytest.mark.slow
 def test_report_files_and_links(mistakes):
     where, _ = mistakes
     report = where / "report"
@@ -214,6 +214,7 @@ def test_report_files_and_links(mistakes):
         assert {row["hint"]: int(row["students"]) for row in csv.DictReader(f)} == HINTED
 
 
+@pytest.mark.slow
 def test_report_command_english_and_merged_shards(mistakes, tmp_path):
     where, _ = mistakes
     # two shard-like folders holding halves of the class: the report of both is the whole class
@@ -244,6 +245,21 @@ def test_student_text_is_escaped(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ similarity
+def test_normalisation_ignores_names_comments_literals_and_the_template():
+    from autograder import similarity
+    from autograder.assignments import get
+    a = ["def f(x):", '    """Doubles', '    x."""', "    y = x * 2.0  # double", "    return y"]
+    b = ["def g(inp):  # other", "    out = inp * 3", "", "    return out"]
+    nothing_given = (set(), set(), set(), set())
+    tokens = lambda lines: [t for t, _ in similarity.normalise(similarity.own_lines(["\n".join(lines)], nothing_given))]  # noqa: E731
+    assert tokens(a) == tokens(b) == [("def", "N", "(", "N", ")", ":"), ("N", "=", "N", "*", "0"), ("return", "N")]
+    assert tokens(["y = x + 1"]) != tokens(["y = x - 1"])
+    assignment = get(ASSIGNMENT)
+    release = Path(assignment.release) / assignment.notebook
+    assert similarity.own_lines(similarity._code_of(release), similarity.template(assignment)) == []
+
+
+@pytest.mark.slow
 def test_similarity_finds_exactly_the_planted_copies(copies):
     sim = _data(copies / "report")["similarity"]
     found = {frozenset((p["a"], p["b"])) for p in sim["pairs"]}
@@ -281,6 +297,7 @@ def _random_code(rng, statements=40):
     return "\n".join(lines + ["    return a"]) + "\n"
 
 
+@pytest.mark.slow
 def test_similarity_scales_to_a_thousand_submissions(tmp_path):
     """1,000 notebooks built from the release, each with code of its own, 20 planted renamed copies
     and 10 untouched releases: seconds, not minutes, and exactly the planted pairs."""
@@ -316,6 +333,7 @@ def test_similarity_scales_to_a_thousand_submissions(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ feedback
+@pytest.mark.slow
 def test_feedback_rerun_writes_only_what_changed(mistakes):
     where, _ = mistakes
     feedback = where / "feedback"
@@ -357,6 +375,7 @@ def _browser():
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 420])
 def test_report_in_a_real_browser(mistakes, copies, tmp_path, width):
     """Headless Chromium loads the page offline: nothing overflows, every image loads, every link
@@ -392,6 +411,7 @@ def test_report_in_a_real_browser(mistakes, copies, tmp_path, width):
                 assert Path(unquote(url.path)).is_file(), link
 
 
+@pytest.mark.slow
 def test_report_for_another_assignment(tmp_path):
     """The report reads the assignment's own parts and tests: the tiny 00_tanh (tests/files/tiny)."""
     from tests.test_authoring import GOOD, NO_DOUT, TINY, env, notebook
