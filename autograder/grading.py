@@ -84,6 +84,8 @@ def grade(*, paths, assignment=None, json_path=None, csv_path=None, jobs=None, r
           shard=None, lang="zh", feedback_dir=None, quiet=False, limits=(), roster=None, due=None, canvas_path=None,
           report_dir=None, similarity=None, out=sys.stdout):
     """Grade submissions and write the gradebook views; returns the collected results."""
+    if similarity is not None and not report_dir:
+        raise UsageError("--similarity is a section of the class report: give --report DIR too")
     try:
         parsed = sandbox.parse_limits(limits)
     except ValueError as exc:
