@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {grade,merge,list,rubric,gradescope,course,demo}``.
+"""Command line: ``python -m autograder {grade,merge,report,list,rubric,gradescope,course,demo}``.
 
 The CLI only parses arguments and calls one keyword-only function per command (``grading``,
 ``gradescope``, ``course``, ``demo``); errors the user can fix (a path that does not exist, a bad
@@ -31,6 +31,23 @@ def _gradebook_arguments(p):
     p.add_argument("--canvas", dest="canvas_path", metavar="OUT.csv", help="also write a Canvas gradebook import file")
 
 
+def _threshold(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--similarity takes a number between 0 and 1 (got {text!r})") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"--similarity {text}: the threshold must be in (0, 1]")
+    return value
+
+
+def _report_arguments(p, flag, required=False):
+    p.add_argument(flag, dest="report_dir", type=Path, metavar="DIR", required=required,
+                   help="write the class report (index.html, PNG figures, CSV and JSON) into DIR")
+    p.add_argument("--similarity", type=_threshold, default=None, metavar="T",
+                   help="in the report, flag pairs of submissions whose own code is at least T similar (e.g. 0.8)")
+
+
 def parser():
     p = argparse.ArgumentParser(prog="python -m autograder",
                                 description="The exercise kit's autograder: grade a class, build the bundles, "
@@ -53,6 +70,7 @@ def parser():
     g.add_argument("--limit", dest="limits", action="append", default=[], metavar="NAME=VALUE",
                    help="override a sandbox limit, e.g. request_seconds=30 or memory_bytes=4e9 (see README)")
     _gradebook_arguments(g)
+    _report_arguments(g, "--report")
 
     m = sub.add_parser("merge", help="join results folders (e.g. from shards) into one gradebook")
     m.add_argument("result_dirs", nargs="+", metavar="RESULTS_DIR")
@@ -61,6 +79,17 @@ def parser():
     m.add_argument("--feedback", dest="feedback_dir", type=Path)
     m.add_argument("--lang", choices=messages.LANGUAGES, default="zh")
     _gradebook_arguments(m)
+
+    c = sub.add_parser("report", help="the class report: what the class got wrong (HTML, PNG, CSV, JSON)")
+    c.add_argument("result_dirs", nargs="+", type=Path, metavar="RESULTS_DIR",
+                   help="results folders (grade --results-dir; shards are merged)")
+    c.add_argument("--assignment", metavar="NAME", help="the assignment (default: the one the results are of)")
+    c.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="report language (default zh, 繁體中文)")
+    c.add_argument("--feedback", dest="feedback_dirs", type=Path, action="append", default=[], metavar="DIR",
+                   help="feedback folder(s) written by grade --feedback, to link each student's feedback")
+    c.add_argument("--submissions", action="append", default=[], metavar="PATH",
+                   help="a class folder as given to grade (repeatable; for --similarity; default: each result's submission path)")
+    _report_arguments(c, "--out", required=True)
 
     sub.add_parser("list", help="the assignments, with their parts and points")
     r = sub.add_parser("rubric", help="print an assignment's points table (Markdown)")
@@ -131,6 +160,11 @@ def main(argv=None):
             grade(**{k: v for k, v in vars(args).items() if k != "command"})
         elif args.command == "merge":
             merge(**{k: v for k, v in vars(args).items() if k != "command"})
+        elif args.command == "report":
+            from . import classreport
+            classreport.run(result_dirs=args.result_dirs, out=args.report_dir, assignment=args.assignment,
+                            lang=args.lang, feedback_dirs=args.feedback_dirs, similarity=args.similarity,
+                            submissions=args.submissions)
         elif args.command == "list":
             print(listing())
         elif args.command == "rubric":

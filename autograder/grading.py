@@ -82,8 +82,10 @@ def choose_assignment(paths, name=None):
 
 def grade(*, paths, assignment=None, json_path=None, csv_path=None, jobs=None, results_dir=None, force=False,
           shard=None, lang="zh", feedback_dir=None, quiet=False, limits=(), roster=None, due=None, canvas_path=None,
-          out=sys.stdout):
+          report_dir=None, similarity=None, out=sys.stdout):
     """Grade submissions and write the gradebook views; returns the collected results."""
+    if similarity is not None and not report_dir:
+        raise UsageError("--similarity is a section of the class report: give --report DIR too")
     try:
         parsed = sandbox.parse_limits(limits)
     except ValueError as exc:
@@ -126,12 +128,17 @@ def grade(*, paths, assignment=None, json_path=None, csv_path=None, jobs=None, r
               "(delete a result file there to drop it)", file=sys.stderr)
     collected = sorted(collected + earlier, key=lambda r: r.id)
     write_views(collected, chosen, json_path=json_path, csv_path=csv_path, feedback_dir=feedback_dir, lang=lang,
-                out=out, results_dir=results_dir, pinned=pinned, views=views, canvas_path=canvas_path)
+                out=out, results_dir=results_dir, pinned=pinned, views=views, canvas_path=canvas_path, jobs=jobs)
+    if report_dir:
+        from . import classreport
+        classreport.run(result_dirs=[results_dir], out=report_dir, assignment=chosen, lang=lang,
+                        feedback_dirs=[feedback_dir] if feedback_dir else [], similarity=similarity,
+                        submissions=paths, collected=collected, stream=out)
     return collected
 
 
 def write_views(collected, assignment, *, json_path=None, csv_path=None, feedback_dir=None, lang="zh",
-                out=sys.stdout, results_dir=None, pinned=None, views=(None, None), canvas_path=None):
+                out=sys.stdout, results_dir=None, pinned=None, views=(None, None), canvas_path=None, jobs=None):
     roster, due = views
     if roster:
         strangers = [r.id for r in collected if r.id not in roster]
@@ -145,7 +152,11 @@ def write_views(collected, assignment, *, json_path=None, csv_path=None, feedbac
     if canvas_path:
         gradebook.write_canvas(collected, canvas_path, assignment, roster=roster)
     if feedback_dir:
-        report.write_feedback(collected, feedback_dir, lang, results_dir)
+        # Only the students whose result changed (or whose file is gone), in parallel; index.json maps them.
+        from . import feedbackfiles
+        written, kept = feedbackfiles.write(collected, feedback_dir, lang, results_dir, jobs=jobs)
+        print(f"feedback: {written} files written, {kept} unchanged, in {feedback_dir} (index: "
+              f"{Path(feedback_dir) / feedbackfiles.INDEX})", file=sys.stderr)
     stats = batch.summary(collected, assignment)
     print(report.table(collected, assignment), file=out)
     print(report.summary_text(stats), file=out)
