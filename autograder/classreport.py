@@ -218,6 +218,8 @@ def _png(fig):
 
 def figures(data, lang):
     """{file name: PNG bytes}: the score distributions, the tests' pass rates, the hints."""
+    from matplotlib.ticker import MaxNLocator
+
     from . import plots
     out = {}
     en = lang == "en"
@@ -235,6 +237,7 @@ def figures(data, lang):
             ax.set_xlim(0, dist["max"])
             ax.set_xlabel(say("score"), fontsize=8)
             ax.set_ylabel(say("students"), fontsize=8)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.tick_params(labelsize=7)
         fig.tight_layout()
         out["distribution.png"] = _png(fig)
@@ -258,6 +261,7 @@ def figures(data, lang):
         if hints:
             fig, ax = plt.subplots(figsize=(7, 0.32 * len(hints) + 1.0))
             ax.barh([h["id"] for h in hints][::-1], [h["students"] for h in hints][::-1], color="#8172b2")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))      # students are counted, not measured
             ax.set_xlabel(say("students"), fontsize=8)
             ax.tick_params(labelsize=7)
             fig.tight_layout()
@@ -562,6 +566,10 @@ def run(*, result_dirs, out, assignment=None, lang="zh", feedback_dirs=(), simil
     if similarity is not None:
         from . import similarity as similar
         files = submission_files(collected, submissions, chosen, bases=[Path(d).parent for d in result_dirs])
+        unfound = sorted(r.id for r in collected if r.id not in files)
+        if unfound:
+            print(f"similarity: {len(unfound)} of {len(collected)} submissions not found (e.g. {unfound[0]!r}); "
+                  "give --submissions CLASS_FOLDER (the folder graded)", file=sys.stderr)
         try:
             sim = similar.find_pairs(collected, chosen, files, threshold=similarity)
         except RuntimeError as exc:      # datasketch not installed: say so in one line

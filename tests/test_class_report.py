@@ -49,13 +49,8 @@ UNHINTED = {
 def _notebook(variant):
     from autograder import sample as engine_sample
     from autograder.assignments.backprop_basics import sample
-    if variant not in UNHINTED:
-        return sample.filled_notebook(variant)
-    cells = sample.reference_cells()
-    grade_id, old, new = UNHINTED[variant]
-    assert old in cells[grade_id], (variant, old)
-    cells[grade_id] = cells[grade_id].replace(old, new)
-    return engine_sample.filled(sample.ASSIGNMENT, cells)
+    return engine_sample.variant_notebook(sample.ASSIGNMENT, variant, {**sample.MISTAKES, **UNHINTED},
+                                          syntax_error_in="Sigmoid")
 
 
 def build_mistakes(folder):
@@ -307,7 +302,7 @@ def test_similarity_scales_to_a_thousand_submissions(tmp_path):
     from autograder.assignments import get
     from autograder.assignments.backprop_basics import sample
     assignment = get(ASSIGNMENT)
-    cells = sample.reference_cells()
+    cells = engine_sample.solved_cells(sample.ASSIGNMENT)
     rng = random.Random(15)
     own = {f"s{k:04d}": _random_code(rng) for k in range(970)}
     planted = {f"copy{k:02d}": f"s{k * 7:04d}" for k in range(20)}
