@@ -26,6 +26,9 @@ NOTES = {
     "missing": ("訓練紀錄缺少 {name}", "the training record has no {name}"),
     "dtype": ("{name} 不是實數陣列（dtype {dtype}）", "{name} is not an array of real numbers (dtype {dtype})"),
     "failed": ("評分程式繪圖時發生錯誤（{error}）", "the grader failed while drawing it ({error})"),
+    "shape": ("{name} 的形狀是 {got}，應為 {expected}", "{name} has shape {got}, expected {expected}"),
+    "losses": ("losses 的形狀是 {got}，應為最多 {limit} 個值的一維陣列",
+               "losses has shape {got}, expected a 1-D array of at most {limit} values"),
 }
 
 
@@ -42,6 +45,22 @@ class Unplottable(ValueError):
         zh, en = self.notes[self.key]
         reason = (en if lang == "en" else zh).format(**self.values)
         return self.notes["not-drawn"][lang == "en"].format(reason=reason)
+
+
+def at_most(limit, notes=None):
+    """An ``expected`` of ``check_array``: a 1-D array of at most ``limit`` values (a loss curve)."""
+    def check(shape):
+        if len(shape) != 1 or shape[0] > limit:
+            raise Unplottable("losses", notes, got=shape, limit=limit)
+    return check
+
+
+def exactly(name, expected, notes=None):
+    """An ``expected`` of ``check_array``: the shape ``expected`` (a parameter of the figure's network)."""
+    def check(shape):
+        if tuple(shape) != tuple(expected):
+            raise Unplottable("shape", notes, name=name, got=shape, expected=expected)
+    return check
 
 
 def check_array(name, shape, dtype, expected):

@@ -6,7 +6,6 @@ import functools
 import numpy as np
 
 from autograder import plots
-from autograder.plots import Unplottable
 
 from . import reference
 
@@ -25,26 +24,8 @@ PARAM_SHAPES = tuple(p.shape for p in reference.run_args(RUN)[0])
 MAX_LOSSES = 100_000
 _, _, _, _, _, _BATCH, _ = reference.run_args(RUN)
 BATCHES_PER_EPOCH = -(-reference.spiral()[0].shape[0] // _BATCH)
-NOTES = {
-    "shape": ("{name} 的形狀是 {got}，應為 {expected}", "{name} has shape {got}, expected {expected}"),
-    "losses": ("losses 的形狀是 {got}，應為最多 {limit} 個值的一維陣列",
-               "losses has shape {got}, expected a 1-D array of at most {limit} values"),
-}
-
-
-def _losses_shape(shape):
-    if len(shape) != 1 or shape[0] > MAX_LOSSES:
-        raise Unplottable("losses", NOTES, got=shape, limit=MAX_LOSSES)
-
-
-def _param_shape(name, expected):
-    def check(shape):
-        if shape != expected:
-            raise Unplottable("shape", NOTES, name=name, got=shape, expected=expected)
-    return check
-
-
-EXPECTED = {"losses": _losses_shape, **{n: _param_shape(n, s) for n, s in zip(PARAM_NAMES, PARAM_SHAPES)}}
+EXPECTED = {"losses": plots.at_most(MAX_LOSSES),
+            **{name: plots.exactly(name, shape) for name, shape in zip(PARAM_NAMES, PARAM_SHAPES)}}
 
 
 def record(student):
