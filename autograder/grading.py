@@ -65,17 +65,21 @@ def choose_assignment(paths, name=None):
                          "with --assignment NAME")
     if folders:
         return known[folders.pop()]
-    tagged = set()
+    tagged = {}                 # assignment id -> the notebooks whose metadata names it
     for given in paths:
         path = Path(given)
         files = [path] if path.is_file() else [s.path for s in discover.entries(path) if not s.problem]
-        tagged.update(filter(None, (_notebook_assignment(f) for f in files if Path(f).suffix == ".ipynb")))
-    tagged &= set(known)
+        for f in files:
+            found = _notebook_assignment(f) if Path(f).suffix == ".ipynb" else None
+            if found in known:
+                tagged.setdefault(found, []).append(f)
     if len(tagged) > 1:
-        raise UsageError(f"the notebooks mix assignments {' and '.join(sorted(tagged))}: grade one at a time "
-                         "with --assignment NAME")
+        # Name how many of each and one file, so a single odd notebook (or edited metadata) stands out.
+        mix = " and ".join(f"{name} ({len(files)}, e.g. {discover.name_text(Path(files[0]).name)})"
+                           for name, files in sorted(tagged.items(), key=lambda item: -len(item[1])))
+        raise UsageError(f"the notebooks mix assignments {mix}: grade one at a time with --assignment NAME")
     if tagged:
-        return known[tagged.pop()]
+        return known[next(iter(tagged))]
     raise UsageError(f"cannot tell which assignment these submissions are for; give --assignment NAME "
                      f"(one of: {listing})")
 

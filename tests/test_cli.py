@@ -492,3 +492,43 @@ def test_merge_names_missing_shards_and_conflicting_students(small_class, tmp_pa
     assert f"kept {tmp_path / 'again'}" in line and "the newest" in line and "scores differ" in line
     merged = {r["id"]: r["score"] for r in json.loads((tmp_path / "m2.json").read_text())}
     assert merged["c01_split_abs"] == 0
+
+
+# ------------------------------------------------------------------ which assignment a run grades
+def _release(assignment_id):
+    from autograder import assignments
+    assignment = assignments.get(assignment_id)
+    return Path(assignment.release) / assignment.notebook
+
+
+def test_a_folder_of_py_files_needs_the_assignment_named(tmp_path):
+    shutil.copy(FILES / "corpus" / "correct" / "c01_split_abs.py", tmp_path / "a.py")
+    done = run_cli("grade", tmp_path, "--json", tmp_path / "g.json", check=False, assignment=None)
+    assert done.returncode == 2 and not (tmp_path / "g.json").exists()
+    assert done.stderr.strip().splitlines()[-1].startswith("autograder: error: cannot tell which assignment")
+    assert "01_backprop_basics" in done.stderr and "02_layers" in done.stderr
+
+
+def test_notebooks_of_two_assignments_are_named_and_the_odd_one_shown(tmp_path):
+    for k in range(3):
+        shutil.copy(_release("01_backprop_basics"), tmp_path / f"s{k}.ipynb")
+    shutil.copy(_release("02_layers"), tmp_path / "odd.ipynb")
+    done = run_cli("grade", tmp_path, "--json", tmp_path / "g.json", check=False, assignment=None)
+    assert done.returncode == 2 and not (tmp_path / "g.json").exists()
+    assert "mix assignments 01_backprop_basics (3, e.g. s0.ipynb) and 02_layers (1, e.g. odd.ipynb)" in done.stderr
+    # Named, the run grades every notebook as that assignment, the odd one too: 02's release gives a
+    # working Sigmoid (its vanishing-gradient demo), and nothing else of 01.
+    run_cli("grade", tmp_path, "--json", tmp_path / "g.json", "--quiet", assignment="01_backprop_basics")
+    results = {r["id"]: r for r in json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))}
+    assert {r["assignment"] for r in results.values()} == {"01_backprop_basics"} and len(results) == 4
+    assert results["odd"]["status"] == "graded" and results["odd"]["score"] == rubric.PART_POINTS["Sigmoid"]
+    assert all(results[f"s{k}"]["score"] == 0 for k in range(3))
+
+
+def test_nbgrader_layout_tells_the_assignment_by_its_folder(tmp_path):
+    target = tmp_path / "submitted" / "amy" / "02_layers"
+    target.mkdir(parents=True)
+    shutil.copy(_release("02_layers"), target / "layers.ipynb")
+    run_cli("grade", tmp_path / "submitted", "--json", tmp_path / "g.json", "--quiet", assignment=None)
+    (result,) = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
+    assert result["id"] == "amy" and result["assignment"] == "02_layers" and result["max_score"] == 100
