@@ -20,31 +20,26 @@ share, side by side.
 """
 import ast
 import builtins
-import json
 import keyword
 import re
 import time
 from pathlib import Path
 
+from . import load
+
 K = 5                   # tokens per k-gram
 NUM_PERM = 128          # MinHash permutations
 MIN_TOKENS = 30         # own code shorter than this is not compared (nothing of one's own to copy)
-MAX_BYTES = 5 * 1024 * 1024
 KEEP = set(keyword.kwlist) | set(dir(builtins)) | {"self", "np", "numpy"}
 
 
 def _code_of(path):
-    """The submission's code as text: a notebook's code cells (joined), or a .py file."""
-    data = Path(path).read_bytes()[:MAX_BYTES]
-    text = data.decode("utf-8", "replace")
-    if Path(path).suffix == ".ipynb":
-        nb = json.loads(text)
-        cells = []
-        for cell in nb.get("cells", []):
-            if cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                cells.append("".join(source) if isinstance(source, list) else str(source))
-        return cells
+    """The submission's code cells (a .py file: one), read as the loader reads a submission: a regular
+    file only, never through a link or from a named pipe, and a notebook of any nbformat."""
+    path = Path(path)
+    text, _ = load.read_text(path)
+    if path.suffix == ".ipynb":
+        return [source for _, source in load.notebook_cells(text, path.name)]
     return [text]
 
 
@@ -218,6 +213,9 @@ def find_pairs(collected, assignment, files, threshold=0.8):
             continue
         try:
             lines = own_lines(_code_of(path), given)
+        except load.LoadError as exc:
+            skipped.append({"id": r.id, "reason": f"not readable ({exc})"})
+            continue
         except (OSError, ValueError, UnicodeError, AttributeError, TypeError, RecursionError) as exc:
             skipped.append({"id": r.id, "reason": f"not readable ({type(exc).__name__})"})
             continue

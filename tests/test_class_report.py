@@ -426,3 +426,21 @@ def test_report_for_another_assignment(tmp_path):
     assert [t["name"] for t in data["tests"]][0].startswith("Tanh")
     assert data["graded"] == 3 and data["distribution"]["Tanh"]["full"] == 2
     assert sum(h["students"] for h in data["hints"]) + sum(g["count"] for g in data["unhinted"]) >= 1
+
+
+def test_similarity_reads_submissions_as_the_loader_does(tmp_path):
+    """A submission path that is a link (to the reference, say) or a named pipe is refused with its
+    reason, never read or waited on; the rest are compared."""
+    import os
+    from autograder import results, similarity
+    from autograder.assignments import get
+    assignment = get(ASSIGNMENT)
+    link, fifo = tmp_path / "link.py", tmp_path / "fifo.py"
+    link.symlink_to(assignment.reference)
+    os.mkfifo(fifo)
+    collected = [results.SubmissionResult(submission=str(p), id=p.stem, status=results.GRADED,
+                                          assignment=assignment.id) for p in (link, fifo)]
+    found = similarity.find_pairs(collected, assignment, {"link": link, "fifo": fifo}, threshold=0.8)
+    reasons = {s["id"]: s["reason"] for s in found["skipped"]}
+    assert set(reasons) == {"link", "fifo"} and found["compared"] == 0
+    assert "symbolic link" in reasons["link"] and "pipe" in reasons["fifo"], reasons
