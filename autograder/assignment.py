@@ -84,6 +84,7 @@ class Assignment:
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ the package's pieces
+    # (read once per process: every submission's Student and every test's Check asks for them)
     @property
     def checks(self):
         """The folder of pytest checks (``pytest <it> --submission FILE`` grades one submission)."""
@@ -98,21 +99,21 @@ class Assignment:
                 return None
             raise
 
-    @property
+    @functools.cached_property
     def operations_source(self):
         """The child-side operations, sent to the sandbox as source (the child imports nothing of ours)."""
         return (self.folder / "operations.py").read_text(encoding="utf-8")
 
-    @property
+    @functools.cached_property
     def reply_schema(self):
         return self.module("operations").REPLY_SCHEMA
 
-    @property
+    @functools.cached_property
     def messages(self):
         module = self.module("messages")
         return getattr(module, "MESSAGES", {}) if module else {}
 
-    @property
+    @functools.cached_property
     def hints(self):
         module = self.module("messages")
         return getattr(module, "HINTS", {}) if module else {}

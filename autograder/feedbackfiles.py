@@ -14,7 +14,6 @@ import csv
 import hashlib
 import json
 import os
-import sys
 from pathlib import Path
 
 from . import report, results
@@ -72,7 +71,7 @@ def _write_chunk(chunk, folder, lang, results_dir):
     return len(chunk)
 
 
-def write(collected, folder, lang="zh", results_dir=None, jobs=None, warn=None):
+def write(collected, folder, lang="zh", results_dir=None, jobs=None):
     """Feedback for ``collected`` in ``folder``; returns (written, skipped)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,20 +93,16 @@ def write(collected, folder, lang="zh", results_dir=None, jobs=None, warn=None):
         entries[result.id] = entry
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(stale) or 1))
     if len(stale) <= INLINE or jobs == 1:
-        if warn:
-            report.write_feedback(stale, folder, lang, results_dir, warn=warn)
-        else:
-            report.write_feedback(stale, folder, lang, results_dir)
+        report.write_feedback(stale, folder, lang, results_dir)
     else:
         chunks = [stale[k::jobs] for k in range(jobs)]
         with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
             for future in [pool.submit(_write_chunk, c, folder, lang, results_dir) for c in chunks if c]:
                 future.result()
     for sid, entry in entries.items():
-        png = Path(folder) / entry["feedback"]
-        png = png.with_suffix(".png")
+        png = (folder / entry["feedback"]).with_suffix(".png")
         entry["plot"] = png.name if png.is_file() else None
-        if not (Path(folder) / entry["feedback"]).is_file():   # could not be written: never indexed as fresh
+        if not (folder / entry["feedback"]).is_file():   # could not be written: never indexed as fresh
             entry["digest"] = ""
     students = {**old, **entries}
     results.write_atomic(folder / INDEX, {"lang": lang, "students": students})
@@ -119,7 +114,3 @@ def write(collected, folder, lang="zh", results_dir=None, jobs=None, warn=None):
             writer.writerow([report.csv_text(sid), e.get("feedback", ""), e.get("plot") or "",
                              results.display(e.get("score") or 0), e.get("status", "")])
     return len(stale), len(collected) - len(stale)
-
-
-def _stderr(line):
-    print(line, file=sys.stderr, flush=True)

@@ -1,8 +1,8 @@
 """From a submission file to the definitions the grader executes.
 
 This is the only module that knows what a notebook is. A submission becomes a list of chunks (one
-per notebook cell, or one for a ``.py`` file) holding only the top-level statements the student API
-(``Sigmoid``, ``TwoLayerNet``, ``train_xor``, ``FullyConnectedLayer``) needs: their ``class``/``def``
+per notebook cell, or one for a ``.py`` file) holding only the top-level statements the assignment's entry points
+(``Assignment.entry_points``, e.g. 01's ``Sigmoid``, ``TwoLayerNet``, ``train_xor``) need: their ``class``/``def``
 and, followed transitively, the functions, constants and imports they read. Training runs, prints,
 plots and ``if __name__ == "__main__":`` blocks are blanked out, line numbers kept, so a notebook
 grades in the time of its ``.py`` equivalent and a student's error points at the right line.

@@ -29,6 +29,15 @@ def matches(a, b, tol, floor=REL_ERROR_FLOOR):
     return rel_error(a, b, floor) <= tol
 
 
+def tier(error, tiers):
+    """Share of the points earned by ``error`` under ``tiers``, ((threshold, share), ...) by rising
+    threshold: the share of the first threshold the error is within, else 0."""
+    for threshold, share in tiers:
+        if error <= threshold:
+            return share
+    return 0.0
+
+
 def numerical_gradient(f, x, dout, eps=1e-6, indices=None):
     """Central differences of L = sum(f(x) * dout) with respect to x (x is not modified); only at
     ``indices`` (a list of index tuples) when given, the rest left 0: a sparse check."""

@@ -193,7 +193,7 @@ def _warn_stderr(line):
 
 def write_feedback(collected, folder, lang="zh", results_dir=None, warn=_warn_stderr):
     """One Markdown file per student; with the results folder (or folders, as ``merge`` joins them),
-    a PNG of their train_xor run beside it.
+    the assignment's feedback figure (its ``plots.py``) beside it.
 
     One student's data never stops the others: what cannot be drawn or written is a one-line note in
     their feedback, and an unexpected failure also a one-line ``warn`` (stderr by default)."""

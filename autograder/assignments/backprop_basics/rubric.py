@@ -4,6 +4,7 @@ The checks read them from here; the nbgrader test cells' points, the README's ta
 (``python -m autograder rubric --assignment 01_backprop_basics``) and the engine (through
 ``ASSIGNMENT`` in ``__init__.py``) are generated from or checked against them.
 """
+from autograder import numerics
 from autograder.assignment import Test
 
 PARTS = ("Sigmoid", "TwoLayerNet", "train_xor")
@@ -97,10 +98,7 @@ OVERWRITE_SHARE = 0.5
 
 def tier(error):
     """Share of the points a gradient with this relative error earns."""
-    for threshold, share in GRADIENT_TIERS:
-        if error <= threshold:
-            return share
-    return 0.0
+    return numerics.tier(error, GRADIENT_TIERS)
 
 
 NOTES = (f"Gradient tiers (largest relative error against the reference): "

@@ -4,6 +4,7 @@ The checks read them from here; the nbgrader test cells' points (test_<part> = t
 README's table (``python -m autograder rubric --assignment 02_layers``) and the engine (through
 ``ASSIGNMENT`` in ``__init__.py``) are generated from or checked against them.
 """
+from autograder import numerics
 from autograder.assignment import Test
 
 PARTS = ("ReLU", "SoftmaxCrossEntropy", "Conv2D", "MaxPool2D", "train_classifier")
@@ -103,10 +104,8 @@ HE_STD_TOLERANCE = 0.2
 
 
 def tier(error):
-    for threshold, share in GRADIENT_TIERS:
-        if error <= threshold:
-            return share
-    return 0.0
+    """Share of the points a gradient with this relative error earns."""
+    return numerics.tier(error, GRADIENT_TIERS)
 
 
 NOTES = (f"Gradient tiers (largest relative error against the reference's analytic gradient, floor "
