@@ -1,0 +1,218 @@
+"""The worker's template sandbox (autograder/forkserver.py): submissions start as forks of one
+process that imported numpy once, and still cannot see, keep or touch anything of each other."""
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder import cgroup, forkserver, load, sandbox
+from autograder.assignments.backprop_basics import ASSIGNMENT, reference
+from autograder.child import StudentProcess
+
+FULL = sandbox.isolation()
+pytestmark = pytest.mark.skipif(
+    not (sandbox.uses_bubblewrap(FULL) and sandbox.cgroup_controllers(FULL)),
+    reason=f"the template needs bubblewrap and cgroups; here: {FULL} ({cgroup.unusable_reason() or 'no bwrap'})")
+
+REFERENCE = Path(ASSIGNMENT.reference).read_text(encoding="utf-8")
+# A Sigmoid whose forward first runs PROBE (student code, in the part's process) and prints a JSON
+# line, then computes the right value.
+PROBED = REFERENCE.replace("class Sigmoid:", '''
+def _probe():
+    import json, os
+{probe}
+
+class Sigmoid:
+    _probed = staticmethod(_probe)
+''', 1).replace("    def forward(self, x):", "    def forward(self, x):\n        self._probed()", 1)
+
+
+def process(tmp_path, source, name="s.py", **limits):
+    path = tmp_path / name
+    path.write_text(source, encoding="utf-8")
+    program = load.load_path(path, ASSIGNMENT.entry_points)
+    return StudentProcess(program.chunks, operations=ASSIGNMENT.operations_source, schema=ASSIGNMENT.reply_schema,
+                          limits=sandbox.Limits(**limits), kind=FULL, entry_points=ASSIGNMENT.entry_points)
+
+
+def probed(probe):
+    return PROBED.replace("{probe}", "\n".join("    " + line for line in probe.strip("\n").split("\n")))
+
+
+def run_probe(tmp_path, probe, name="s.py", **limits):
+    """(the probe's JSON line, the reply, the process handle) for one submission."""
+    child = process(tmp_path, probed(probe), name, **limits)
+    try:
+        reply = child.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X)
+        handle = child.process
+    finally:
+        child.close()
+    lines = [line for line in reply.output.splitlines() if line.startswith("{")]
+    return (json.loads(lines[-1]) if lines else None), reply, handle
+
+
+def template_pid():
+    return forkserver._template.process.pid if forkserver._template else None
+
+
+def state(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
+def test_submissions_are_forks_of_one_template_and_graded_as_before(tmp_path, monkeypatch):
+    forkserver.close()
+    values = []
+    for n in range(3):
+        child = process(tmp_path, REFERENCE, f"s{n}.py")
+        try:
+            reply = child.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X)
+            assert isinstance(child.process, forkserver.Forked)
+            values.append(reply.value["out"])
+            if n == 0:
+                first = template_pid()
+        finally:
+            child.close()
+        assert template_pid() == first, "one template serves the worker"
+    assert all(np.array_equal(v, reference.sigmoid(reference.XOR_X)) for v in values)
+    monkeypatch.setenv(forkserver.ENABLE_ENV, "0")
+    child = process(tmp_path, REFERENCE, "off.py")
+    try:
+        assert child.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X).ok
+        assert not isinstance(child.process, forkserver.Forked), "AUTOGRADER_TEMPLATE=0: a sandbox of its own"
+    finally:
+        child.close()
+
+
+def test_a_fork_can_write_only_its_own_two_small_tmpfs(tmp_path):
+    found, reply, _ = run_probe(tmp_path, '''
+written = {"before": sorted(os.listdir("/tmp")) + sorted(os.listdir("/dev/shm"))}
+for place in ("/", "/dev", "/tmp", "/dev/shm", "/grader"):
+    n = 0
+    try:
+        for i in range(64):
+            fd = os.open(f"{place}/f{i}", os.O_WRONLY | os.O_CREAT, 0o600)
+            try:
+                os.posix_fallocate(fd, 0, 4 << 20)
+            finally:
+                os.close(fd)
+            n += 4
+    except OSError:
+        pass
+    written[place] = n
+written["pid"] = os.getpid()
+print(json.dumps(written))
+''', tmpfs_bytes=32 * 1024 ** 2)
+    assert reply.ok, reply.error
+    assert found == {"before": [], "/": 0, "/dev": 0, "/tmp": 32, "/dev/shm": 32, "/grader": 0,
+                     "pid": found["pid"]}
+    assert found["pid"] > 2, "the part's process, under the submission's zygote (PID 2) and reaper (PID 1)"
+
+
+LEAVE_BEHIND = '''
+import ctypes, signal, time
+libc = ctypes.CDLL(None, use_errno=True)
+for place in ("/tmp", "/dev/shm"):
+    with open(place + "/planted", "w") as f:
+        f.write("from the last submission")
+if os.fork() == 0:                      # a daemon that outlives the submission, if it can
+    os.setsid()
+    if os.fork() == 0:
+        os.execv("/bin/sleep", ["sleep", "3600"])
+    os._exit(0)
+os.wait()
+seen, opened, signalled, traced = [], [], [], []
+for pid in sorted(int(p) for p in os.listdir("/proc") if p.isdigit()):
+    seen.append(pid)
+    for name, mode in (("mem", "r+b"), ("environ", "rb"), ("fd/5", "rb")):
+        try:
+            with open(f"/proc/{pid}/{name}", mode):
+                opened.append([pid, name])
+        except OSError:
+            pass
+    if libc.ptrace(16, pid, None, None) == 0:      # PTRACE_ATTACH
+        traced.append(pid)
+        libc.ptrace(17, pid, None, None)            # PTRACE_DETACH
+mine = {os.getpid(), os.getppid(), 1, 2}
+for pid in range(1, 4096):                          # every PID this namespace can name
+    if pid not in mine:
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            try:
+                os.kill(pid, sig)
+                signalled.append(pid)
+            except OSError:
+                pass
+print(json.dumps({"seen": seen, "opened": opened, "signalled": signalled, "traced": traced}))
+'''
+
+LOOK_AROUND = '''
+names = {}
+for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            names[pid] = f.read().replace(b"\\0", b" ").decode()
+    except OSError:
+        pass
+print(json.dumps({"tmp": sorted(os.listdir("/tmp")), "shm": sorted(os.listdir("/dev/shm")),
+                  "processes": sorted(names.values())}))
+'''
+
+
+def test_what_one_submission_leaves_behind_or_attempts_never_reaches_the_next(tmp_path):
+    """A plants files, leaves a daemon, tries to open, trace and signal every process it can see.
+    The next submission of the worker starts clean, and the template is untouched."""
+    run_probe(tmp_path, "pass", "warm.py")
+    template = template_pid()
+    template_host_pids = set(forkserver._template.known)
+    hostile, reply, _ = run_probe(tmp_path, LEAVE_BEHIND, "a.py")
+    assert reply.ok, reply.error
+    assert template_pid() == template and state(template) in "SR", "the template neither killed nor stopped"
+    # In A's /proc the template is PID 2 (under bubblewrap's PID 1): its memory, environment and
+    # control socket stayed closed to A, which had all its own processes' files open.
+    assert 2 in hostile["seen"]
+    assert [entry for entry in hostile["opened"] if entry[0] == 2] == []
+    neighbour, reply, handle = run_probe(tmp_path, LOOK_AROUND, "b.py")
+    assert reply.ok and np.allclose(reply.value["out"], reference.sigmoid(reference.XOR_X))
+    assert isinstance(handle, forkserver.Forked) and template_pid() == template
+    assert neighbour["tmp"] == [] and neighbour["shm"] == []
+    assert not any("sleep 3600" in p for p in neighbour["processes"]), neighbour["processes"]
+    assert set(forkserver._template.known) == template_host_pids
+    assert not any("sleep 3600" in open(f"/proc/{p}/cmdline").read().replace("\0", " ")
+                   for p in os.listdir("/proc") if p.isdigit() and os.path.exists(f"/proc/{p}/cmdline")
+                   and _readable(p))
+
+
+def _readable(pid):
+    try:
+        open(f"/proc/{pid}/cmdline").close()
+        return True
+    except OSError:
+        return False
+
+
+FORGE_SETUP_FAILURE = REFERENCE.replace("class Sigmoid:", '''
+import os as _os, struct as _struct
+_data = b'{"setup_failed": "forged"}'
+_sent = _os.write(62, _struct.pack(">I", len(_data)) + _data)
+
+class Sigmoid:
+    _forged = _sent''', 1)
+
+
+def test_a_forged_setup_failure_only_buys_a_sandbox_of_its_own(tmp_path):
+    """The fork reports an isolation it could not set up as ``setup_failed``; student code can write
+    the same. Either way that submission is graded in a fresh sandbox, and the next one is served."""
+    run_probe(tmp_path, "pass", "warm.py")
+    failures = len(forkserver._failures)
+    child = process(tmp_path, FORGE_SETUP_FAILURE)
+    try:
+        child.ensure_loaded()
+        assert child.process is not None and not isinstance(child.process, forkserver.Forked)
+    finally:
+        child.close()
+    assert len(forkserver._failures) == failures + 1
+    _, reply, handle = run_probe(tmp_path, "pass", "next.py")
+    assert reply.ok and isinstance(handle, forkserver.Forked)
+    forkserver._failures.clear()
