@@ -172,7 +172,7 @@ def _pids(folder):
 
 def _empty_and_remove(folders, seconds=5.0):
     """SIGKILL every process in ``folders`` until none is left, then remove them. False if one stays."""
-    deadline = time.monotonic() + seconds
+    deadline, pause = time.monotonic() + seconds, 0.001
     while True:
         pids = {pid for folder in folders for pid in _pids(folder)}
         for pid in pids:
@@ -193,7 +193,8 @@ def _empty_and_remove(folders, seconds=5.0):
         if time.monotonic() > deadline:
             return False
         folders = left
-        time.sleep(0.01)
+        time.sleep(pause)   # SIGKILLed processes leave within milliseconds, stopped ones take longer
+        pause = min(2 * pause, 0.05)
 
 
 def sweep():
@@ -253,6 +254,16 @@ class Group:
     def procs_files(self):
         """The ``cgroup.procs`` files the child writes its pid to (once per distinct folder)."""
         return sorted({os.path.join(folder, "cgroup.procs") for folder in self.folders.values()})
+
+    def pids(self):
+        """The processes in the group now (host PIDs)."""
+        return sorted({pid for folder in set(self.folders.values()) for pid in _pids(folder)})
+
+    def add(self, pid):
+        """Move process ``pid`` into the group (what it starts from then on is in it too)."""
+        for path in self.procs_files:
+            with open(path, "w") as f:
+                f.write(str(pid))
 
     def cpu_seconds(self):
         """CPU time used by every process that ever ran in the group (None without cpuacct)."""

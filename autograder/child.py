@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from . import cgroup, runner, sandbox
+from . import cgroup, forkserver, runner, sandbox
 
 PR_SET_CHILD_SUBREAPER = 36
 ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
@@ -91,6 +91,11 @@ class _Deadline:
             raise ChildGone("timeout")
         if self.group is None:
             return self.wall_end - now
+        since = now - self.last[0]
+        if since < self.CHECK_EVERY and self.own + since < self.seconds:
+            # Not yet time to look (a reply usually comes first): reading the cgroup on every wakeup
+            # cost a submission more than its replies did.
+            return min(self.wall_end - now, self.CHECK_EVERY - since)
         cpu = self.group.cpu_seconds()
         if cpu is not None:
             last_now, last_cpu = self.last
@@ -139,7 +144,7 @@ class StudentProcess:
         self._pending, self._pending_at = b"", 0   # request bytes not yet taken by the pipe
 
     # ------------------------------------------------------------ lifecycle
-    def _start(self):
+    def _start(self, template=True):
         _become_subreaper()
         argv, env = sandbox.command(self.kind, limits=self.limits)    # Unavailable: not graded with less
         controllers = sandbox.cgroup_controllers(self.kind)
@@ -163,6 +168,8 @@ class StudentProcess:
         if workdir and sandbox.drop_to_nobody():
             os.chown(workdir, sandbox.NOBODY, sandbox.NOBODY)
         self._workdir = workdir
+        if template and not workdir and self._fork_from_template(req_read, rep_write) is not None:
+            return self._load()
         fds = {runner.REQUEST_FD: req_read, runner.REPLY_FD: rep_write}
         join = self._group.procs_files if self._group else ()
 
@@ -188,6 +195,26 @@ class StudentProcess:
         _LIVE_CHILDREN.add(self.process.pid)
         os.close(req_read)
         os.close(rep_write)
+        return self._load()
+
+    def _fork_from_template(self, req_read, rep_write):
+        """The submission's first process forked from the worker's template and moved into the
+        submission's cgroups (see forkserver.py); None when there is no working template."""
+        pid = forkserver.fork(self.kind, self.limits, self._output.fileno(), req_read, rep_write)
+        if pid is None:
+            return None
+        try:
+            self._group.add(pid)
+        except OSError:
+            forkserver.failed()   # it is killed with the template's cgroup, before it ran anything
+            return None
+        os.close(req_read)
+        os.close(rep_write)
+        self.process = forkserver.Forked(pid)
+        return self.process
+
+    def _load(self):
+        """Send the definitions, read what loading them did; False when the load itself failed."""
         self._send({"operations": self.operations, "chunks": self.chunks, "entry_points": self.entry_points,
                     "unused_imports": self.unused_imports})
         try:
@@ -196,6 +223,11 @@ class StudentProcess:
             self.load_error = "load-timeout" if str(gone) == "timeout" else "load-exited"
             self._check_sandbox_started()
             return False
+        if isinstance(self.process, forkserver.Forked) and "setup_failed" in reply:
+            # The fork could not isolate itself, before any student code ran: a sandbox of its own.
+            forkserver.failed()
+            self.close()
+            return self._start(template=False)
         if not runner.conforms(reply, runner.LOADED_SCHEMA):
             reply = {"problems": [], "defined": [], "missing_imports": []}
         if self.load_problems is None:
@@ -246,14 +278,17 @@ class StudentProcess:
                 self._group = None
             return
         self._close_wire()
-        sandbox.kill_group(self.process)
-        self.process.wait()
-        _LIVE_CHILDREN.discard(self.process.pid)
+        forked = isinstance(self.process, forkserver.Forked)
+        if not forked:
+            sandbox.kill_group(self.process)
+            self.process.wait()
+            _LIVE_CHILDREN.discard(self.process.pid)
         if self._group is not None:
             # Every process of the submission, whatever session or namespace it escaped to.
             self._group.close()
             self._group = None
-        self._reap_orphans()
+        if not forked:   # a fork's orphans stay inside the template's sandbox, in the cgroup just emptied
+            self._reap_orphans()
         self.process, self.part = None, None
         if self._workdir:
             subprocess.run(["rm", "-rf", self._workdir], check=False)

@@ -12,6 +12,7 @@ one process per graded part. Reference code for a part (e.g. the reference ``Sig
 """
 import ast
 import base64
+import gc
 import json
 import os
 import signal
@@ -24,6 +25,7 @@ import warnings
 if __name__ == "__main__":   # started with -S: the venv's site-packages comes as the first argument
     sys.path.append(sys.argv[1])
 import numpy as np  # noqa: E402
+import numpy.random  # noqa: E402,F401 -- numpy 2 imports it lazily: once here, not once per part's process
 
 REQUEST_FD, REPLY_FD = 3, 4
 MAX_MESSAGE = 64 * 1024 * 1024     # a request (the submission's code: the loader caps files well below)
@@ -364,6 +366,7 @@ def main():
     write_message(replies, {"problems": problems,
                             "defined": sorted(k for k in request.get("entry_points", []) if k in namespace),
                             "missing_imports": missing_imports(request.get("unused_imports", []))})
+    gc.freeze()   # what exists now is shared with every part's fork: no collection copies its pages
     while True:
         try:
             request = read_message(requests)
@@ -392,5 +395,183 @@ def main():
         write_message(replies, {"part_ended": code})
 
 
+# ---------------------------------------------------------------- the template (fork server)
+# One per worker, in its own bubblewrap sandbox: numpy is imported once here, and each submission is
+# a fork of this process that puts itself in new namespaces before any student code runs (see
+# autograder/forkserver.py for the parent's side and for what keeps submissions apart).
+CONTROL_FD = 5
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID = 0x10000000, 0x20000000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
+SETUP_FAILED = 70       # exit status of a fork that could not isolate itself (before any student code)
+
+
+def _libc():
+    import ctypes
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result, what):
+    if result != 0:
+        import ctypes
+        raise OSError(ctypes.get_errno(), f"{what}: {os.strerror(ctypes.get_errno())}")
+
+
+def _drop_capabilities(libc):
+    """No capabilities left in the submission's own user namespace (it had all of them there)."""
+    import ctypes
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+    _check(libc.capset(ctypes.byref(Header(0x20080522, 0)), (Data * 2)()), "capset")
+
+
+def isolate(tmpfs_bytes):
+    """Called in a fresh fork of the template: new user, mount, PID, IPC and UTS namespaces, a fresh
+    ``/tmp`` and ``/dev/shm`` of ``tmpfs_bytes`` each, no capabilities. Returns in the process that
+    runs the submission (PID 2 of its namespace, under a reaper at PID 1, as bubblewrap lays it
+    out); the processes above it exit with its status and never return."""
+    libc = _libc()
+    uid, gid = os.getuid(), os.getgid()
+    _check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as f:
+            f.write(text)
+    for role in ("init", "runner"):
+        pid = os.fork()
+        if pid:
+            _wait_and_exit(pid, reap_all=role == "runner")
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if role == "init":
+            _check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
+            options = f"size={int(tmpfs_bytes)},mode=0755".encode()
+            for target in (b"/tmp", b"/dev/shm"):
+                _check(libc.mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, options), "mount tmpfs")
+            _drop_capabilities(libc)
+            os.chdir("/tmp")
+    libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)   # the template is not; the submission's process is, as before
+
+
+def _wait_and_exit(pid, reap_all):
+    """Wait for ``pid`` (reaping every orphan meanwhile when this is the namespace's PID 1), then
+    exit with its status."""
+    status = 1
+    while True:
+        try:
+            done, raw = os.waitpid(-1 if reap_all else pid, 0)
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        if done == pid:
+            status = os.waitstatus_to_exitcode(raw)
+            if not reap_all:
+                break
+    os._exit(status if status >= 0 else 128 - status)
+
+
+def _reap(*_):
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _probe_isolation(tmpfs_bytes):
+    """Whether a fork can isolate itself here (nested user namespaces may be disabled)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            isolate(tmpfs_bytes)
+            os._exit(0)
+        except BaseException:  # noqa: B902
+            os._exit(SETUP_FAILED)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def serve():
+    """The template: announce itself, then fork one process per order received on CONTROL_FD. An
+    order is ``{"tmpfs_bytes", "rlimits": [[resource, value], ...]}`` with three file descriptors:
+    output, requests, replies. The fork runs ``main`` isolated; the template replies its PID."""
+    import fcntl
+    import resource
+    import select
+    import socket
+    libc = _libc()
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)   # no process of a submission may read or trace it
+    gc.freeze()   # numpy and the runner, shared with every fork: no collection there copies their pages
+    control = socket.socket(fileno=CONTROL_FD)
+    signal.signal(signal.SIGCHLD, _reap)
+    first = json.loads(control.recv(4096) or b"{}")
+    control.send(json.dumps({"ready": _probe_isolation(first.get("tmpfs_bytes", 1 << 20))}).encode())
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
+        except OSError:
+            return
+        if not data:
+            return
+        order = json.loads(data)
+        if len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            control.send(b'{"pid": 0}')
+            continue
+        pid = os.fork()
+        if pid == 0:
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                control.close()
+                libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+                os.setsid()
+                # Above every target first: a received descriptor may itself be 3 or 4.
+                output, request_fd, reply_fd = (fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in fds)
+                for source, target in ((output, 1), (output, 2), (request_fd, REQUEST_FD), (reply_fd, REPLY_FD)):
+                    os.dup2(source, target)
+                os.closerange(CONTROL_FD, os.sysconf("SC_OPEN_MAX"))
+                for name, value in order["rlimits"]:
+                    resource.setrlimit(getattr(resource, name), (value, value))
+                signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+                # The parent moves this process into the submission's cgroups, then sends the first
+                # request: nothing is started, and no student code runs, before that.
+                select.select([REQUEST_FD], [], [])
+                isolate(order["tmpfs_bytes"])
+            except BaseException as exc:  # noqa: B902 -- never run a submission half isolated
+                try:   # the parent then grades it in a sandbox of its own
+                    data = json.dumps({"setup_failed": f"{type(exc).__name__}: {exc}"[:200]}).encode()
+                    os.write(REPLY_FD, struct.pack(">I", len(data)) + data)
+                finally:
+                    os._exit(SETUP_FAILED)
+            status = 0
+            try:
+                main()
+            except SystemExit as exc:
+                status = exc.code if type(exc.code) is int else 1
+            except BaseException:  # noqa: B902 -- as an interpreter would: say why, exit 1
+                traceback.print_exc()
+                status = 1
+            finally:
+                for stream in (sys.stdout, sys.stderr):
+                    try:
+                        stream.flush()
+                    except Exception:  # noqa: BLE001
+                        pass
+                os._exit(status)
+        for fd in fds:
+            os.close(fd)
+        control.send(json.dumps({"pid": pid}).encode())
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[2:3] == ["--serve"]:
+        serve()
+    else:
+        main()

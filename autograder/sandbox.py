@@ -33,6 +33,7 @@ from . import cgroup
 RUNNER = Path(__file__).with_name("runner.py")
 # Set by the process that starts a run, read by its workers: the isolation every submission gets.
 ISOLATION_ENV, BWRAP_ENV = "AUTOGRADER_ISOLATION", "AUTOGRADER_BWRAP"
+TEMPLATE_ENV = "AUTOGRADER_TEMPLATE"   # "0": no template sandbox per worker (forkserver.py)
 BUBBLEWRAP, LIMITS_ONLY = "bubblewrap", "limits-only"
 SANDBOX_RUNNER = "/grader/runner.py"
 NOBODY = 65534
@@ -180,6 +181,9 @@ def describe(kind=None, limits=None):
             why = "disabled (AUTOGRADER_NO_BWRAP=1)"
         lines = [f"isolation: {kind} -- no bubblewrap ({why}): children run {user} and can read the files "
                  "that user can read; their /tmp is the host's."]
+    if uses_bubblewrap(kind) and controllers and os.environ.get(TEMPLATE_ENV, "1") != "0":
+        lines.append("  start: each worker imports numpy once, in a template sandbox; each submission is a fork "
+                     "of it in new namespaces of its own, with its own empty /tmp and /dev/shm and its own cgroups")
     if "memory" in controllers:
         lines.append(f"  memory: at most {_size(limits.memory_bytes)} per submission, its tmpfs files included (memory cgroup)")
     else:
@@ -284,6 +288,12 @@ def drop_to_nobody():
         return False
 
 
+def rlimits(limits):
+    """The resource limits every process of a submission starts with, as ``(name, value)``."""
+    return [("RLIMIT_AS", int(limits.memory_bytes)), ("RLIMIT_CPU", int(limits.cpu_seconds)),
+            ("RLIMIT_FSIZE", int(limits.file_bytes)), ("RLIMIT_CORE", 0)]
+
+
 def preexec(limits, workdir, cgroup_procs=()):
     """Runs in the child between fork and exec: its cgroups (joined first, so everything it starts
     is in them), own session, resource limits, 'nobody' if we can."""
@@ -294,11 +304,8 @@ def preexec(limits, workdir, cgroup_procs=()):
             with open(path, "w") as f:
                 f.write(str(os.getpid()))
         os.setsid()
-        for name, value in ((resource.RLIMIT_AS, limits.memory_bytes),
-                            (resource.RLIMIT_CPU, limits.cpu_seconds),
-                            (resource.RLIMIT_FSIZE, limits.file_bytes),
-                            (resource.RLIMIT_CORE, 0)):
-            resource.setrlimit(name, (value, value))
+        for name, value in rlimits(limits):
+            resource.setrlimit(getattr(resource, name), (value, value))
         if os.getuid() != 0 or as_nobody:
             # RLIMIT_NPROC counts every process of the user, so it is relative to what runs now.
             current = sum(1 for p in os.listdir("/proc") if p.isdigit())

@@ -32,3 +32,12 @@ def run_cli(*args, check=True, assignment=ASSIGNMENT_01, **kwargs):
 def nbgrader_env():
     """Environment for nbgrader commands: the venv's bin on PATH (nbgrader runs `alembic` by name)."""
     return dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", MPLBACKEND="Agg")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_template_outlives_its_module():
+    """A test that grades in this process starts the worker's template sandbox here (forkserver.py);
+    it is closed after each module, so later tests that count processes see none of it."""
+    yield
+    from autograder import forkserver
+    forkserver.close()

@@ -333,6 +333,8 @@ def test_describe_says_which_protections_are_in_force(kind):
     assert ("time limits: CPU seconds" in text) == with_cgroups
     assert ("time limits: wall-clock seconds" in text) == (not with_cgroups)
     assert ("private /tmp and /dev/shm (128 MiB each)" in text) == kind.startswith("bubblewrap")
+    assert ("each submission is a fork of it in new namespaces" in text) == (kind.startswith("bubblewrap")
+                                                                             and with_cgroups)
 
 
 @needs_bwrap
