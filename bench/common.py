@@ -275,13 +275,13 @@ class TreeSampler(threading.Thread):
                 "other_cpu_share": round(self.other_cpu / observed, 3) if observed else None}
 
 
-def measure(argv, *, cwd, log):
+def measure(argv, *, cwd, log, extra_env=None):
     """Run ``argv``: wall time around it, its rusage (wait4: the process and its reaped descendants),
     and the /proc samples of its process tree."""
     busy_before = cpu_busy_seconds()
     with open(log, "w") as out:
         started = time.monotonic()
-        process = subprocess.Popen(argv, cwd=cwd, env=env(), stdout=out, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(argv, cwd=cwd, env=dict(env(), **(extra_env or {})), stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
         sampler = TreeSampler(process.pid)
         sampler.start()
@@ -311,11 +311,11 @@ def median(values):
 
 
 # ---------------------------------------------------------------- the kit
-def grade_with_kit(paths, *, jobs, out_dir, label, students):
+def grade_with_kit(paths, *, jobs, out_dir, label, students, extra_env=None):
     json_path = out_dir / f"{label}.json"
     run = measure([PYTHON, "-m", "autograder", "grade", *map(str, paths), "--json", str(json_path),
                    "--assignment", ASSIGNMENT, "--results-dir", str(out_dir / f"{label}.results"), "--jobs", str(jobs), "--quiet", "--force"],
-                  cwd=ROOT, log=out_dir / f"{label}.log")
+                  cwd=ROOT, log=out_dir / f"{label}.log", extra_env=extra_env)
     results = json.loads(json_path.read_text()) if json_path.exists() else []
     n = len(results)
     times = [r["execution_time"] for r in results]
@@ -326,7 +326,8 @@ def grade_with_kit(paths, *, jobs, out_dir, label, students):
     for r in results:
         by_variant.setdefault(students.get(r["id"], "?"), []).append(r["score"] / r["max_score"])
     run.update({
-        "jobs": jobs, "submissions": n, "statuses": statuses,
+        "jobs": jobs, "extra_env": extra_env or {}, "submissions": n, "statuses": statuses,
+        "scores": {r["id"]: r["score"] for r in results},
         "per_submission_amortised_s": round(run["wall_s"] / n, 4) if n else None,
         "per_submission_median_s": median(times),     # execution_time: one submission inside a worker
         "per_submission_mean_s": round(statistics.mean(times), 4) if times else None,

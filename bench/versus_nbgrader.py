@@ -1,5 +1,6 @@
-"""The default mode: a class graded by the kit (``--jobs`` cores and 1) and by stock
-``nbgrader autograde``, side by side in one run."""
+"""The default mode: a class graded by the kit (``--jobs`` cores and 1, then ``--jobs`` cores
+without the per-worker template sandbox) and by stock ``nbgrader autograde``, side by side in one run."""
+import json
 import re
 import shutil
 import statistics
@@ -10,6 +11,7 @@ from pathlib import Path
 import common
 from common import (NotebookFactory, OUTPUT, PYTHON, ROOT, build_course, changed_warning, fmt, grade_with_kit, loadavg,
     machine, measure, median, say, write_json)
+from autograder import forkserver
 
 # ---------------------------------------------------------------- nbgrader
 LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\.(\d{3}) (\w+) (.*)$")
@@ -101,9 +103,14 @@ def class_benchmark(args, tmp):
     logs = tmp / "logs"
     logs.mkdir()
     kit = {}
-    for label, jobs in ((f"kit-jobs{args.jobs}", args.jobs), ("kit-jobs1", 1)):
-        say(f"grading with the kit, --jobs {jobs} ...")
-        kit[label] = grade_with_kit([course / "submitted"], jobs=jobs, out_dir=logs, label=label, students=students)
+    # The last row is the kit without its per-worker template sandbox (every submission in a fresh
+    # sandbox, as before autograder/forkserver.py): what the template saves, measured side by side.
+    no_template = {forkserver.ENABLE_ENV: "0"}
+    for label, jobs, extra in ((f"kit-jobs{args.jobs}", args.jobs, None), ("kit-jobs1", 1, None),
+                               (f"kit-jobs{args.jobs}-no-template", args.jobs, no_template)):
+        say(f"grading with the kit, --jobs {jobs}{' without the template' if extra else ''} ...")
+        kit[label] = grade_with_kit([course / "submitted"], jobs=jobs, out_dir=logs, label=label, students=students,
+                                    extra_env=extra)
         kit[label]["loadavg_after"] = loadavg()
         say(f"  {kit[label]['wall_s']:.2f} s wall, {kit[label]['statuses']}")
     nbg = None
@@ -125,7 +132,8 @@ def class_benchmark(args, tmp):
     result = {"mode": "class", "machine": facts, "class": {"students": args.students, "mix": counts, **course_facts},
               "kit": kit, "nbgrader": nbg, "ratio_nbgrader_over_kit": ratios,
               "goal": {"ratio_at_least": 20, "met": bool(ratios) and ratios[f"kit-jobs{args.jobs}"]["amortised"] >= 20},
-              "loadavg_at_end": loadavg()}
+              "loadavg_at_end": loadavg(),
+              "kit_runs_agree": len({json.dumps(run["scores"], sort_keys=True) for run in kit.values()}) == 1}
     # Keep the logs of the graders next to the results.
     OUTPUT.mkdir(parents=True, exist_ok=True)
     for name in ("nbgrader-autograde.log", *(f"{label}.log" for label in kit)):
@@ -145,7 +153,7 @@ def class_benchmark(args, tmp):
     header = f"{'grader':<26}{'n':>4}{'wall s':>9}{'s/sub amortised':>17}{'s/sub median':>14}{'subs/min':>10}{'CPU s/sub':>11}{'others CPU':>12}"
     say(header)
     say("-" * len(header))
-    rows = [(f"kit --jobs {run['jobs']}", run) for run in kit.values()]
+    rows = [(f"kit --jobs {run['jobs']}{', no template' if run['extra_env'] else ''}", run) for run in kit.values()]
     if nbg:
         rows.append(("nbgrader autograde", nbg))
     for name, run in rows:
@@ -165,6 +173,7 @@ def class_benchmark(args, tmp):
             say(f"nbgrader / {label}: {r['amortised']}x per submission amortised, {r['median']}x by medians")
         say(f"goal (>= 20x on {facts['cores']} cores, amortised): {'met' if result['goal']['met'] else 'NOT met'}")
     say(f"mean score fraction by variant, kit: {fast['mean_score_by_variant']}")
+    say(f"same score for every student in every kit run: {result['kit_runs_agree']}")
     if nbg:
         say(f"mean score fraction by variant, nbgrader: {nbg['mean_score_by_variant']}")
     say(f"\nwrote {path.relative_to(ROOT)}")
