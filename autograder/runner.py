@@ -458,7 +458,8 @@ def isolate(tmpfs_bytes):
 
 def _wait_and_exit(pid, reap_all):
     """Wait for ``pid`` (reaping every orphan meanwhile when this is the namespace's PID 1), then
-    exit with its status."""
+    exit with its status. PID 1 exiting ends every process left in the namespace, as bubblewrap's
+    does: a daemon the submission left cannot keep its pipes open once its runner is gone."""
     status = 1
     while True:
         try:
@@ -469,8 +470,7 @@ def _wait_and_exit(pid, reap_all):
             continue
         if done == pid:
             status = os.waitstatus_to_exitcode(raw)
-            if not reap_all:
-                break
+            break
     os._exit(status if status >= 0 else 128 - status)
 
 
@@ -509,9 +509,11 @@ def serve():
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)   # no process of a submission may read or trace it
     gc.freeze()   # numpy and the runner, shared with every fork: no collection there copies their pages
     control = socket.socket(fileno=CONTROL_FD)
-    signal.signal(signal.SIGCHLD, _reap)
     first = json.loads(control.recv(4096) or b"{}")
     control.send(json.dumps({"ready": _probe_isolation(first.get("tmpfs_bytes", 1 << 20))}).encode())
+    # Only now: a handler that reaps any child would race the probe's own waitpid (and, inherited,
+    # the waits inside isolate()); forks set it back to the default first thing.
+    signal.signal(signal.SIGCHLD, _reap)
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)

@@ -2,6 +2,9 @@
 process that imported numpy once, and still cannot see, keep or touch anything of each other."""
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +30,14 @@ def _probe():
 class Sigmoid:
     _probed = staticmethod(_probe)
 ''', 1).replace("    def forward(self, x):", "    def forward(self, x):\n        self._probed()", 1)
+
+
+@pytest.fixture(autouse=True)
+def _template_on():
+    """Each test starts with the template on (earlier tests in this process may have worn it out)."""
+    forkserver._failures.clear()
+    yield
+    forkserver._failures.clear()
 
 
 def process(tmp_path, source, name="s.py", **limits):
@@ -117,12 +128,16 @@ libc = ctypes.CDLL(None, use_errno=True)
 for place in ("/tmp", "/dev/shm"):
     with open(place + "/planted", "w") as f:
         f.write("from the last submission")
+r, w = os.pipe()
 if os.fork() == 0:                      # a daemon that outlives the submission, if it can
     os.setsid()
-    if os.fork() == 0:
-        os.execv("/bin/sleep", ["sleep", "3600"])
+    daemon = os.fork()
+    if daemon == 0:
+        os.execv("/bin/sleep", ["template-test-daemon", "3600"])
+    os.write(w, str(daemon).encode())
     os._exit(0)
 os.wait()
+daemon = int(os.read(r, 32))
 seen, opened, signalled, traced = [], [], [], []
 for pid in sorted(int(p) for p in os.listdir("/proc") if p.isdigit()):
     seen.append(pid)
@@ -135,7 +150,7 @@ for pid in sorted(int(p) for p in os.listdir("/proc") if p.isdigit()):
     if libc.ptrace(16, pid, None, None) == 0:      # PTRACE_ATTACH
         traced.append(pid)
         libc.ptrace(17, pid, None, None)            # PTRACE_DETACH
-mine = {os.getpid(), os.getppid(), 1, 2}
+mine = {os.getpid(), os.getppid(), 1, 2, daemon}
 for pid in range(1, 4096):                          # every PID this namespace can name
     if pid not in mine:
         for sig in (signal.SIGSTOP, signal.SIGKILL):
@@ -144,7 +159,8 @@ for pid in range(1, 4096):                          # every PID this namespace c
                 signalled.append(pid)
             except OSError:
                 pass
-print(json.dumps({"seen": seen, "opened": opened, "signalled": signalled, "traced": traced}))
+os.kill(daemon, 0)                                  # still there when this submission ends
+print(json.dumps({"seen": seen, "opened": opened, "signalled": signalled, "traced": traced, "daemon": daemon}))
 '''
 
 LOOK_AROUND = '''
@@ -173,13 +189,14 @@ def test_what_one_submission_leaves_behind_or_attempts_never_reaches_the_next(tm
     # control socket stayed closed to A, which had all its own processes' files open.
     assert 2 in hostile["seen"]
     assert [entry for entry in hostile["opened"] if entry[0] == 2] == []
+    assert {name for _, name in hostile["opened"]} == {"mem", "environ"}, "its own processes' files it could open"
     neighbour, reply, handle = run_probe(tmp_path, LOOK_AROUND, "b.py")
     assert reply.ok and np.allclose(reply.value["out"], reference.sigmoid(reference.XOR_X))
     assert isinstance(handle, forkserver.Forked) and template_pid() == template
     assert neighbour["tmp"] == [] and neighbour["shm"] == []
-    assert not any("sleep 3600" in p for p in neighbour["processes"]), neighbour["processes"]
+    assert not any("template-test-daemon" in p for p in neighbour["processes"]), neighbour["processes"]
     assert set(forkserver._template.known) == template_host_pids
-    assert not any("sleep 3600" in open(f"/proc/{p}/cmdline").read().replace("\0", " ")
+    assert not any("template-test-daemon" in open(f"/proc/{p}/cmdline").read()
                    for p in os.listdir("/proc") if p.isdigit() and os.path.exists(f"/proc/{p}/cmdline")
                    and _readable(p))
 
@@ -215,4 +232,62 @@ def test_a_forged_setup_failure_only_buys_a_sandbox_of_its_own(tmp_path):
     assert len(forkserver._failures) == failures + 1
     _, reply, handle = run_probe(tmp_path, "pass", "next.py")
     assert reply.ok and isinstance(handle, forkserver.Forked)
-    forkserver._failures.clear()
+
+
+DAEMON_THEN_EXIT = REFERENCE.replace("class Sigmoid:", '''
+import os as _os
+import time as _time
+
+
+def _daemon_then_exit():
+    if _os.fork() == 0:
+        _os.setsid()
+        if _os.fork() == 0:
+            _time.sleep(60)          # holds every descriptor it inherited, the reply pipe too
+        _os._exit(0)
+    _os.wait()
+    _os._exit(3)
+
+
+_started = _daemon_then_exit()
+
+
+class Sigmoid:
+    _needs = _started''', 1)
+
+
+@pytest.mark.parametrize("template", ["1", "0"])
+def test_a_daemon_does_not_outlive_the_runner_that_left(tmp_path, monkeypatch, template):
+    """The definitions leave a daemon holding the pipes, then end the runner: the load has exited
+    (not timed out) at once, with the template as in a sandbox of its own -- PID 1 of the namespace
+    goes with the runner and takes the daemon along."""
+    monkeypatch.setenv(forkserver.ENABLE_ENV, template)
+    forkserver.close()
+    child = process(tmp_path, DAEMON_THEN_EXIT, load_seconds=20.0)
+    started = time.monotonic()
+    try:
+        assert child.ensure_loaded() is False
+    finally:
+        child.close()
+    assert (forkserver._template is not None) == (template == "1")
+    assert child.load_error == "load-exited"
+    assert time.monotonic() - started < 10
+
+
+def test_the_template_starts_and_forks_under_load(tmp_path):
+    """Eight processes spinning on the one CPU the grader may use: the template still starts (its
+    probe of nested namespaces once lost a race with its own SIGCHLD handler here) and forks."""
+    cpu, affinity = min(os.sched_getaffinity(0)), os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {cpu})
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(8)]
+    try:
+        for n in range(3):
+            forkserver.close()
+            _, reply, handle = run_probe(tmp_path, "pass", f"load{n}.py")
+            assert reply.ok and isinstance(handle, forkserver.Forked), forkserver._failures
+            assert forkserver._failures == []
+    finally:
+        os.sched_setaffinity(0, affinity)
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
