@@ -9,6 +9,10 @@ Process layout: this process (the "zygote") executes the submission's definition
 one process per graded part. Reference code for a part (e.g. the reference ``Sigmoid`` while
 ``TwoLayerNet`` is graded) is sent to that part's process only, so no process that runs the student's
 ``Sigmoid`` ever holds the reference ``Sigmoid``.
+
+With ``--serve`` the same file is a worker's template (``serve``, see forkserver.py): it imports
+numpy once, and each submission's zygote is a fork of it that isolates itself (``isolate``) before
+it reads the submission's code, instead of a fresh interpreter in a fresh sandbox.
 """
 import ast
 import base64
