@@ -152,6 +152,13 @@ def uses_bubblewrap(kind=None):
     return (kind or isolation()).split("+")[0] == BUBBLEWRAP
 
 
+def uses_template(kind=None):
+    """Whether workers start submissions from a template sandbox (forkserver.py): it needs bubblewrap
+    and cgroups, and ``AUTOGRADER_TEMPLATE=0`` turns it off."""
+    kind = kind or isolation()
+    return uses_bubblewrap(kind) and bool(cgroup_controllers(kind)) and os.environ.get(TEMPLATE_ENV, "1") != "0"
+
+
 def cgroup_controllers(kind=None):
     """The cgroup controllers in ``kind``: ``("memory", "pids", "cpu", "cpuacct")`` or fewer."""
     kind = kind or isolation()
@@ -181,7 +188,7 @@ def describe(kind=None, limits=None):
             why = "disabled (AUTOGRADER_NO_BWRAP=1)"
         lines = [f"isolation: {kind} -- no bubblewrap ({why}): children run {user} and can read the files "
                  "that user can read; their /tmp is the host's."]
-    if uses_bubblewrap(kind) and controllers and os.environ.get(TEMPLATE_ENV, "1") != "0":
+    if uses_template(kind):
         lines.append("  start: each worker imports numpy once, in a template sandbox; each submission is a fork "
                      "of it in new namespaces of its own, with its own empty /tmp and /dev/shm and its own cgroups")
     if "memory" in controllers:
