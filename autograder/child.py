@@ -146,6 +146,9 @@ class StudentProcess:
     # ------------------------------------------------------------ lifecycle
     def _start(self, template=True):
         _become_subreaper()
+        refused = sandbox.refusal()
+        if refused:
+            raise sandbox.Unavailable(refused)
         argv, env = sandbox.command(self.kind, limits=self.limits)    # Unavailable: not graded with less
         controllers = sandbox.cgroup_controllers(self.kind)
         if controllers:
@@ -177,7 +180,7 @@ class StudentProcess:
             for target, source in fds.items():
                 os.dup2(source, target)
                 os.set_inheritable(target, True)
-            sandbox.preexec(self.limits, workdir, join)()
+            sandbox.preexec(self.limits, workdir, join, self.kind)()
 
         try:
             self.process = subprocess.Popen(
@@ -250,10 +253,8 @@ class StudentProcess:
         first = self._output.read(300).decode("utf-8", "replace")
         if not first.startswith("bwrap:"):
             return
-        probe, env = sandbox.command(self.kind, [sys.executable, "-I", "-S", "-c", "pass"], self.limits)
         try:
-            works = subprocess.run(probe, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                                   timeout=60).returncode == 0
+            works = sandbox.run(self.kind, [sys.executable, "-I", "-S", "-c", "pass"], self.limits).returncode == 0
         except (OSError, subprocess.SubprocessError):
             works = False
         if not works:

@@ -72,9 +72,9 @@ class Template:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = ours
         program = [sys.executable, "-I", "-S", sandbox.SANDBOX_RUNNER, sandbox.site_packages(), "--serve"]
-        argv, env = sandbox.command(self.kind, program, self.limits)
+        argv, env = sandbox.command(self.kind, program, self.limits, template=True)
         self._errors = tempfile.TemporaryFile()
-        setup = sandbox.preexec(self.limits, None, self.group.procs_files)
+        setup = sandbox.preexec(self.limits, None, self.group.procs_files, self.kind)
 
         def child_setup():
             os.dup2(theirs.fileno(), runner.CONTROL_FD)

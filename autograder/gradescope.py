@@ -6,10 +6,10 @@
 whatever ``/autograder/results/results.json`` holds afterwards is the grade
 (https://gradescope-autograders.readthedocs.io/en/latest/specs/). Zip layout, all at its root::
 
-    setup.sh           apt: python3-venv, bubblewrap if missing; venv /autograder/venv; pip -r requirements.txt;
+    setup.sh           apt: python3-venv, bubblewrap, libseccomp2 if missing; venv /autograder/venv; pip -r requirements.txt;
                        source/ made readable by root only (student code runs as 'nobody' without bubblewrap)
     run_autograder     picks the submission file, runs `python -m autograder grade`, converts the result
-    requirements.txt   only what grading needs (numpy, pytest), pinned as in this repository's requirements.txt
+    requirements.txt   only what grading needs (numpy, pytest, pyseccomp), pinned as in this repository's requirements.txt
     gradescope.json    the bundle's settings: feedback language, per-test visibility
     autograder/        the engine (this module is the run-time helper) and the assignment's package only
     solutions/         __init__.py and the assignment's reference module only: what the checks compare with
@@ -43,9 +43,9 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)            # fixed timestamps: the same tree gi
 
 # The keys Gradescope's results.json defines for a test; the kit's other keys go into extra_data.
 TEST_KEYS = ("name", "score", "max_score", "status", "output", "tags", "visibility")
-# Grading imports numpy (the sandbox) and pytest (the checks); nothing else (not nbgrader, Jupyter,
-# matplotlib): their pins come from requirements.txt.
-GRADING_REQUIREMENTS = ("numpy", "pytest")
+# Grading imports numpy (the sandbox), pytest (the checks) and pyseccomp (the sandbox's system-call
+# filter); nothing else (not nbgrader, Jupyter, matplotlib): their pins come from requirements.txt.
+GRADING_REQUIREMENTS = ("numpy", "pytest", "pyseccomp")
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 SETUP_SH = r"""#!/usr/bin/env bash
@@ -65,6 +65,7 @@ else
     need+=(python3 python3-venv)
 fi
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || need+=(libseccomp2)
 if [ ${#need[@]} -gt 0 ]; then
     echo "setup.sh: installing ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -89,6 +90,7 @@ chmod o+x "$ROOT"
 # Fail the build now, not at the first submission, if the grader cannot start here.
 cd "$SOURCE"
 PYTHONPATH="$SOURCE" "$VENV/bin/python" -c 'import autograder.cli, autograder.plugin, autograder.gradescope'
+PYTHONPATH="$SOURCE" "$VENV/bin/python" -c 'import sys; from autograder import seccomp; sys.exit(seccomp.problem() or None)'
 PYTHONPATH="$SOURCE" "$VENV/bin/python" -m autograder.gradescope sandbox-check || true
 echo "setup.sh: done"
 """
@@ -367,9 +369,8 @@ def sandbox_usable():
     if not sandbox.uses_bubblewrap():
         return True, "bubblewrap not in use"
     probe = f"import sys; sys.path.append({sandbox.site_packages()!r}); import numpy"
-    argv, env = sandbox.command("bubblewrap", [sys.executable, "-I", "-S", "-c", probe])
     try:
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        done = sandbox.run("bubblewrap", [sys.executable, "-I", "-S", "-c", probe])
     except (OSError, subprocess.SubprocessError) as exc:
         return False, f"bubblewrap could not start: {exc}"
     if done.returncode != 0:

@@ -404,9 +404,20 @@ def main():
 # a fork of this process that puts itself in new namespaces before any student code runs (see
 # autograder/forkserver.py for the parent's side and for what keeps submissions apart).
 CONTROL_FD = 5
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
-CLONE_NEWUSER, CLONE_NEWPID = 0x10000000, 0x20000000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
+# A procfs with nothing bound over it, which the template's sandbox has here and which only a fork
+# setting itself up sees: the kernel lets a process mount a fresh /proc (one that shows its own PID
+# namespace) only where such a procfs is in sight. Each fork covers it once its own /proc is there.
+TEMPLATE_PROC = "/grader/proc"
+# Files of /proc that count what the whole machine did (processes forked, load, memory, interrupts,
+# idle time): one submission could move them for the next to read. Both kinds of sandbox cover them
+# with /dev/null, unreadable there (nodev), so a read fails the same way wherever a submission runs.
+MASKED_PROC = ("stat", "loadavg", "uptime", "vmstat", "meminfo", "zoneinfo", "buddyinfo", "pagetypeinfo",
+               "interrupts", "softirqs", "schedstat", "diskstats", "keys", "key-users", "timer_list",
+               "sched_debug", "latency_stats", "kallsyms")
+CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x02000000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 SETUP_FAILED = 70       # exit status of a fork that could not isolate itself (before any student code)
 
@@ -435,13 +446,20 @@ def _drop_capabilities(libc):
 
 
 def isolate(tmpfs_bytes):
-    """Called in a fresh fork of the template: new user, mount, PID, IPC and UTS namespaces, a fresh
-    ``/tmp`` and ``/dev/shm`` of ``tmpfs_bytes`` each, no capabilities. Returns in the process that
-    runs the submission (PID 2 of its namespace, under a reaper at PID 1, as bubblewrap lays it
-    out); the processes above it exit with its status and never return."""
+    """Called in a fresh fork of the template, already in the submission's cgroups: new user, mount,
+    PID, network, IPC, UTS and cgroup namespaces; a fresh ``/tmp`` and ``/dev/shm`` of ``tmpfs_bytes``
+    each; a ``/proc`` of its own PID namespace with ``/proc/sys`` read-only; no user namespace of its
+    own to make; no capabilities. Nothing an earlier fork did can be read here: not its files, its
+    sockets, its processes, nor how many PIDs it used. Returns in the process that runs the
+    submission (PID 2 of its namespace, under a reaper at PID 1, as bubblewrap lays it out); the
+    processes above it exit with its status and never return."""
     libc = _libc()
     uid, gid = os.getuid(), os.getgid()
-    _check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
+    _check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+                        | CLONE_NEWCGROUP), "unshare")
+    # Forks of the template are not dumpable, and /proc/self of a process that is not is not its own
+    # to write. In its own namespaces now, nothing of the template can reach it any more.
+    libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
         with open(f"/proc/self/{name}", "w") as f:
             f.write(text)
@@ -455,9 +473,28 @@ def isolate(tmpfs_bytes):
             options = f"size={int(tmpfs_bytes)},mode=0755".encode()
             for target in (b"/tmp", b"/dev/shm"):
                 _check(libc.mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, options), "mount tmpfs")
+            _own_proc(libc)
             _drop_capabilities(libc)
             os.chdir("/tmp")
-    libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)   # the template is not; the submission's process is, as before
+
+
+def _own_proc(libc):
+    """PID 1 of the fork's namespaces: mount its /proc, forbid new user namespaces below this one,
+    make /proc/sys read-only, mask MASKED_PROC as bubblewrap does, and cover the template's procfs."""
+    _check(libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mount /proc")
+    with open("/proc/sys/user/max_user_namespaces", "w") as f:
+        f.write("0")
+    _check(libc.mount(b"/proc/sys", b"/proc/sys", None, MS_BIND | MS_REC, None), "bind /proc/sys")
+    _check(libc.mount(None, b"/proc/sys", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                      None), "remount /proc/sys read-only")
+    for name in MASKED_PROC:
+        target = f"/proc/{name}".encode()
+        if os.path.exists(target):
+            _check(libc.mount(b"/dev/null", target, None, MS_BIND, None), f"mask /proc/{name}")
+            _check(libc.mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                              None), f"mask /proc/{name} read-only")
+    _check(libc.mount(b"tmpfs", TEMPLATE_PROC.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                      b"size=4096,mode=0"), "cover " + TEMPLATE_PROC)
 
 
 def _wait_and_exit(pid, reap_all):

@@ -1,15 +1,19 @@
 """How a submission's child process is started: bubblewrap where available, limits always.
 
-With bubblewrap the child sees a read-only system, the Python installation and the venv's
-site-packages, a private empty ``/tmp`` as home and working directory, no network, its own PID
-namespace (every process it starts dies with it) and nothing of the repository: not ``solutions/``,
-not the checks, not other submissions. The submission's code reaches it over a pipe, not as a file.
-Its only writable places are ``/tmp`` and ``/dev/shm``, two tmpfs of ``Limits.tmpfs_bytes`` each
-(``/`` and ``/dev`` are remounted read-only).
+Student code never holds host privilege: a grader running as root starts every child as the
+unprivileged ``nobody`` (``unprivileged.py``), so bubblewrap runs unprivileged too, and every child
+starts with a seccomp filter that refuses the kernel keyring calls (``seccomp.py``).
+
+With bubblewrap the child sees a read-only system (``/proc/sys`` included), the Python installation
+and the venv's site-packages, a private empty ``/tmp`` as home and working directory, no network, its
+own PID namespace (every process it starts dies with it) and nothing of the repository: not
+``solutions/``, not the checks, not other submissions. The submission's code reaches it over a pipe,
+not as a file. Its only writable places are ``/tmp`` and ``/dev/shm``, two tmpfs of
+``Limits.tmpfs_bytes`` each (``/`` and ``/dev`` are remounted read-only).
 
 Without bubblewrap the child runs with the same resource limits in its own session (process group),
 with ``python -I -S`` so the venv's ``.pth`` file does not put the repository on its path -- but it
-can read whatever files the grading user can.
+can read whatever files ``nobody`` (or, for a grader that is not root, the grading user) can.
 
 Where the grader may make cgroups (v1, see ``cgroup.py``), each sandbox also gets its own group:
 total memory (tmpfs files included), processes, a fair CPU share, and time limits in CPU seconds.
@@ -28,7 +32,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import cgroup
+from . import cgroup, runner, seccomp, unprivileged
 
 RUNNER = Path(__file__).with_name("runner.py")
 # Set by the process that starts a run, read by its workers: the isolation every submission gets.
@@ -36,7 +40,8 @@ ISOLATION_ENV, BWRAP_ENV = "AUTOGRADER_ISOLATION", "AUTOGRADER_BWRAP"
 TEMPLATE_ENV = "AUTOGRADER_TEMPLATE"   # "0": no template sandbox per worker (forkserver.py)
 BUBBLEWRAP, LIMITS_ONLY = "bubblewrap", "limits-only"
 SANDBOX_RUNNER = "/grader/runner.py"
-NOBODY = 65534
+TEMPLATE_PROC = runner.TEMPLATE_PROC     # the template's clean procfs, for its forks' own /proc
+NOBODY = unprivileged.SANDBOX_UID
 ENV = {
     # One BLAS thread: the same submission always gets the same result, and fork() stays safe.
     "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -107,12 +112,20 @@ _detected = None
 _bwrap_problem = ""   # why an installed bubblewrap is not used: "" when it is, or when there is none
 
 
-def bwrap_works(path):
-    """"" when bubblewrap at ``path`` can start a child here, else its one-line complaint (containers
-    often forbid the user namespaces it needs: "No permissions to creating new namespace")."""
-    argv = [path, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--new-session", "true"]
+def _numpy_probe():
+    return [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site_packages()!r}); import numpy"]
+
+
+def bwrap_works():
+    """"" when bubblewrap can start a sandbox here, as the user sandboxes run as, that imports numpy;
+    else its one-line complaint (containers often forbid the user namespaces it needs: "No
+    permissions to creating new namespace")."""
+    return _probe_problem(BUBBLEWRAP, _numpy_probe())
+
+
+def _probe_problem(kind, program):
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL)
+        done = run(kind, program, timeout=60)
     except (OSError, subprocess.SubprocessError) as exc:
         return f"{type(exc).__name__}: {exc}"[:200]
     if done.returncode == 0:
@@ -126,7 +139,7 @@ def _detect():
     if _detected is None:
         base = LIMITS_ONLY
         if bwrap_path() and os.environ.get("AUTOGRADER_NO_BWRAP") != "1":
-            _bwrap_problem = bwrap_works(bwrap_path())
+            _bwrap_problem = bwrap_works()
             base = LIMITS_ONLY if _bwrap_problem else BUBBLEWRAP
         controllers = cgroup.usable()
         _detected = f"{base}+cgroups({','.join(controllers)})" if controllers else base
@@ -175,11 +188,12 @@ def describe(kind=None, limits=None):
     """What protects the machine and the other submissions from one submission, precisely."""
     kind, limits = kind or isolation(), limits or Limits()
     controllers = cgroup_controllers(kind)
+    user = f"as user 'nobody' (uid {NOBODY})" if drop_to_nobody() else f"as the grading user (uid {os.getuid()})"
     if uses_bubblewrap(kind):
-        lines = [f"isolation: {kind} -- bubblewrap: no network, read-only system, private /tmp and /dev/shm "
-                 f"({_size(limits.tmpfs_bytes)} each), own PID namespace, no view of solutions/ or other submissions"]
+        lines = [f"isolation: {kind} -- bubblewrap: no network, read-only system (/proc/sys too), private /tmp "
+                 f"and /dev/shm ({_size(limits.tmpfs_bytes)} each), own PID namespace, no view of solutions/ or "
+                 f"other submissions; children run {user}"]
     else:
-        user = "as user 'nobody'" if drop_to_nobody() else "as the grading user"
         if not bwrap_path():
             why = "bwrap not found; install it (Debian: apt-get install bubblewrap)"
         elif _bwrap_problem:
@@ -198,10 +212,11 @@ def describe(kind=None, limits=None):
                      "files in a RAM-backed /tmp or /dev/shm are not counted")
     if "pids" in controllers:
         lines.append(f"  processes: at most {limits.processes} per submission (pids cgroup)")
-    elif os.getuid() != 0 or drop_to_nobody():
-        lines.append(f"  processes: RLIMIT_NPROC, {limits.processes} beyond the user's current count")
     else:
-        lines.append("  processes: no limit (root without a pids cgroup); bounded by time only")
+        lines.append(f"  processes: RLIMIT_NPROC, {limits.processes} beyond the user's current count")
+    refused = ", ".join(seccomp.REFUSED)
+    lines.append(f"  system calls: {refused} refused (seccomp)" if seccomp.program() is not None
+                 else f"  system calls: not filtered ({seccomp.problem()})")
     if "cpu" in controllers:
         lines.append("  CPU: each submission's processes share the CPU as one (cpu cgroup)")
     else:
@@ -223,43 +238,55 @@ def site_packages():
     return str(Path(numpy.__file__).resolve().parent.parent)
 
 
-def _bwrap_command(python, program, limits):
+def _bwrap_command(python, program, limits, template=False):
     # The sandbox's only writable places are two sized tmpfs; / and /dev (tmpfs that bwrap makes, as
     # large as the host's RAM) are remounted read-only once everything is in place.
     tmpfs = str(int(limits.tmpfs_bytes))
     command = [bwrap_path(), "--unshare-all", "--die-with-parent", "--new-session",
                "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
-               "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
-               "--size", tmpfs, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+               "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys",
+               "--dev", "/dev", "--size", tmpfs, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
                "--size", tmpfs, "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
-    site = site_packages()
+    # A fresh sandbox makes no user namespace of its own; the template's forks need one each, and
+    # each fork takes the right away from itself (runner.isolate).
+    command += ["--proc", TEMPLATE_PROC] if template else ["--disable-userns"]
+    for name in runner.MASKED_PROC:
+        if os.path.exists(f"/proc/{name}"):
+            command += ["--ro-bind", "/dev/null", f"/proc/{name}"]
     for top in ("/bin", "/lib", "/lib64", "/lib32", "/sbin"):
         if os.path.islink(top):
             command += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             command += ["--ro-bind", top, top]
-    # The interpreter, its standard library and the venv's packages -- and nothing else of the venv's
-    # parent (the repository, when the venv lives inside it).
-    seen = set()
-    for path in (sys.base_prefix, sys.prefix, site, str(Path(python).resolve().parent)):
-        path = str(Path(path).resolve())
-        if path.startswith("/usr/") or any(path == s or path.startswith(s + "/") for s in seen):
-            continue
-        seen.add(path)
+    for path in _install_paths(python):
         command += ["--ro-bind", path, path]
-    venv_bin = str(Path(python).parent)
-    if venv_bin not in seen and not venv_bin.startswith("/usr/"):
-        command += ["--ro-bind", venv_bin, venv_bin]
     command += ["--ro-bind", str(RUNNER), SANDBOX_RUNNER]
     for key, value in {**ENV, "HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "TMPDIR": "/tmp"}.items():
         command += ["--setenv", key, value]
     return command + ["--remount-ro", "/"] + list(program)
 
 
-def command(kind=None, program=None, limits=None):
-    """The argv that starts a child, and the environment it gets. ``program`` (an argv starting with
-    this interpreter) replaces the runner, e.g. to probe the sandbox; inside bubblewrap it sees the
-    runner at SANDBOX_RUNNER. ``Unavailable`` when ``kind`` needs a bubblewrap that is gone."""
+@functools.lru_cache(maxsize=None)
+def _install_paths(python):
+    """The interpreter, its standard library and the venv's packages -- and nothing else of the venv's
+    parent (the repository, when the venv lives inside it)."""
+    seen = []
+    for path in (sys.base_prefix, sys.prefix, site_packages(), str(Path(python).resolve().parent)):
+        path = str(Path(path).resolve())
+        if path.startswith("/usr/") or any(path == s or path.startswith(s + "/") for s in seen):
+            continue
+        seen.append(path)
+    venv_bin = str(Path(python).parent)
+    if venv_bin not in seen and not venv_bin.startswith("/usr/"):
+        seen.append(venv_bin)
+    return tuple(seen)
+
+
+def command(kind=None, program=None, limits=None, template=False):
+    """The argv that starts a child, and the environment it gets; start it with ``preexec`` (or use
+    ``run``), which makes it unprivileged. ``program`` (an argv starting with this interpreter)
+    replaces the runner, e.g. to probe the sandbox; inside bubblewrap it sees the runner at
+    SANDBOX_RUNNER. ``Unavailable`` when ``kind`` needs a bubblewrap that is gone."""
     python = sys.executable
     if uses_bubblewrap(kind):
         path = bwrap_path()
@@ -269,7 +296,7 @@ def command(kind=None, program=None, limits=None):
         # bwrap itself gets the clean environment too: it stays in the sandbox as PID 1, and its
         # /proc/1/environ is readable from inside (--clearenv only cleans what it starts).
         return _bwrap_command(python, program or [python, "-I", "-S", SANDBOX_RUNNER, site_packages()],
-                              limits or Limits()), dict(ENV)
+                              limits or Limits(), template), dict(ENV)
     # The runner's source goes in the command line, not its path: a child running as 'nobody' need
     # not be able to read the kit (a Gradescope image locks /autograder/source to root).
     bootstrap = "import sys; exec(compile(sys.argv.pop(1), 'runner.py', 'exec'))"
@@ -277,22 +304,35 @@ def command(kind=None, program=None, limits=None):
                             site_packages()]), dict(ENV)
 
 
-@functools.lru_cache(maxsize=None)
-def drop_to_nobody():
-    """Without bubblewrap, a grader running as root runs children as 'nobody' -- if nobody can run
-    this Python and import numpy (an interpreter under /root usually cannot be reached)."""
-    if uses_bubblewrap() or os.getuid() != 0:
-        return False
-    probe = [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site_packages()!r}); import numpy"]
+def _reach(kind):
+    """What a child of ``kind`` opens by path before it is sandboxed (bubblewrap's bind sources, or the
+    interpreter and its packages), and the folders above them that ``nobody`` cannot enter."""
+    python = sys.executable
+    paths = list(_install_paths(python)) + [python]
+    if uses_bubblewrap(kind):
+        paths += [str(RUNNER), bwrap_path() or "/usr/bin/bwrap"]
+    return paths, unprivileged.blockers(paths)
 
-    def become_nobody():
-        os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
-    try:
-        return subprocess.run(probe, preexec_fn=become_nobody, capture_output=True, timeout=30, cwd="/").returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
+
+@functools.lru_cache(maxsize=None)
+def refusal():
+    """"" when children can be started without host privilege here; else the one-line reason no
+    submission is graded (the grader never runs student code as root, nor without its filter)."""
+    if seccomp.program() is None:
+        return f"student code cannot be sandboxed here: {seccomp.problem()}"
+    if not unprivileged.needed():
+        return ""
+    why = _probe_problem(LIMITS_ONLY, _numpy_probe())
+    if why:
+        return (f"student code would run as root: as uid {NOBODY} ('nobody') this Python cannot import numpy "
+                f"({why}); install Python and the packages where 'nobody' may read them, or grade as a user "
+                "that is not root")
+    return ""
+
+
+def drop_to_nobody():
+    """Whether children give up the grader's uid for 'nobody' (the grader is root)."""
+    return unprivileged.needed()
 
 
 def rlimits(limits):
@@ -301,10 +341,27 @@ def rlimits(limits):
             ("RLIMIT_FSIZE", int(limits.file_bytes)), ("RLIMIT_CORE", 0)]
 
 
-def preexec(limits, workdir, cgroup_procs=()):
+def _processes_of(uid):
+    count = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid:
+                count += 1
+        except OSError:
+            pass
+    return count
+
+
+def preexec(limits, workdir, cgroup_procs=(), kind=None):
     """Runs in the child between fork and exec: its cgroups (joined first, so everything it starts
-    is in them), own session, resource limits, 'nobody' if we can."""
-    as_nobody = drop_to_nobody()
+    is in them), own session, resource limits, then 'nobody' (when the grader is root) and the
+    seccomp filter, so that bubblewrap and everything after it run without host privilege."""
+    kind = kind or isolation()
+    drop = unprivileged.needed()
+    paths, blocked = _reach(kind) if drop else ((), ())
+    uid = NOBODY if drop else os.getuid()
+    count_processes = "pids" not in cgroup_controllers(kind)
+    install = seccomp.installer()
 
     def apply():
         for path in cgroup_procs:
@@ -313,18 +370,26 @@ def preexec(limits, workdir, cgroup_procs=()):
         os.setsid()
         for name, value in rlimits(limits):
             resource.setrlimit(getattr(resource, name), (value, value))
-        if os.getuid() != 0 or as_nobody:
+        if count_processes:
             # RLIMIT_NPROC counts every process of the user, so it is relative to what runs now.
-            current = sum(1 for p in os.listdir("/proc") if p.isdigit())
-            resource.setrlimit(resource.RLIMIT_NPROC, (current + limits.processes,) * 2)
+            resource.setrlimit(resource.RLIMIT_NPROC, (_processes_of(uid) + limits.processes,) * 2)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        if drop:
+            unprivileged.make_reachable(paths, blocked)
+            unprivileged.drop()
+        install()
         if workdir:
             os.chdir(workdir)
-        if as_nobody:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
     return apply
+
+
+def run(kind, program, limits=None, *, timeout=60):
+    """Run ``program`` once in a sandbox of ``kind``, as a submission's child would run (a probe);
+    its CompletedProcess (text output)."""
+    argv, env = command(kind, program, limits)
+    workdir = None if uses_bubblewrap(kind) else "/"
+    return subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=preexec(limits or Limits(), workdir, (), kind), close_fds=True)
 
 
 def kill_group(process):

@@ -1,67 +1,22 @@
 """The worker's template sandbox (autograder/forkserver.py): submissions start as forks of one
 process that imported numpy once, and still cannot see, keep or touch anything of each other."""
-import json
 import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from autograder import cgroup, forkserver, load, sandbox
-from autograder.assignments.backprop_basics import ASSIGNMENT, reference
-from autograder.child import StudentProcess
+from autograder import cgroup, forkserver, sandbox
+from autograder.assignments.backprop_basics import reference
+
+from .probes import REFERENCE, process, run_probe
 
 FULL = sandbox.isolation()
 pytestmark = pytest.mark.skipif(
     not (sandbox.uses_bubblewrap(FULL) and sandbox.cgroup_controllers(FULL)),
     reason=f"the template needs bubblewrap and cgroups; here: {FULL} ({cgroup.unusable_reason() or 'no bwrap'})")
-
-REFERENCE = Path(ASSIGNMENT.reference).read_text(encoding="utf-8")
-# A Sigmoid whose forward first runs PROBE (student code, in the part's process) and prints a JSON
-# line, then computes the right value.
-PROBED = REFERENCE.replace("class Sigmoid:", '''
-def _probe():
-    import json, os
-{probe}
-
-class Sigmoid:
-    _probed = staticmethod(_probe)
-''', 1).replace("    def forward(self, x):", "    def forward(self, x):\n        self._probed()", 1)
-
-
-@pytest.fixture(autouse=True)
-def _template_on():
-    """Each test starts with the template on (earlier tests in this process may have worn it out)."""
-    forkserver._failures.clear()
-    yield
-    forkserver._failures.clear()
-
-
-def process(tmp_path, source, name="s.py", **limits):
-    path = tmp_path / name
-    path.write_text(source, encoding="utf-8")
-    program = load.load_path(path, ASSIGNMENT.entry_points)
-    return StudentProcess(program.chunks, operations=ASSIGNMENT.operations_source, schema=ASSIGNMENT.reply_schema,
-                          limits=sandbox.Limits(**limits), kind=FULL, entry_points=ASSIGNMENT.entry_points)
-
-
-def probed(probe):
-    return PROBED.replace("{probe}", "\n".join("    " + line for line in probe.strip("\n").split("\n")))
-
-
-def run_probe(tmp_path, probe, name="s.py", **limits):
-    """(the probe's JSON line, the reply, the process handle) for one submission."""
-    child = process(tmp_path, probed(probe), name, **limits)
-    try:
-        reply = child.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X)
-        handle = child.process
-    finally:
-        child.close()
-    lines = [line for line in reply.output.splitlines() if line.startswith("{")]
-    return (json.loads(lines[-1]) if lines else None), reply, handle
 
 
 def template_pid():
@@ -160,7 +115,8 @@ for pid in range(1, 4096):                          # every PID this namespace c
             except OSError:
                 pass
 os.kill(daemon, 0)                                  # still there when this submission ends
-print(json.dumps({"seen": seen, "opened": opened, "signalled": signalled, "traced": traced, "daemon": daemon}))
+print(json.dumps({"seen": seen, "opened": opened, "signalled": signalled, "traced": traced, "daemon": daemon,
+                  "mine": sorted(mine)}))
 '''
 
 LOOK_AROUND = '''
@@ -185,10 +141,9 @@ def test_what_one_submission_leaves_behind_or_attempts_never_reaches_the_next(tm
     hostile, reply, _ = run_probe(tmp_path, LEAVE_BEHIND, "a.py")
     assert reply.ok, reply.error
     assert template_pid() == template and state(template) in "SR", "the template neither killed nor stopped"
-    # In A's /proc the template is PID 2 (under bubblewrap's PID 1): its memory, environment and
-    # control socket stayed closed to A, which had all its own processes' files open.
-    assert 2 in hostile["seen"]
-    assert [entry for entry in hostile["opened"] if entry[0] == 2] == []
+    # A's /proc is its own PID namespace's: the template is not in it, so there is nothing of it to
+    # open, trace or signal; A could open its own processes' files.
+    assert set(hostile["seen"]) <= set(hostile["mine"]), hostile
     assert {name for _, name in hostile["opened"]} == {"mem", "environ"}, "its own processes' files it could open"
     neighbour, reply, handle = run_probe(tmp_path, LOOK_AROUND, "b.py")
     assert reply.ok and np.allclose(reply.value["out"], reference.sigmoid(reference.XOR_X))

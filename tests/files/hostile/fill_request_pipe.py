@@ -1,5 +1,6 @@
 # HOSTILE fill_request_pipe: while its definitions load (a class body), it reopens the request pipe
-# (/proc/self/fd/63) for writing, fills it, and replaces the runner's request loop with a sleep. The
+# (/proc/self/fd/63) for writing, fills it (where it may: not as another user than the grader's), and
+# replaces the runner's request loop with a sleep. The
 # grader's next request cannot be written: a blocking write() would hang the worker for as long as
 # the sleep lasts, and every submission after this one in the same worker would go ungraded.
 # Sound grader: every write has a deadline, this child is ended (timeout), every part 0, neighbours graded.
@@ -29,11 +30,11 @@ class FullyConnectedLayer:
 
 
 class Sigmoid:
-    _w = os.open("/proc/self/fd/63", os.O_WRONLY | os.O_NONBLOCK)
-    try:
+    try:   # refused where the sandbox runs as another user than the grader, who owns the pipe
+        _w = os.open("/proc/self/fd/63", os.O_WRONLY | os.O_NONBLOCK)
         while True:
             os.write(_w, b"\xff" * 65536)
-    except BlockingIOError:
+    except OSError:
         pass
     sys.modules["__main__"].read_message = lambda stream: time.sleep(3600)
 
