@@ -269,7 +269,7 @@ def figures(data, lang):
         hints = data["hints"][:25]
         if hints:
             fig, ax = plt.subplots(figsize=(7, 0.32 * len(hints) + 1.0))
-            ax.barh([h["id"] for h in hints][::-1], [h["students"] for h in hints][::-1], color="#8172b2")
+            ax.barh([visible(h["id"]) for h in hints][::-1], [h["students"] for h in hints][::-1], color="#8172b2")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))      # students are counted, not measured
             ax.set_xlabel(say("students"), fontsize=8)
             ax.tick_params(labelsize=7)
