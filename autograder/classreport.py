@@ -590,7 +590,7 @@ def run(*, result_dirs, out, assignment=None, lang="zh", feedback_dirs=(), simil
         files = submission_files(collected, submissions, chosen, bases=[Path(d).parent for d in result_dirs])
         unfound = sorted(r.id for r in collected if r.id not in files)
         if unfound:
-            print(f"similarity: {len(unfound)} of {len(collected)} submissions not found (e.g. {unfound[0]!r}); "
+            print(f"similarity: {len(unfound)} of {len(collected)} submissions not found (e.g. {readable.show_id(unfound[0])}); "
                   "give --submissions CLASS_FOLDER (the folder graded)", file=sys.stderr)
         try:
             sim = similar.find_pairs(collected, chosen, files, threshold=similarity)
