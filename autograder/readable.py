@@ -275,9 +275,11 @@ def short(text, limit):
 # ---------------------------------------------------------------------------------------- CSV
 def csv_cell(value):
     """A cell of a CSV the kit writes: visible characters only, never read as a formula (a text that
-    would be starts with ``'``). None is an empty cell."""
+    would be starts with ``'``). None is an empty cell; an int or float is written as the number."""
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)          # a number is a number to a spreadsheet, negative or not
     raw = value if isinstance(value, str) else str(value)
     text = visible(raw)
     risky = raw.lstrip(" ").startswith(FORMULA_START) or text.lstrip(" ").startswith(FORMULA_START)

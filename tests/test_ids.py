@@ -326,3 +326,8 @@ def test_every_csv_writer_goes_through_one_function():
                        [i for i, line in enumerate((ROOT / "autograder" / "readable.py").read_text(encoding="utf-8")
                                                    .splitlines(), 1) if re.search(r"csv\.(writer|DictWriter)\b", line)]]
     assert len(writers) == 1
+
+
+def test_numbers_stay_numbers_and_text_that_looks_like_one_is_guarded():
+    assert [readable.csv_cell(v) for v in (-3.5, 0, 12, None)] == ["-3.5", "0", "12", ""]
+    assert readable.csv_cell("-3.5") == "'-3.5"
