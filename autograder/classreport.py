@@ -9,16 +9,16 @@ tests come from its ``Assignment``):
 * failures with **no hint**, grouped by signature -- the set of failing tests that carried no hint,
   and the kind of error their output names (an exception class, a timeout, a missing name, or just
   wrong values) -- biggest group first: the mistakes the grader cannot name yet;
-* the submissions without a score, with their reasons; every student's feedback file.
+* the submissions without a score, with their reasons; the ids to check (``readable.IdNames``: hidden
+  characters, scripts mixed in a word, ids that look like another); every student's feedback file.
 
 ``write(out, data, ...)`` writes ``index.html`` (figures embedded as ``data:`` URIs, no external
 request; links are relative and only to files that exist), the same figures as PNG, and
 ``report.json`` + one CSV per table. Student-controlled text (ids, reasons, outputs, code) is made
-visible (``report.visible``) and HTML-escaped (``html.escape``) everywhere on the page; the CSVs use
-``report.csv_text``.
+visible (ids by ``IdNames.show``, the rest by ``readable.visible``) and HTML-escaped (``html.escape``)
+everywhere on the page; the CSVs are written by ``readable.write_csv``.
 """
 import base64
-import csv
 import html
 import io
 import json
@@ -26,8 +26,8 @@ import os
 import re
 from pathlib import Path
 
-from . import messages, results
-from .report import csv_text, visible
+from . import messages, readable, results
+from .readable import visible
 
 # ---------------------------------------------------------------------------------------- words
 WORDS = {
@@ -59,6 +59,12 @@ WORDS = {
     "error_kind": ("錯誤類型", "kind of error"),
     "examples": ("學生（前幾位）", "students (first few)"),
     "ungraded": ("未評分的繳交", "Submissions without a score"),
+    "ids": ("需要查核的學號", "Ids to check"),
+    "ids_note": ("這些學號含有看不見的字元、在同一個字裡混用不同文字，或看起來像班上另一個學號：匯入成績前請先確認是哪一位學生。"
+                 "特殊字元以跳脫碼顯示（例如 \\u00a0）。",
+                 "These ids hide characters, mix scripts in one word, or look like another id of the class: make sure "
+                 "who they are before importing grades. Unusual characters are shown as escapes (e.g. \\u00a0)."),
+    "note": ("說明", "note"),
     "status": ("狀態", "status"),
     "reason": ("原因", "reason"),
     "student": ("學生", "student"),
@@ -201,12 +207,15 @@ def build(collected, assignment, *, feedback=None, problems=()):
     for g in groups:
         g["count"] = len(g["students"])
     ungraded = [{"id": r.id, "status": r.status, "reason": r.reason} for r in collected if r.status != results.GRADED]
+    names = readable.IdNames(r.id for r in collected)
+    attention = [{"id": sid, "shown": names.show(sid), "notes": [{"kind": kind, **values} for kind, values in names.notes(sid)]}
+                 for sid in names.flagged()]
     return {"assignment": assignment.id, "title": assignment.title,
             "parts": {p: part_points[p] for p in assignment.parts}, "total_points": assignment.total_points,
             "submissions": len(collected), "graded": len(graded), "not_graded": len(collected) - len(graded),
             "mean": round(sum(scores) / len(scores), 2) if scores else 0.0, "median": median,
             "distribution": distribution, "tests": tests, "hints": hint_list, "unhinted": groups,
-            "ungraded": ungraded, "students": per_student, "problems": list(problems), "similarity": None}
+            "ungraded": ungraded, "attention": attention, "students": per_student, "problems": list(problems), "similarity": None}
 
 
 # ---------------------------------------------------------------------------------------- figures
@@ -260,7 +269,7 @@ def figures(data, lang):
         hints = data["hints"][:25]
         if hints:
             fig, ax = plt.subplots(figsize=(7, 0.32 * len(hints) + 1.0))
-            ax.barh([h["id"] for h in hints][::-1], [h["students"] for h in hints][::-1], color="#8172b2")
+            ax.barh([visible(h["id"]) for h in hints][::-1], [h["students"] for h in hints][::-1], color="#8172b2")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))      # students are counted, not measured
             ax.set_xlabel(say("students"), fontsize=8)
             ax.tick_params(labelsize=7)
@@ -272,33 +281,32 @@ def figures(data, lang):
 
 # ---------------------------------------------------------------------------------------- files
 def _write_csv(path, header, rows):
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([csv_text(v) if isinstance(v, str) else v for v in row])
+    readable.write_csv(path, [header, *rows])
 
 
 def write_tables(out, data):
     out = Path(out)
+    names = readable.IdNames(s["id"] for s in data["students"])
+    show = names.show
     rows = [(name, low, high, count) for name, dist in data["distribution"].items() for low, high, count in dist["bins"]]
     _write_csv(out / "distribution.csv", ["part", "from", "to", "students"], rows)
     _write_csv(out / "tests.csv", ["test", "part", "points", "students", "pass_rate", "mean_share"],
                [(t["name"], t["part"], t["points"], t["students"], t["pass_rate"], t["mean_share"]) for t in data["tests"]])
     _write_csv(out / "hints.csv", ["hint", "students", "example", "example_feedback"],
-               [(h["id"], h["students"], h["example"] or "", h["example_feedback"] or "") for h in data["hints"]])
+               [(h["id"], h["students"], show(h["example"]) if h["example"] else "", h["example_feedback"] or "")
+                for h in data["hints"]])
     _write_csv(out / "unhinted.csv", ["students", "failing_tests", "error_kind", "ids"],
-               [(g["count"], "; ".join(g["tests"]), "; ".join(g["kinds"]), "; ".join(g["students"]))
+               [(g["count"], "; ".join(g["tests"]), "; ".join(g["kinds"]), "; ".join(map(show, g["students"])))
                 for g in data["unhinted"]])
     _write_csv(out / "ungraded.csv", ["student", "status", "reason"],
-               [(u["id"], u["status"], u["reason"]) for u in data["ungraded"]])
-    _write_csv(out / "students.csv", ["student", "status", "score", *data["parts"], "feedback"],
-               [(s["id"], s["status"], results.display(s["score"]),
-                 *(results.display(s["parts"][p]) for p in data["parts"]), s["feedback"] or "")
+               [(show(u["id"]), u["status"], u["reason"]) for u in data["ungraded"]])
+    _write_csv(out / "students.csv", ["student", "status", "score", *data["parts"], "feedback", "id_note"],
+               [(show(s["id"]), s["status"], results.display(s["score"]),
+                 *(results.display(s["parts"][p]) for p in data["parts"]), s["feedback"] or "", names.note(s["id"]))
                 for s in data["students"]])
     if data.get("similarity"):
         _write_csv(out / "similarity.csv", ["a", "b", "score", "shared_lines"],
-                   [(p["a"], p["b"], p["score"], "" if p["shared"] is None else len(p["shared"]))
+                   [(show(p["a"]), show(p["b"]), p["score"], "" if p["shared"] is None else len(p["shared"]))
                     for p in data["similarity"]["pairs"]])
     results.write_atomic(out / "report.json", data)
 
@@ -339,6 +347,8 @@ details{margin:.3em 0}
 def html_page(data, out, lang, images):
     """The page, as text: every figure in ``images`` ({name: PNG bytes}) embedded as a data: URI."""
     w = lambda key, **v: word(key, lang, **v)   # noqa: E731
+    names = readable.IdNames(s["id"] for s in data["students"])
+    esc_id = lambda sid: esc(names.show(sid))   # noqa: E731
     L = []
     add = L.append
     add(f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-Hant-TW"}">\n<head>\n<meta charset="utf-8">\n'
@@ -348,7 +358,7 @@ def html_page(data, out, lang, images):
         f'<h1>{esc(w("title"))}: {esc(data["assignment"])} {esc(data["title"])}</h1>')
     add(f'<nav><a href="#distribution">{esc(w("distribution"))}</a> · <a href="#tests">{esc(w("tests"))}</a> · '
         f'<a href="#hints">{esc(w("hints"))}</a> · <a href="#unhinted">{esc(w("no_hint"))}</a> · '
-        f'<a href="#ungraded">{esc(w("ungraded"))}</a> · <a href="#similarity">{esc(w("similarity"))}</a> · '
+        f'<a href="#ungraded">{esc(w("ungraded"))}</a> · <a href="#ids">{esc(w("ids"))}</a> · <a href="#similarity">{esc(w("similarity"))}</a> · '
         f'<a href="#feedback">{esc(w("feedback"))}</a></nav>')
     add(f'<h2 id="summary">{esc(w("summary"))}</h2>')
     add(f'<p>{esc(w("summary_line", n=data["submissions"], graded=data["graded"], not_graded=data["not_graded"], mean=data["mean"], median=data["median"], total=data["total_points"]))}</p>')
@@ -391,7 +401,7 @@ def html_page(data, out, lang, images):
         for h in data["hints"]:
             text = h["text"][lang == "en"] if h["text"] else ""
             href = _href(h["example_feedback"], out)
-            example = (f'<a href="{href}">{esc(h["example"])}</a>' if href else esc(h["example"] or ""))
+            example = (f'<a href="{href}">{esc_id(h["example"])}</a>' if href else esc_id(h["example"]) if h["example"] else "")
             add(f'<tr><td><code>{esc(h["id"])}</code><br><span class="note">{esc(text)}</span></td>'
                 f'<td class="n">{h["students"]}</td><td>{example}</td></tr>')
         add("</table></div>")
@@ -409,7 +419,7 @@ def html_page(data, out, lang, images):
             for sid in g["students"][:5]:
                 student = next((s for s in data["students"] if s["id"] == sid), None)
                 href = _href(student and student["feedback"], out)
-                shown.append(f'<a href="{href}">{esc(sid)}</a>' if href else esc(sid))
+                shown.append(f'<a href="{href}">{esc_id(sid)}</a>' if href else esc_id(sid))
             more = f" … (+{g['count'] - 5})" if g["count"] > 5 else ""
             add(f'<tr><td class="n">{g["count"]}</td><td>' + "<br>".join(f"<code>{esc(t)}</code>" for t in g["tests"])
                 + f'</td><td>{esc(kinds)}</td><td>{", ".join(shown)}{more}</td></tr>')
@@ -422,7 +432,18 @@ def html_page(data, out, lang, images):
         add(f'<div class="wrap"><table><tr><th>{esc(w("student"))}</th><th>{esc(w("status"))}</th>'
             f'<th>{esc(w("reason"))}</th></tr>')
         for u in data["ungraded"]:
-            add(f'<tr><td>{esc(u["id"])}</td><td>{esc(u["status"])}</td><td>{esc(u["reason"])}</td></tr>')
+            add(f'<tr><td>{esc_id(u["id"])}</td><td>{esc(u["status"])}</td><td>{esc(u["reason"])}</td></tr>')
+        add("</table></div>")
+    else:
+        add(f"<p>{esc(w('none'))}</p>")
+
+    add(f'<h2 id="ids">{esc(w("ids"))}</h2>')
+    flagged = names.flagged()
+    if flagged:
+        add(f'<p class="note">{esc(w("ids_note"))}</p>')
+        add(f'<div class="wrap"><table><tr><th>{esc(w("student"))}</th><th>{esc(w("note"))}</th></tr>')
+        for sid in flagged:
+            add(f'<tr><td><code>{esc_id(sid)}</code></td><td>{esc(names.note(sid, lang))}</td></tr>')
         add("</table></div>")
     else:
         add(f"<p>{esc(w('none'))}</p>")
@@ -436,18 +457,18 @@ def html_page(data, out, lang, images):
         add(f'<p>{esc(w("pairs_found", n=sim["pair_count"], threshold=sim["threshold"], compared=sim["compared"], seconds=sim["seconds"]))}</p>')
         if sim["skipped"]:
             add(f'<details><summary>{esc(w("not_compared", n=len(sim["skipped"])))}</summary><ul>'
-                + "".join(f'<li>{esc(s["id"])}: {esc(s["reason"])}</li>' for s in sim["skipped"][:200]) + "</ul></details>")
+                + "".join(f'<li>{esc_id(s["id"])}: {esc(s["reason"])}</li>' for s in sim["skipped"][:200]) + "</ul></details>")
         if sim["clusters"]:
             add(f'<div class="wrap"><table><tr><th>{esc(w("students"))}</th><th>{esc(w("cluster"))}</th></tr>')
             for c in sim["clusters"][:SHOWN_PAIRS]:
-                listed = ", ".join(esc(x) for x in c[:30]) + (f" … (+{len(c) - 30})" if len(c) > 30 else "")
+                listed = ", ".join(esc_id(x) for x in c[:30]) + (f" … (+{len(c) - 30})" if len(c) > 30 else "")
                 add(f'<tr><td class="n">{len(c)}</td><td>{listed}</td></tr>')
             add("</table></div>")
         shown = [p for p in sim["pairs"] if p["shared"] is not None][:SHOWN_PAIRS]
         for p in shown:
-            add(f'<details><summary>{p["score"]:.2f} — {esc(p["a"])} ↔ {esc(p["b"])} '
+            add(f'<details><summary>{p["score"]:.2f} — {esc_id(p["a"])} ↔ {esc_id(p["b"])} '
                 f'({len(p["shared"])} {esc(w("shared_lines"))})</summary><div class="side">')
-            add(f"<pre><b>{esc(p['a'])}</b></pre><pre><b>{esc(p['b'])}</b></pre>")
+            add(f"<pre><b>{esc_id(p['a'])}</b></pre><pre><b>{esc_id(p['b'])}</b></pre>")
             for a, b in p["shared"][:SHOWN_LINES]:
                 add(f"<pre>{esc(a)}</pre><pre>{esc(b)}</pre>")
             add("</div></details>")
@@ -459,7 +480,7 @@ def html_page(data, out, lang, images):
         f'<th>{esc(w("status"))}</th></tr>')
     for s in data["students"]:
         href = _href(s["feedback"], out)
-        name = f'<a href="{href}">{esc(s["id"])}</a>' if href else f'{esc(s["id"])} <span class="note">{esc(w("no_feedback"))}</span>'
+        name = f'<a href="{href}">{esc_id(s["id"])}</a>' if href else f'{esc_id(s["id"])} <span class="note">{esc(w("no_feedback"))}</span>'
         add(f'<tr><td>{name}</td><td class="n">{results.display(s["score"])}</td><td>{esc(s["status"])}</td></tr>')
     add("</table></div>")
     files = ["report.json", "students.csv", "distribution.csv", "tests.csv", "hints.csv", "unhinted.csv",
@@ -507,7 +528,8 @@ def summary_line(page, data_path):
         data = json.load(f)
     sim = data.get("similarity")
     return (f"wrote {page}: {len(data['hints'])} hints given, {len(data['unhinted'])} groups of failures with no hint, "
-            f"{len(data['ungraded'])} not graded" + (f", {sim['pair_count']} similar pairs in {len(sim['clusters'])} clusters" if sim else ""))
+            f"{len(data['ungraded'])} not graded"
+            + (f", {len(data['attention'])} ids to check" if data.get("attention") else "") + (f", {sim['pair_count']} similar pairs in {len(sim['clusters'])} clusters" if sim else ""))
 
 
 def submission_files(collected, paths=(), assignment=None, bases=()):
@@ -568,7 +590,7 @@ def run(*, result_dirs, out, assignment=None, lang="zh", feedback_dirs=(), simil
         files = submission_files(collected, submissions, chosen, bases=[Path(d).parent for d in result_dirs])
         unfound = sorted(r.id for r in collected if r.id not in files)
         if unfound:
-            print(f"similarity: {len(unfound)} of {len(collected)} submissions not found (e.g. {unfound[0]!r}); "
+            print(f"similarity: {len(unfound)} of {len(collected)} submissions not found (e.g. {readable.show_id(unfound[0])}); "
                   "give --submissions CLASS_FOLDER (the folder graded)", file=sys.stderr)
         try:
             sim = similar.find_pairs(collected, chosen, files, threshold=similarity)

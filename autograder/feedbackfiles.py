@@ -3,20 +3,20 @@
 ``write`` keeps ``index.json`` in the feedback folder: for each student, the feedback file, the
 picture beside it (if any) and a digest of everything the file is made from -- the result (without
 when it was graded and how long it took), its plot record's bytes, the language, and the code that
-writes feedback (``report.py``, ``plots.py``, the assignment's ``plots.py`` and ``messages.py``). A
-student whose digest is unchanged and whose files are still there is skipped; the others are written
-by ``report.write_feedback`` in ``jobs`` worker processes (drawing a PNG is what takes the time).
-``index.csv`` is the same mapping for a spreadsheet. Neither name can be a student's file: those
-end in ``.md`` or ``.png`` (``report.feedback_path``).
+writes feedback (``report.py``, ``readable.py``, ``plots.py``, the assignment's ``plots.py`` and
+``messages.py``). A student whose digest is unchanged and whose files are still there is skipped; the
+others are written by ``report.write_feedback`` in ``jobs`` worker processes (drawing a PNG is what
+takes the time). ``index.csv`` is the same mapping for a spreadsheet, its ids shown and noted as in
+the gradebook (``readable.IdNames``). Neither name can be a student's file: those end in ``.md`` or
+``.png`` (``report.feedback_path``).
 """
 import concurrent.futures
-import csv
 import hashlib
 import json
 import os
 from pathlib import Path
 
-from . import report, results
+from . import readable, report, results
 
 INDEX = "index.json"
 INDEX_CSV = "index.csv"
@@ -26,7 +26,7 @@ INLINE = 4        # this many files or fewer are written in this process (a pool
 def _code_digest(assignment):
     digest = hashlib.sha256()
     engine = Path(__file__).resolve().parent
-    for path in (engine / "report.py", engine / "plots.py", engine / "fonts.py",
+    for path in (engine / "report.py", engine / "readable.py", engine / "plots.py", engine / "fonts.py",
                  Path(assignment.folder) / "plots.py", Path(assignment.folder) / "messages.py"):
         try:
             digest.update(path.read_bytes())
@@ -106,11 +106,11 @@ def write(collected, folder, lang="zh", results_dir=None, jobs=None):
             entry["digest"] = ""
     students = {**old, **entries}
     results.write_atomic(folder / INDEX, {"lang": lang, "students": students})
-    with open(folder / INDEX_CSV, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["student", "feedback", "plot", "score", "status"])
-        for sid in sorted(students):
-            e = students[sid]
-            writer.writerow([report.csv_text(sid), e.get("feedback", ""), e.get("plot") or "",
-                             results.display(e.get("score") or 0), e.get("status", "")])
+    names = readable.IdNames(students)
+    table = [["student", "feedback", "plot", "score", "status", "id_note"]]
+    for sid in names.ids:
+        e = students[sid]
+        table.append([names.show(sid), e.get("feedback", ""), e.get("plot") or "",
+                      results.display(e.get("score") or 0), e.get("status", ""), names.note(sid)])
+    readable.write_csv(folder / INDEX_CSV, table)
     return len(stale), len(collected) - len(stale)

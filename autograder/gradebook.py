@@ -2,9 +2,10 @@
 
 ``rows`` is the class as a table: a student's total and points per part, rounded once for display,
 left blank (with the reason) when there is no score; the roster's names and e-mails joined by id;
-nbgrader's submission time and how late it is against a due date. ``write_csv`` writes it as UTF-8
-with a byte-order mark (Excel reads UTF-8 Chinese only with it), ``write_canvas`` in the form
-Canvas's gradebook import takes (a ``Points Possible`` row, the assignment as one column).
+nbgrader's submission time and how late it is against a due date; ids shown so that none passes
+for another, and why one needs a look in ``id_note`` (``readable.IdNames``). ``write_csv`` writes it
+with ``readable.write_csv`` (UTF-8 with a byte-order mark, no cell a formula), ``write_canvas`` in
+the form Canvas's gradebook import takes (a ``Points Possible`` row, the assignment as one column).
 Lateness is reported, never penalised: penalties stay the instructor's policy.
 """
 import csv
@@ -12,9 +13,8 @@ import datetime
 import io
 from pathlib import Path
 
-from . import results
+from . import readable, results
 from .results import display
-from .report import csv_text
 
 ROSTER_ID_COLUMNS = ("id", "student_id", "student", "sis_user_id", "login")
 
@@ -84,41 +84,32 @@ def rows(collected, assignment, *, roster=None, due=None):
     roster = roster or {}
     extra = [c for c in ("name", "email") if any(c in r for r in roster.values())]
     header = ["id", *extra, "submission", "total", *assignment.parts, "max_score", "status", "reason",
-              "submitted_at", "late_by"]
+              "submitted_at", "late_by", "id_note"]
     table = [header]
     by_id = {r.id: r for r in collected}
-    for sid in sorted(set(by_id) | set(roster)):
+    names = readable.IdNames(set(by_id) | set(roster))
+    for sid in names.ids:
         person = roster.get(sid, {})
         result = by_id.get(sid)
         if result is None:
-            table.append([csv_text(sid), *[csv_text(person.get(c, "")) for c in extra], "", "",
+            table.append([names.show(sid), *[person.get(c, "") for c in extra], "", "",
                           *["" for _ in assignment.parts], f"{assignment.total_points:g}", "missing",
-                          "no submission found for this roster entry", "", ""])
+                          "no submission found for this roster entry", "", "", names.note(sid)])
             continue
         graded = result.status == results.GRADED
         parts = result.part_scores()
         submitted = parse_timestamp(getattr(result, "submitted_at", ""))
-        table.append([csv_text(result.id), *[csv_text(person.get(c, "")) for c in extra], csv_text(result.submission),
+        table.append([names.show(sid), *[person.get(c, "") for c in extra], readable.show_id(result.submission),
                       display(result.score) if graded else "",
                       *[(display(parts[p]) if graded else "") for p in assignment.parts],
-                      f"{assignment.total_points:g}", csv_text(result.status), csv_text(result.reason.replace("\n", " ")),
-                      submitted.isoformat(timespec="seconds") if submitted else "", lateness(submitted, due)])
+                      f"{assignment.total_points:g}", result.status, result.reason.replace("\n", " "),
+                      submitted.isoformat(timespec="seconds") if submitted else "", lateness(submitted, due),
+                      names.note(sid)])
     return table
 
 
-def _write(table, path, *, bom=True):
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(table)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    # visible() leaves no lone surrogate, and strict_text makes sure: strict UTF-8.
-    tmp.write_text(("\ufeff" if bom else "") + results.strict_text(buffer.getvalue()), encoding="utf-8")
-    tmp.replace(path)
-
-
 def write_csv(collected, path, assignment, *, roster=None, due=None):
-    _write(rows(collected, assignment, roster=roster, due=due), path)
+    readable.write_csv(path, rows(collected, assignment, roster=roster, due=due))
 
 
 def canvas_rows(collected, assignment, *, roster=None):
@@ -130,16 +121,17 @@ def canvas_rows(collected, assignment, *, roster=None):
     table = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment.id],
              ["Points Possible", "", "", "", "", f"{assignment.total_points:g}"]]
     by_id = {r.id: r for r in collected}
-    for sid in sorted(set(by_id) | set(roster)):
+    names = readable.IdNames(set(by_id) | set(roster))
+    for sid in names.ids:
         person = roster.get(sid, {})
         result = by_id.get(sid)
         score = display(result.score) if result is not None and result.status == results.GRADED else ""
-        table.append([csv_text(person.get("name") or person.get("student") or sid), csv_text(person.get("canvas_id", "")),
-                      csv_text(person.get("sis_user_id") or sid), csv_text(person.get("login") or person.get("sis_login_id")
-                                                                            or person.get("email", "")),
-                      csv_text(person.get("section", "")), score])
+        table.append([person.get("name") or person.get("student") or names.show(sid), person.get("canvas_id", ""),
+                      person.get("sis_user_id") or names.show(sid),
+                      person.get("login") or person.get("sis_login_id") or person.get("email", ""),
+                      person.get("section", ""), score])
     return table
 
 
 def write_canvas(collected, path, assignment, *, roster=None):
-    _write(canvas_rows(collected, assignment, roster=roster), path)
+    readable.write_csv(path, canvas_rows(collected, assignment, roster=roster))

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import assignments, batch, discover, gradebook, report, sandbox
+from . import assignments, batch, discover, gradebook, readable, report, sandbox
 
 
 class UsageError(Exception):
@@ -148,7 +148,7 @@ def write_views(collected, assignment, *, json_path=None, csv_path=None, feedbac
         strangers = [r.id for r in collected if r.id not in roster]
         if strangers:
             print(f"autograder: warning: {len(strangers)} submissions are not in the roster (first: "
-                  f"{report.visible(strangers[0])}); their rows have no name", file=sys.stderr)
+                  f"{readable.show_id(strangers[0])}); their rows have no name", file=sys.stderr)
     if json_path:
         report.write_json(collected, json_path)
     if csv_path:
@@ -164,6 +164,9 @@ def write_views(collected, assignment, *, json_path=None, csv_path=None, feedbac
     stats = batch.summary(collected, assignment)
     print(report.table(collected, assignment), file=out)
     print(report.summary_text(stats), file=out)
+    attention = report.attention_text(collected)
+    if attention:
+        print(attention, file=out)
     print(report.isolation_text(stats, pinned), file=out)
 
 

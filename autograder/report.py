@@ -3,9 +3,10 @@
 None of them computes anything: they read ``SubmissionResult``s, already sorted by id.
 
 Ids, reasons and test outputs are student-controlled (a file name, printed text, an exception
-message). The JSON keeps them exactly (it is data); every view made for people escapes them:
-``visible`` in the terminal table and the CSV (plus ``csv_text`` against spreadsheet formulas),
-``md_inline`` / ``md_fence`` in the Markdown feedback, and ``feedback_path`` for file names.
+message). The JSON keeps them exactly (it is data); every view made for people escapes them
+(``readable``): ids shown unmistakably (``IdNames``, ``show_id``), other text ``visible``, every CSV
+through ``readable.write_csv``, ``md_inline`` / ``md_fence`` in the Markdown feedback, and
+``feedback_path`` for file names.
 """
 import json
 import re
@@ -13,37 +14,10 @@ import sys
 from pathlib import Path
 
 from . import results
+from .readable import IdNames, short, show_id, visible
 from .results import display, write_atomic
 
-# Characters that would act on a terminal or hide/reorder text instead of showing: C0 and C1 controls
-# (ESC, BEL, CSI ...), DEL, invisible and bidirectional formatting (Trojan-source style reordering),
-# line/paragraph separators, and the lone surrogates a non-UTF-8 file name decodes to.
-HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-                    "\ufeff\ufff9-\ufffb\ud800-\udfff]")
-SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection"); the
-# full-width forms are converted to ASCII by East Asian spreadsheet input.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def _escape(match):
-    c = match.group()
-    return SHORT_ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) <= 0xff else f"\\u{ord(c):04x}")
-
-
-def visible(text, keep=""):
-    """``text`` with every control or invisible character written as an escape (``\\x1b``, ``\\u202e``);
-    characters in ``keep`` (e.g. newline and tab in a code block) stay."""
-    text = str(text)
-    if keep:
-        return HIDDEN.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
-    return HIDDEN.sub(_escape, text)
-
-
-def csv_text(value):
-    """A text cell of the gradebook: visible characters only, and never read as a formula."""
-    text = visible(value)
-    return "'" + text if str(value).startswith(FORMULA_START) or text.startswith(FORMULA_START) else text
+NAME_WIDTH = 40       # characters of an id in the terminal table (a longer one is cut, with a digest)
 
 
 def _backtick_run(text):
@@ -86,13 +60,14 @@ def write_json(collected, path):
 def table(collected, assignment, width=100):
     """The human summary: one line per submission."""
     parts = [f"{p} /{assignment.part_points[p]:g}" for p in assignment.parts]
-    names = [visible(r.id) for r in collected]   # a file name can hold terminal escapes
-    name_width = min(max([len("student")] + [len(n) for n in names]), 32)
+    shown = IdNames(r.id for r in collected)
+    names = [short(shown.show(r.id), NAME_WIDTH) for r in collected]
+    name_width = max([len("student")] + [len(n) for n in names])
     lines = [f"{'student':<{name_width}}  {'total':>7}  " + "  ".join(f"{p:>15}" for p in parts) + "  status"]
     for r, name in zip(collected, names):
         scores = r.part_scores()
         status = visible(r.status if r.status == results.GRADED else f"{r.status}: {r.reason}")
-        lines.append(f"{name[:name_width]:<{name_width}}  {display(r.score):>7}  "
+        lines.append(f"{name:<{name_width}}  {display(r.score):>7}  "
                      + "  ".join(f"{display(scores[p]):>15}" for p in assignment.parts) + f"  {status[:width]}")
     return "\n".join(lines)
 
@@ -121,14 +96,29 @@ def isolation_text(stats, pinned=None, shown=5):
         lines.append(f"WARNING: {len(errors)} submissions were NOT graded (grader-error); rerun the same "
                      "command to grade them:")
         for r in errors[:shown]:
-            lines.append(f"  {visible(r.id)[:60]}: {visible(r.reason)[:200]}")
+            lines.append(f"  {short(show_id(r.id), 60)}: {visible(r.reason)[:200]}")
         if len(errors) > shown:
             lines.append(f"  ... and {len(errors) - shown} more (status grader-error in the gradebook)")
     return "\n".join(lines)
 
 
+def attention_text(collected, shown=20):
+    """The ids to check before grades are imported (``IdNames.notes``): hidden characters, scripts
+    mixed in a word, ids that look like another; empty when there are none."""
+    names = IdNames(r.id for r in collected)
+    flagged = names.flagged()
+    if not flagged:
+        return ""
+    lines = [f"WARNING: {len(flagged)} ids need a look before grades are imported (they hide characters "
+             "or look like another id; id_note in the gradebook):"]
+    lines += [f"  {short(names.show(sid), 60)}: {names.note(sid)}" for sid in flagged[:shown]]
+    if len(flagged) > shown:
+        lines.append(f"  ... and {len(flagged) - shown} more (id_note in the gradebook)")
+    return "\n".join(lines)
+
+
 def _title(result, lang):
-    return f"# {'評分回饋' if lang != 'en' else 'Feedback'}: {md_inline(result.id)}"
+    return f"# {'評分回饋' if lang != 'en' else 'Feedback'}: {md_inline(show_id(result.id))}"
 
 
 def feedback_markdown(result, lang="zh"):
@@ -178,7 +168,7 @@ def _plot_section(result, path, lang, results_dir, warn):
     except plots.Unplottable as exc:
         note = exc.note(lang)
     except Exception as exc:      # MemoryError included: one student's plot never stops the class
-        warn(f"autograder: warning: {visible(result.id)}: feedback plot not drawn: {_one_line(exc)}")
+        warn(f"autograder: warning: {show_id(result.id)}: feedback plot not drawn: {_one_line(exc)}")
         note = plots.Unplottable("failed", error=type(exc).__name__).note(lang)
     try:
         png.unlink(missing_ok=True)   # neither a half-written picture nor one from an earlier run
@@ -205,7 +195,7 @@ def write_feedback(collected, folder, lang="zh", results_dir=None, warn=_warn_st
             try:
                 text = feedback_markdown(result, lang)
             except Exception as exc:
-                warn(f"autograder: warning: {visible(result.id)}: feedback incomplete: {_one_line(exc)}")
+                warn(f"autograder: warning: {show_id(result.id)}: feedback incomplete: {_one_line(exc)}")
                 note = ("評分程式無法寫出完整的回饋（{error}）" if lang != "en"
                         else "the grader could not write the full feedback ({error})").format(error=type(exc).__name__)
                 text = "\n".join([_title(result, lang), "", md_text(note), ""])
@@ -213,7 +203,7 @@ def write_feedback(collected, folder, lang="zh", results_dir=None, warn=_warn_st
                 text += _plot_section(result, path, lang, results_dir, warn)
             path.write_text(text, encoding="utf-8")
         except Exception as exc:
-            warn(f"autograder: warning: {visible(result.id)}: no feedback written: {_one_line(exc)}")
+            warn(f"autograder: warning: {show_id(result.id)}: no feedback written: {_one_line(exc)}")
 
 
 def dumps(collected):

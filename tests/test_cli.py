@@ -48,7 +48,7 @@ def test_json_is_gradescope_shaped_and_sorted_and_csv_is_a_gradebook(small_class
             assert test["status"] == ("passed" if test["score"] == test["max_score"] else "failed")
     rows = list(csv.reader((tmp_path / "g.csv").open(encoding="utf-8-sig")))
     assert rows[0] == ["id", "submission", "total", *rubric.PARTS, "max_score", "status", "reason",
-                       "submitted_at", "late_by"]
+                       "submitted_at", "late_by", "id_note"]
     assert [r[0] for r in rows[1:]] == [r["id"] for r in data]
     assert "c01_split_abs" in done.stdout and "mean" in done.stdout
 
