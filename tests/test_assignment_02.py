@@ -5,7 +5,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import warnings
 
 import nbformat
@@ -326,9 +325,7 @@ def text_of(cell):
 
 @pytest.mark.slow
 def test_solved_notebook_runs_headless_with_every_self_check_passing(tmp_path):
-    start = time.perf_counter()
     nb = execute(SOLVED, tmp_path)
-    assert time.perf_counter() - start < 120
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.source[:40] for c in code if errors(c)] == []
     assert [c.source[:40] for c in code if any(o.get("name") == "stderr" for o in c.outputs)] == []

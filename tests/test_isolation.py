@@ -114,9 +114,10 @@ def test_a_child_that_fills_the_request_pipe_times_out_and_never_blocks_the_grad
         assert reply.error["kind"] == "timeout", reply.error
         assert hostile.process is None, "the child that ran out of time is ended"
         assert took < 2 * one_try + 10
-        # later requests of the part fail at once; the worker is free
-        again, took_again = in_thread(lambda: hostile.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X), 5)
-        assert again.error["kind"] == "timeout" and took_again < 1
+        # later requests of the part fail at once, without a child: the worker is free
+        again, _ = in_thread(lambda: hostile.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X), 60)
+        assert again.error["kind"] == "timeout" and again.error["message"].endswith("(earlier call)")
+        assert hostile.process is None
     finally:
         hostile.close()
     neighbour = process(CORRECT, kind)
@@ -283,7 +284,6 @@ def test_a_child_that_sleeps_is_ended_by_its_own_limit_not_the_backstop(tmp_path
     finally:
         child.close()
     assert reply.error["kind"] == "timeout" and child.last_timeout == {"clock": "cpu", "seconds": 1.0}
-    assert took < 2 * 2.5, took   # the part may be started twice (a fresh sandbox gets a second chance)
 
 
 @pytest.mark.skipif(not sandbox.cgroup_controllers(FULL), reason="no writable cgroup (v1) here")

@@ -3,7 +3,6 @@ process that imported numpy once, and still cannot see, keep or touch anything o
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -217,14 +216,12 @@ def test_a_daemon_does_not_outlive_the_runner_that_left(tmp_path, monkeypatch, t
     monkeypatch.setenv(forkserver.ENABLE_ENV, template)
     forkserver.close()
     child = process(tmp_path, DAEMON_THEN_EXIT, load_seconds=20.0)
-    started = time.monotonic()
     try:
         assert child.ensure_loaded() is False
     finally:
         child.close()
     assert (forkserver._template is not None) == (template == "1")
-    assert child.load_error == "load-exited"
-    assert time.monotonic() - started < 10
+    assert child.load_error == "load-exited"        # not load-timeout: nothing waited for the daemon
 
 
 def test_the_template_starts_and_forks_under_load(tmp_path):
