@@ -1,4 +1,4 @@
-"""Mistake in MaxPool2D (pool-output-size-ceil): H' = ceil((H - K) / S) + 1 (ceil mode) instead of the floor: when S does not divide H - K the last, partial window makes the reshape raise ValueError (here only x(2, 2, 7, 9), K = 2). Built on w05_dataclass_layers."""
+"""Mistake in MaxPool2D (pool-output-size-ceil): H' = ceil((H - K) / S) + 1 (ceil mode) instead of the floor: when S does not divide H - K or W - K the last, partial window makes the reshape raise ValueError (three of the six grader-like cases). Built on w05_dataclass_layers."""
 
 from dataclasses import dataclass, field
 from typing import Optional
