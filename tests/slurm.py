@@ -3,9 +3,9 @@ session fixture ``slurm_cluster``.
 
 Everything lives in one temporary folder: its own MUNGE key and ``munged`` (socket, pid, log and seed
 files there, run as user ``munge``), a generated ``slurm.conf`` whose state, spool, pid and log paths
-are inside the folder, ``slurmctld`` and ``slurmd`` in the foreground as children of this process, on
-two ports the kernel says are free. The node gets the CPUs and memory ``slurmd -C`` finds here.
-Finished jobs are recorded by ``jobcomp/filetxt`` (no slurmdbd): ``sacct --completion`` reads them.
+are inside the folder, ``slurmctld`` and ``slurmd`` in the foreground as children of this process (each
+gets SIGTERM if this process dies), on two ports the kernel says are free. The node has the CPUs and
+memory ``slurmd -C`` finds here. Finished jobs are recorded by ``jobcomp/filetxt`` (no slurmdbd): ``sacct --completion`` reads them.
 On exit every job is cancelled, every daemon started here is stopped, any process still carrying this
 cluster's ``SLURM_CONF`` is killed, and the folder is removed.
 
@@ -13,6 +13,7 @@ It needs root (slurmd starts jobs as their owner) and the Debian packages ``slur
 without them the fixture skips, saying which is missing.
 """
 import contextlib
+import ctypes
 import itertools
 import math
 import os
@@ -248,6 +249,12 @@ def _this_machine():
     return node, int(fields["CPUs"]), int(fields["RealMemory"]), hardware
 
 
+def _die_with_us():
+    """In a daemon about to start: get SIGTERM if the process that started it dies, even by SIGKILL."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _free_ports(count):
     """``count`` distinct TCP ports free right now (held open together, so the kernel cannot repeat one)."""
     with contextlib.ExitStack() as stack:
@@ -273,8 +280,10 @@ def _start(cluster, hardware, extra_conf):
     _checked([_program("mungekey"), "--create", f"--keyfile={key}"], user="munge")
     cluster.daemons["munged"] = subprocess.Popen(
         [_program("munged"), "--foreground", f"--socket={sock}", f"--key-file={key}",
-         f"--pid-file={munge_run / 'munged.pid'}", f"--seed-file={munge_dir / 'munged.seed'}", f"--log-file={munge_log}"],
-        user="munge", group="munge", stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         f"--pid-file={munge_run / 'munged.pid'}", f"--seed-file={munge_dir / 'munged.seed'}",
+         f"--log-file={munge_log}"],
+        user="munge", group="munge", env=cluster.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, preexec_fn=_die_with_us)   # runs after the switch to munge, which would clear it
     _await(cluster, "munged", sock.exists)
 
     (root / "plugstack.conf").touch()   # not /etc/slurm's
@@ -285,8 +294,9 @@ def _start(cluster, hardware, extra_conf):
         min_job_age=MIN_JOB_AGE_S, kill_wait=KILL_WAIT_S, default_time=DEFAULT_TIME_MIN) + extra_conf)
     for name in ("slurmctld", "slurmd"):
         with open(root / "log" / f"{name}.out", "wb") as out:   # what a daemon says before its log opens
-            cluster.daemons[name] = subprocess.Popen([_program(name), "-D", "-f", str(cluster.conf)], env=cluster.env,
-                                                     stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+            cluster.daemons[name] = subprocess.Popen(
+                [_program(name), "-D", "-f", str(cluster.conf)], env=cluster.env, stdin=subprocess.DEVNULL,
+                stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_us)
         if name == "slurmctld":
             _await(cluster, name, lambda: cluster.run("scontrol", "ping", check=False).returncode == 0)
     _await(cluster, "slurmd", lambda: _node_state(cluster) == "idle")
@@ -341,7 +351,7 @@ def _stop(cluster):
 def processes_with(variable):
     """Pids of live processes whose environment holds ``variable`` (``NAME=value``), this one excepted.
 
-    Every daemon of a cluster, its slurmstepd and its jobs carry that cluster's ``SLURM_CONF``."""
+    Every daemon of a cluster (munged too), its slurmstepd and its jobs carry that cluster's ``SLURM_CONF``."""
     needle = variable.encode() + b"\0"
     found = []
     for entry in Path("/proc").iterdir():
