@@ -3,14 +3,16 @@ sharded grading: tasks write shard-K, a dependent merge lists what it finds (tes
 What these show about failed tasks, dependencies and requeue is written up in docs/notes-slurm.md."""
 import os
 import re
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import FILES
-from .slurm import JOB_SLACK_S, SlurmUnavailable, processes_with, slurm_cluster_running, why_unavailable
-from .slurm import slurm_cluster  # noqa: F401 -- the fixture
+from .conftest import FILES, ROOT
+from .slurm import DAEMON_WAIT_S, JOB_SLACK_S, SlurmUnavailable, processes_with, slurm_cluster_running, why_unavailable
 
 pytestmark = pytest.mark.slow
 
@@ -120,7 +122,8 @@ def test_a_cancelled_task_is_gone_and_its_resubmission_is_a_smaller_array(slurm_
 
     tasks = by_task(done[array])
     assert sorted(tasks) == ["1", "2", "3"]   # no trace of 4
-    assert (tasks["1"].state, tasks["1"].exit_code) == ("CANCELLED", "0:15")
+    # SIGTERM reaches the shell (0:15) or the shell sees its child die of it first and exits 128+15.
+    assert tasks["1"].state == "CANCELLED" and tasks["1"].exit_code in {"0:15", "143:0"}, tasks["1"]
     assert merged(shards, merge)[1] == ["shard-2", "shard-3"]
     assert slurm_cluster.run("scontrol", "requeue", f"{array}_4", check=False).returncode != 0
 
@@ -146,6 +149,33 @@ def test_a_second_cluster_beside_the_first_shares_nothing_and_leaves_nothing(slu
         root, conf = other.root, other.conf
     assert processes_with(f"SLURM_CONF={conf}") == []
     assert not root.exists()
+
+
+def test_a_test_run_killed_outright_takes_the_daemons_with_it(slurm_cluster):
+    """No ``finally`` runs after SIGKILL: the daemons go because their parent did (PR_SET_PDEATHSIG)."""
+    keeper = subprocess.Popen([sys.executable, "-c", KEEP_A_CLUSTER], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                              env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    conf = keeper.stdout.readline().strip()
+    assert conf.endswith("slurm.conf"), f"the cluster did not start: {keeper.communicate()}"
+    assert processes_with(f"SLURM_CONF={conf}")
+    keeper.kill()
+    keeper.wait()
+    try:
+        deadline = time.monotonic() + DAEMON_WAIT_S
+        while processes_with(f"SLURM_CONF={conf}"):
+            assert time.monotonic() < deadline, f"still running {DAEMON_WAIT_S} s after their parent died"
+            time.sleep(0.1)
+    finally:
+        shutil.rmtree(Path(conf).parent, ignore_errors=True)
+
+
+KEEP_A_CLUSTER = """
+import time
+from tests.slurm import slurm_cluster_running
+with slurm_cluster_running() as cluster:
+    print(cluster.conf, flush=True)
+    time.sleep(600)
+"""
 
 
 def test_a_cluster_that_cannot_start_says_why_in_one_line(slurm_cluster):
