@@ -1,16 +1,20 @@
 """A private single-node Slurm cluster for tests: ``with slurm_cluster_running() as cluster`` or the
-session fixture ``slurm_cluster``.
+session fixture ``slurm_cluster`` (registered in conftest.py).
 
 Everything lives in one temporary folder: its own MUNGE key and ``munged`` (socket, pid, log and seed
 files there, run as user ``munge``), a generated ``slurm.conf`` whose state, spool, pid and log paths
 are inside the folder, ``slurmctld`` and ``slurmd`` in the foreground as children of this process (each
 gets SIGTERM if this process dies), on two ports the kernel says are free. The node has the CPUs and
-memory ``slurmd -C`` finds here. Finished jobs are recorded by ``jobcomp/filetxt`` (no slurmdbd): ``sacct --completion`` reads them.
+memory ``slurmd -C`` finds here. There is no slurmdbd: ``scontrol show job`` (``cluster.tasks``) is the
+record of jobs, and ``log/jobcomp.txt`` (``sacct --completion``) the log of finished ones.
+
+A test runs Slurm's clients with ``cluster.env`` (``SLURM_CONF``) or ``cluster.run``, submits with
+``cluster.sbatch`` and waits with ``cluster.wait``, whose deadline comes from the jobs' own time limits.
 On exit every job is cancelled, every daemon started here is stopped, any process still carrying this
 cluster's ``SLURM_CONF`` is killed, and the folder is removed.
 
 It needs root (slurmd starts jobs as their owner) and the Debian packages ``slurm-wlm`` and ``munge``;
-without them the fixture skips, saying which is missing.
+without them the fixture skips, saying what is missing. Findings about Slurm: docs/notes-slurm.md.
 """
 import contextlib
 import ctypes
@@ -129,12 +133,11 @@ class SlurmCluster:
     def wait(self, *job_ids, timeout=None):
         """Wait until every task of ``job_ids`` is settled; return ``{job_id: [Task, ...]}``.
 
-        Without ``timeout`` the deadline comes from the jobs' own limits: Slurm ends a task once its
-        time limit is over, so all of them are over after ``sum(limit × waves of this node's CPUs)``
-        plus ``JOB_SLACK_S`` per job. Reaching it means the cluster failed, not that it was slow.
+        Without ``timeout`` the deadline is the sum of the jobs' ``limit_s``: Slurm ends a task once its
+        time limit is over, so reaching it means the cluster failed, not that it was slow.
         """
         if timeout is None:
-            timeout = sum(self._longest_run_s(job_id) + JOB_SLACK_S for job_id in job_ids)
+            timeout = sum(self.limit_s(job_id) for job_id in job_ids)
         deadline = time.monotonic() + timeout
         while True:
             now = {job_id: self.tasks(job_id) for job_id in job_ids}
@@ -148,7 +151,7 @@ class SlurmCluster:
 
     def wait_running(self, job_id, array_task_id=None):
         """Wait until ``job_id`` (its task ``array_task_id``) runs, by the same deadline as ``wait``; the Task."""
-        deadline = time.monotonic() + self._longest_run_s(job_id) + JOB_SLACK_S
+        deadline = time.monotonic() + self.limit_s(job_id)
         while True:
             task = next((t for t in self.tasks(job_id) if t.array_task_id == array_task_id), None)
             if task is not None and task.state == "RUNNING":
@@ -157,14 +160,15 @@ class SlurmCluster:
                 raise TimeoutError(f"job {job_id} task {array_task_id} did not run: {task}")
             time.sleep(POLL_S)
 
-    def _longest_run_s(self, job_id):
-        """How long Slurm may let ``job_id`` run in all: its time limit for each wave of CPUs it needs."""
+    def limit_s(self, job_id):
+        """By when Slurm itself ends every task of ``job_id``: its time limit for each wave of this
+        node's CPUs the tasks need, plus JOB_SLACK_S. A wait that outlasts it found a broken cluster."""
         tasks = self.tasks(job_id)
         count = sum(_array_size(t.array_task_id) for t in tasks)
         limits = [t.time_limit_s for t in tasks if t.time_limit_s is not None]
         if not limits:
             raise ValueError(f"job {job_id} has no time limit to wait by: submit it with --time")
-        return max(limits) * math.ceil(count / self.cpus)
+        return max(limits) * math.ceil(count / self.cpus) + JOB_SLACK_S
 
     def complaint(self, name):
         """What a daemon last complained of, in one line: its last ``fatal:`` line (with the ``error:``

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import FILES, ROOT
-from .slurm import DAEMON_WAIT_S, JOB_SLACK_S, SlurmUnavailable, processes_with, slurm_cluster_running, why_unavailable
+from .slurm import DAEMON_WAIT_S, SlurmUnavailable, processes_with, slurm_cluster_running, why_unavailable
 
 pytestmark = pytest.mark.slow
 
@@ -37,11 +37,13 @@ def merged(shards, merge_id):
     return float(started.removeprefix("started=")), seen
 
 
-def wait_for_file(path):
-    """A running job's script writes ``path`` once it starts; that takes Slurm at most JOB_SLACK_S."""
-    deadline = time.monotonic() + JOB_SLACK_S
+def wait_for_file(cluster, job, task, path):
+    """Task ``task`` of ``job`` writes ``path`` once its script runs; wait for that while the task lives."""
+    deadline = time.monotonic() + cluster.limit_s(job)
     while not path.exists():
-        assert time.monotonic() < deadline, f"{path.name} was not written {JOB_SLACK_S} s after its job ran"
+        (now,) = [t for t in cluster.tasks(job) if t.array_task_id == task]
+        assert not now.settled, f"{now.name} ended ({now.state}) without writing {path.name}"
+        assert time.monotonic() < deadline, f"{now.name} outlived its own limit: the cluster is broken"
         time.sleep(0.1)
 
 
@@ -116,7 +118,7 @@ def test_a_cancelled_task_is_gone_and_its_resubmission_is_a_smaller_array(slurm_
     slurm_cluster.run("scancel", f"{array}_4")
     slurm_cluster.run("scontrol", "release", array)
     slurm_cluster.wait_running(array, "1")
-    wait_for_file(shards / "hanging-1")   # its script runs: the cancel signals it
+    wait_for_file(slurm_cluster, array, "1", shards / "hanging-1")   # its script runs: the cancel signals it
     slurm_cluster.run("scancel", f"{array}_1")
     done = slurm_cluster.wait(array, merge)
 
@@ -152,7 +154,8 @@ def test_a_second_cluster_beside_the_first_shares_nothing_and_leaves_nothing(slu
 
 
 def test_a_test_run_killed_outright_takes_the_daemons_with_it(slurm_cluster):
-    """No ``finally`` runs after SIGKILL: the daemons go because their parent did (PR_SET_PDEATHSIG)."""
+    """No ``finally`` runs after SIGKILL: the daemons go because their parent did (PR_SET_PDEATHSIG).
+    They get the time the helper gives a daemon to stop, DAEMON_WAIT_S."""
     keeper = subprocess.Popen([sys.executable, "-c", KEEP_A_CLUSTER], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                               env=dict(os.environ, PYTHONPATH=str(ROOT)))
     conf = keeper.stdout.readline().strip()
