@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from .slurm import slurm_cluster  # noqa: F401 -- a fixture: a private Slurm cluster for the session
+
 ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "files"
 VENV_BIN = Path(sys.executable).parent
