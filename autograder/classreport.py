@@ -73,11 +73,19 @@ WORDS = {
     "no_feedback": ("（沒有回饋檔）", "(no feedback file)"),
     "none": ("沒有", "none"),
     "similarity": ("相似的程式碼", "Similar code"),
-    "similarity_note": ("比較的是學生自己寫的程式（已移除作業原本給的程式碼），名稱、註解、空白與常數都先正規化。"
-                        "分數是兩份程式的片段（token k-gram）的 Jaccard 相似度；門檻 {threshold:g}。",
-                        "Compared: each student's own code (the release's given code removed), with names, comments, "
-                        "whitespace and literals normalised. The score is the Jaccard similarity of the two programs' "
-                        "token k-grams; threshold {threshold:g}."),
+    "similarity_note": ("比較的是評分時會執行的、學生自己寫的程式：已移除作業原本給的程式碼，沒有被評分程式用到的程式不算；"
+                        "名稱、註解、空白、docstring 與常數都先正規化，每個函式各自切成 token 片段（k-gram），函式的順序不影響。"
+                        "分數是較小那份程式的片段也出現在另一份的比例（containment；比參考解答一半還短的程式以一半計）；"
+                        "門檻 {threshold:g}。每份繳交也和參考解答{base}比對。",
+                        "Compared: the code of each student's own that grading runs -- the release's given code removed, "
+                        "code nothing graded uses left out -- with names, comments, whitespace, docstrings and literals "
+                        "normalised, cut into token k-grams function by function, so the order of functions does not "
+                        "matter. The score is the share of the smaller program's k-grams also found in the other "
+                        "(containment; a program shorter than half the reference counts as half the reference); "
+                        "threshold {threshold:g}. Every submission is also compared with the reference solution{base}."),
+    "base_compared": ("及 {n} 份往屆繳交", " and with {n} earlier submissions"),
+    "with_reference": ("參考解答", "the reference solution"),
+    "with_base": ("往屆繳交", "earlier submission"),
     "similarity_off": ("沒有做相似度比對（grade/report 加上 --similarity 0.8 即可）",
                        "similarity was not checked (add --similarity 0.8 to grade/report)"),
     "pair": ("配對", "pair"),
@@ -305,9 +313,9 @@ def write_tables(out, data):
                  *(results.display(s["parts"][p]) for p in data["parts"]), s["feedback"] or "", names.note(s["id"]))
                 for s in data["students"]])
     if data.get("similarity"):
-        _write_csv(out / "similarity.csv", ["a", "b", "score", "shared_lines"],
-                   [(show(p["a"]), show(p["b"]), p["score"], "" if p["shared"] is None else len(p["shared"]))
-                    for p in data["similarity"]["pairs"]])
+        _write_csv(out / "similarity.csv", ["a", "b", "with", "score", "a_share", "b_share", "shared_lines"],
+                   [(show(p["a"]), show(p["b"]), p["with"], p["score"], p["a_share"], p["b_share"],
+                     "" if p["shared"] is None else len(p["shared"])) for p in data["similarity"]["pairs"]])
     results.write_atomic(out / "report.json", data)
 
 
@@ -453,7 +461,8 @@ def html_page(data, out, lang, images):
     if not sim:
         add(f'<p class="note">{esc(w("similarity_off"))}</p>')
     else:
-        add(f'<p class="note">{esc(w("similarity_note", threshold=sim["threshold"]))}</p>')
+        base = w("base_compared", n=sim["base"]) if sim.get("base") else ""
+        add(f'<p class="note">{esc(w("similarity_note", threshold=sim["threshold"], base=base))}</p>')
         add(f'<p>{esc(w("pairs_found", n=sim["pair_count"], threshold=sim["threshold"], compared=sim["compared"], seconds=sim["seconds"]))}</p>')
         if sim["skipped"]:
             add(f'<details><summary>{esc(w("not_compared", n=len(sim["skipped"])))}</summary><ul>'
@@ -466,9 +475,11 @@ def html_page(data, out, lang, images):
             add("</table></div>")
         shown = [p for p in sim["pairs"] if p["shared"] is not None][:SHOWN_PAIRS]
         for p in shown:
-            add(f'<details><summary>{p["score"]:.2f} — {esc_id(p["a"])} ↔ {esc_id(p["b"])} '
+            other = {"reference": esc(w("with_reference")),
+                     "base": esc_id(p["b"]) + " " + esc(f'({w("with_base")})')}.get(p["with"], esc_id(p["b"]))
+            add(f'<details><summary>{p["score"]:.2f} — {esc_id(p["a"])} ↔ {other} '
                 f'({len(p["shared"])} {esc(w("shared_lines"))})</summary><div class="side">')
-            add(f"<pre><b>{esc_id(p['a'])}</b></pre><pre><b>{esc_id(p['b'])}</b></pre>")
+            add(f"<pre><b>{esc_id(p['a'])}</b></pre><pre><b>{other}</b></pre>")
             for a, b in p["shared"][:SHOWN_LINES]:
                 add(f"<pre>{esc(a)}</pre><pre>{esc(b)}</pre>")
             add("</div></details>")
@@ -592,10 +603,7 @@ def run(*, result_dirs, out, assignment=None, lang="zh", feedback_dirs=(), simil
         if unfound:
             print(f"similarity: {len(unfound)} of {len(collected)} submissions not found (e.g. {readable.show_id(unfound[0])}); "
                   "give --submissions CLASS_FOLDER (the folder graded)", file=sys.stderr)
-        try:
-            sim = similar.find_pairs(collected, chosen, files, threshold=similarity)
-        except RuntimeError as exc:      # datasketch not installed: say so in one line
-            raise UsageError(str(exc)) from None
+        sim = similar.find_pairs(collected, chosen, files, threshold=similarity)
     page = write(out, collected, chosen, lang=lang, feedback_dirs=feedback_dirs, problems=problems, similarity=sim)
     print(summary_line(page, Path(out) / "report.json"), file=stream)
     return page

@@ -5,9 +5,10 @@ Two small classes are graded through the real CLI (``python -m autograder grade`
 * MISTAKES: notebooks built from the release (``sample.filled_notebook``) with known hinted mistakes,
   known mistakes the grader gives no hint for, an untouched release, a syntax error and an empty
   notebook; the report's counts are checked against what was planted;
-* COPIES: the corpus's correct .py submissions (different authors) and planted copies of three of
-  them -- renamed variables, reordered functions, changed comments and literals -- plus untouched
-  releases: the similarity pairs must be exactly the planted ones, and no template-only pair.
+* COPIES: independent correct solutions (``tests/files/similarity``) and planted copies of three of
+  them -- renamed variables, reordered functions, changed comments and literals -- a verbatim copy
+  of the reference and untouched releases: the similarity pairs must be exactly the planted ones (the
+  reference copy paired with the reference), and no template-only pair.
 """
 import ast
 import csv
@@ -17,7 +18,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -105,20 +105,27 @@ def recommented(source):
     return "\n".join(out) + "\n"
 
 
-CORRECT = sorted((FILES / "corpus" / "correct").glob("*.py"))
-PLANTED = {"copy_renamed": ("c01_split_abs", renamed), "copy_reordered": ("c02_tanh_cache_input", reordered),
-           "copy_recommented": ("c03_where_masked", recommented)}
+# Independent correct solutions (tests/files/similarity: cells of the notebook) and planted copies.
+CORRECT = sorted(p for p in (FILES / "similarity" / ASSIGNMENT).glob("*.py") if "--" not in p.stem)
+PLANTED = {"copy_renamed": ("ann", renamed), "copy_reordered": ("ben", reordered),
+           "copy_recommented": ("chen", recommented)}
+REFERENCE_COPY = "copy_of_reference"      # the solved cells, handed in as they are: a pair with the reference
 
 
 def build_copies(folder):
+    from autograder import sample as engine_sample
+    from autograder.assignments import get
     from autograder.assignments.backprop_basics import sample
-    folder.mkdir(parents=True)
-    for path in CORRECT:
-        shutil.copy(path, folder / path.name)
+    from tests import test_similarity
+    assignment = get(ASSIGNMENT)
+    cells = {path.stem: test_similarity.corpus_cells(path.read_text(encoding="utf-8")) for path in CORRECT}
     for name, (original, change) in PLANTED.items():
-        text = change((folder / f"{original}.py").read_text(encoding="utf-8"))
-        compile(text, name, "exec")
-        (folder / f"{name}.py").write_text(text, encoding="utf-8")
+        cells[name] = {gid: change(code) for gid, code in cells[original].items()}
+        if change is reordered:     # definitions reversed across cells and methods reversed too
+            cells[name] = test_similarity.reordered(cells[original], assignment)
+    cells[REFERENCE_COPY] = engine_sample.solved_cells(assignment)
+    for name, code in cells.items():
+        sample.write_notebook(engine_sample.filled(assignment, code), folder / f"{name}.ipynb")
     for k in (1, 2, 3):      # untouched releases: nothing of their own, never a pair
         sample.write_notebook(sample.filled_notebook("release"), folder / f"release{k}.ipynb")
     return folder
@@ -240,32 +247,19 @@ def test_student_text_is_escaped(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ similarity
-def test_normalisation_ignores_names_comments_literals_and_the_template():
-    from autograder import similarity
-    from autograder.assignments import get
-    a = ["def f(x):", '    """Doubles', '    x."""', "    y = x * 2.0  # double", "    return y"]
-    b = ["def g(inp):  # other", "    out = inp * 3", "", "    return out"]
-    nothing_given = (set(), set(), set(), set())
-    tokens = lambda lines: [t for t, _ in similarity.normalise(similarity.own_lines(["\n".join(lines)], nothing_given))]  # noqa: E731
-    assert tokens(a) == tokens(b) == [("def", "N", "(", "N", ")", ":"), ("N", "=", "N", "*", "0"), ("return", "N")]
-    assert tokens(["y = x + 1"]) != tokens(["y = x - 1"])
-    assignment = get(ASSIGNMENT)
-    release = Path(assignment.release) / assignment.notebook
-    assert similarity.own_lines(similarity._code_of(release), similarity.template(assignment)) == []
-
-
 @pytest.mark.slow
 def test_similarity_finds_exactly_the_planted_copies(copies):
     sim = _data(copies / "report")["similarity"]
-    found = {frozenset((p["a"], p["b"])) for p in sim["pairs"]}
-    assert found == {frozenset((original, copy)) for copy, (original, _) in PLANTED.items()}
+    found = {(p["a"], p["b"], p["with"]) for p in sim["pairs"]}
+    assert found == {(original, copy, "class") for copy, (original, _) in PLANTED.items()} \
+        | {(REFERENCE_COPY, "reference", "reference")}
     for p in sim["pairs"]:
         assert p["score"] >= 0.8 and p["shared"]
     skipped = {s["id"] for s in sim["skipped"]}
     assert {"release1", "release2", "release3"} <= skipped          # template only: never compared
-    assert sim["compared"] == len(CORRECT) + len(PLANTED)
+    assert sim["compared"] == len(CORRECT) + len(PLANTED) + 1
     page = (copies / "report" / "index.html").read_text(encoding="utf-8")
-    assert "copy_renamed" in page
+    assert "copy_renamed" in page and "參考解答" in page
 
 
 def _random_code(rng, statements=40):
@@ -294,37 +288,38 @@ def _random_code(rng, statements=40):
 
 @pytest.mark.slow
 def test_similarity_scales_to_a_thousand_submissions(tmp_path):
-    """1,000 notebooks built from the release, each with code of its own, 20 planted renamed copies
-    and 10 untouched releases: seconds, not minutes, and exactly the planted pairs."""
+    """1,000 notebooks built from the release, each with code of its own (a train_xor that calls its
+    own helper), 20 planted renamed copies (half with a statement added) and 10 untouched releases:
+    exactly the planted pairs, and fewer exact comparisons than programs (all pairs: 490,000)."""
     import random
     from autograder import results, similarity
     from autograder import sample as engine_sample
     from autograder.assignments import get
     from autograder.assignments.backprop_basics import sample
     assignment = get(ASSIGNMENT)
-    cells = engine_sample.solved_cells(sample.ASSIGNMENT)
     rng = random.Random(15)
-    own = {f"s{k:04d}": _random_code(rng) for k in range(970)}
+    calls = "\n\ndef train_xor(net, X, y, learning_rate, epochs):\n    return [helper(learning_rate, epochs, 1.0, X)]\n"
+    own = {f"s{k:04d}": _random_code(rng) + calls for k in range(970)}
     planted = {f"copy{k:02d}": f"s{k * 7:04d}" for k in range(20)}
     names = {"a": "acc", "b": "beta", "c": "gamma", "x": "inputs", "helper": "my_helper", "i": "k"}
-    own.update({copy: renamed(own[original], names) for copy, original in planted.items()})
+    edited = {copy for k, copy in enumerate(sorted(planted)) if k % 2}    # a statement added: not identical
+    own.update({copy: renamed(own[original].replace("    return a\n", "    a = abs(a)\n    return a\n", 1)
+                              if copy in edited else own[original], names) for copy, original in planted.items()})
     files, collected = {}, []
     for sid in sorted(own) + [f"release{k}" for k in range(10)]:
         if sid in own:
-            nb = engine_sample.filled(assignment, {**cells, "train_xor": cells["train_xor"] + "\n\n" + own[sid]})
+            nb = engine_sample.filled(assignment, {"train_xor": own[sid]})
         else:
             nb = sample.filled_notebook("release")
         files[sid] = sample.write_notebook(nb, tmp_path / f"{sid}.ipynb")
         collected.append(results.SubmissionResult(submission=str(files[sid]), id=sid, status="graded",
                                                   assignment=assignment.id))
     assert len(collected) == 1000
-    started = time.monotonic()
     sim = similarity.find_pairs(collected, assignment, files, threshold=0.8)
-    seconds = time.monotonic() - started
-    print(f"similarity of 1,000 submissions: {seconds:.2f} s")
+    print(f"similarity of 1,000 submissions: {sim['seconds']:.2f} s, {sim['candidates']} exact comparisons")
     assert sim["compared"] == 990
     assert {(p["a"], p["b"]) for p in sim["pairs"]} == {tuple(sorted(pair)) for pair in planted.items()}
-    assert seconds < 30, seconds
+    assert len(edited) <= sim["candidates"] < sim["distinct"]
 
 
 # ------------------------------------------------------------------------------------------ feedback
