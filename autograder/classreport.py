@@ -571,12 +571,17 @@ def submission_files(collected, paths=(), assignment=None, bases=()):
 
 
 def run(*, result_dirs, out, assignment=None, lang="zh", feedback_dirs=(), similarity=None, submissions=(),
-        collected=None, problems=(), stream=None):
+        base_corpus=(), collected=None, problems=(), stream=None):
     """``python -m autograder report``: read the results folders (merged like ``merge``), write the report."""
     import sys
     from . import assignments, batch
     from .grading import UsageError
     stream = stream or sys.stdout
+    if base_corpus and similarity is None:
+        raise UsageError("--base-corpus is compared by --similarity: give --similarity T too")
+    for folder in base_corpus:
+        if not Path(folder).exists():
+            raise UsageError(f"--base-corpus {folder}: no such folder")
     if collected is None:
         for folder in result_dirs:
             if not Path(folder).is_dir():
@@ -603,7 +608,7 @@ def run(*, result_dirs, out, assignment=None, lang="zh", feedback_dirs=(), simil
         if unfound:
             print(f"similarity: {len(unfound)} of {len(collected)} submissions not found (e.g. {readable.show_id(unfound[0])}); "
                   "give --submissions CLASS_FOLDER (the folder graded)", file=sys.stderr)
-        sim = similar.find_pairs(collected, chosen, files, threshold=similarity)
+        sim = similar.find_pairs(collected, chosen, files, threshold=similarity, base=base_corpus)
     page = write(out, collected, chosen, lang=lang, feedback_dirs=feedback_dirs, problems=problems, similarity=sim)
     print(summary_line(page, Path(out) / "report.json"), file=stream)
     return page

@@ -45,7 +45,11 @@ def _report_arguments(p, flag, required=False):
     p.add_argument(flag, dest="report_dir", type=Path, metavar="DIR", required=required,
                    help="write the class report (index.html, PNG figures, CSV and JSON) into DIR")
     p.add_argument("--similarity", type=_threshold, default=None, metavar="T",
-                   help="in the report, flag pairs of submissions whose own code is at least T similar (e.g. 0.8)")
+                   help="in the report, flag pairs of submissions whose own code is at least T similar (e.g. 0.8), "
+                        "and each submission at least T similar to the reference solution")
+    p.add_argument("--base-corpus", action="append", default=[], type=Path, metavar="DIR",
+                   help="with --similarity: also compare each submission with these earlier terms' submissions "
+                        "(a class folder as grade takes it; repeatable)")
 
 
 def parser():
@@ -164,7 +168,7 @@ def main(argv=None):
             from . import classreport
             classreport.run(result_dirs=args.result_dirs, out=args.report_dir, assignment=args.assignment,
                             lang=args.lang, feedback_dirs=args.feedback_dirs, similarity=args.similarity,
-                            submissions=args.submissions)
+                            submissions=args.submissions, base_corpus=args.base_corpus)
         elif args.command == "list":
             print(listing())
         elif args.command == "rubric":

@@ -86,10 +86,12 @@ def choose_assignment(paths, name=None):
 
 def grade(*, paths, assignment=None, json_path=None, csv_path=None, jobs=None, results_dir=None, force=False,
           shard=None, lang="zh", feedback_dir=None, quiet=False, limits=(), roster=None, due=None, canvas_path=None,
-          report_dir=None, similarity=None, out=sys.stdout):
+          report_dir=None, similarity=None, base_corpus=(), out=sys.stdout):
     """Grade submissions and write the gradebook views; returns the collected results."""
     if similarity is not None and not report_dir:
         raise UsageError("--similarity is a section of the class report: give --report DIR too")
+    if base_corpus and similarity is None:
+        raise UsageError("--base-corpus is compared by --similarity: give --similarity T too")
     try:
         parsed = sandbox.parse_limits(limits)
     except ValueError as exc:
@@ -137,7 +139,7 @@ def grade(*, paths, assignment=None, json_path=None, csv_path=None, jobs=None, r
         from . import classreport
         classreport.run(result_dirs=[results_dir], out=report_dir, assignment=chosen, lang=lang,
                         feedback_dirs=[feedback_dir] if feedback_dir else [], similarity=similarity,
-                        submissions=paths, collected=collected, stream=out)
+                        submissions=paths, base_corpus=base_corpus, collected=collected, stream=out)
     return collected
 
 

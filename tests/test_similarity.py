@@ -389,3 +389,38 @@ def test_a_given_name_does_not_hide_code():
     assert [("return", "0", "/", "(", "0", "+", "np", ".", "exp", "(", "-", "N", ")", ")")] not in _own(hidden + call)
     assert [("return", "0", "/", "(", "0", "+", "N", ".", "exp", "(", "-", "N", ")", ")")] in _own(hidden + call)
 
+
+# ------------------------------------------------------------------------------------------ earlier terms
+def test_earlier_terms_are_compared_as_a_base_corpus(tmp_path):
+    """``report --base-corpus``: a student who copied an earlier term's submission is paired with it
+    (``with`` "base"), an earlier term's copies of each other are not reported, and the page names
+    the earlier submission as such."""
+    import json
+    from autograder import classreport, sample
+    from autograder.assignments import get
+    assignment = get("01_backprop_basics")
+    base, folder = tmp_path / "2025-fall", tmp_path / "class"
+    cells = originals(assignment.id)
+    earlier = {"ann": cells["ann"], "ann_again": renamed(cells["ann"], assignment)}
+    now = {"ben": cells["ben"], "chen": cells["chen"], "dora": reordered(cells["ann"], assignment)}
+    for where, class_ in ((base, earlier), (folder, now)):
+        for sid, code in class_.items():
+            sample.write_notebook(sample.filled(assignment, code), where / f"{sid}.ipynb")
+    page = classreport.run(result_dirs=[], out=tmp_path / "report", assignment=assignment, lang="en",
+                           similarity=THRESHOLD, submissions=[folder], base_corpus=[base],
+                           collected=collected(assignment.id, {sid: folder / f"{sid}.ipynb" for sid in now}))
+    sim = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))["similarity"]
+    assert {(p["a"], p["b"], p["with"]) for p in sim["pairs"]} == {("dora", "2025-fall/ann", "base"),
+                                                                   ("dora", "2025-fall/ann_again", "base")}
+    assert sim["base"] == 2 and sim["clusters"] == []
+    text = page.read_text(encoding="utf-8")
+    assert "2025-fall/ann (earlier submission)" in text and "and with 2 earlier submissions" in text
+
+
+def test_base_corpus_needs_the_similarity_check(tmp_path):
+    from tests.conftest import run_cli
+    done = run_cli("report", tmp_path, "--out", tmp_path / "r", "--base-corpus", tmp_path, check=False)
+    assert done.returncode == 2 and "--similarity" in done.stderr
+    done = run_cli("report", tmp_path, "--out", tmp_path / "r", "--similarity", "0.8",
+                   "--base-corpus", tmp_path / "nope", check=False)
+    assert done.returncode == 2 and "no such folder" in done.stderr
