@@ -10,8 +10,8 @@ release notebook. A definition is never skipped for its name: one that reuses a 
 
 Normalisation (``lexemes`` and ``normalised``, line by line): comments, docstrings and blank lines
 are dropped; every name becomes ``N`` -- ``self`` and the module alias ``np`` too -- except keywords,
-builtins and numpy's names after a dot (``N.exp``, ``N.T``), which no renaming can change; numbers
-become ``0`` and strings ``S``. Own code is cut into units at every
+builtins, and numpy's and the builtin types' names after a dot (``N.exp``, ``N.T``, ``N.append``),
+which no renaming can change; numbers become ``0`` and strings ``S``. Own code is cut into units at every
 ``def``/``class`` (any depth; the header line itself, a signature the release gives, is dropped), and
 a unit's fingerprint is the set of its token ``K``-grams: grams never span two units, so the order of
 functions, classes and methods changes nothing.
@@ -43,9 +43,9 @@ K = 5                   # tokens per k-gram
 MIN_TOKENS = 30         # own code shorter than this is not compared (nothing of one's own to copy)
 FLOOR = 0.5             # a program smaller than this share of the reference's own code counts as that size
 KEEP = set(keyword.kwlist) | set(dir(builtins))
-# Names a student cannot rename: numpy's, after a dot (np.exp, x.T, np.random.randn, x.shape)
-ATTRIBUTES = set().union(*(dir(m) for m in (numpy, numpy.ndarray, numpy.random, numpy.linalg,
-                                             numpy.lib.stride_tricks)))
+# Names a student cannot rename, after a dot: numpy's and the builtin types' (np.exp, x.T, x.shape, xs.append)
+ATTRIBUTES = set().union(*(dir(m) for m in (numpy, numpy.ndarray, numpy.ufunc, numpy.random, numpy.linalg,
+                                             numpy.lib.stride_tricks, list, dict, tuple, set, str, type)))
 HEADER = re.compile(r"\s*(?:(?:async\s+)?def|class)\b")
 DECORATOR = re.compile(r"\s*@")
 REFERENCE = "reference"   # the ``with`` of a pair with the reference solution; "class", "base" the others
@@ -89,8 +89,8 @@ def lexemes(line):
 
 
 def normalised(found):
-    """The normalised tokens of a line's lexemes: names -> ``N`` (keywords, builtins and numpy's
-    names after a dot kept), numbers -> ``0``, strings -> ``S``, operators as they are."""
+    """The normalised tokens of a line's lexemes: names -> ``N`` (keywords, builtins, and ``ATTRIBUTES``
+    after a dot kept), numbers -> ``0``, strings -> ``S``, operators as they are."""
     tokens = []
     for kind, text in found:
         if kind == "name":

@@ -424,3 +424,19 @@ def test_base_corpus_needs_the_similarity_check(tmp_path):
     done = run_cli("report", tmp_path, "--out", tmp_path / "r", "--similarity", "0.8",
                    "--base-corpus", tmp_path / "nope", check=False)
     assert done.returncode == 2 and "no such folder" in done.stderr
+
+
+# ------------------------------------------------------------------------------------------ real copies
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment_id", ASSIGNMENTS)
+def test_every_solution_and_copy_earns_full_marks(assignment_id, tmp_path):
+    """The disguises are evasions a student could hand in: graded through the CLI, every original and
+    every copy (renamed, nested in a given name, with dead code, ...) scores full marks."""
+    import json
+    from tests.conftest import run_cli
+    files = build_class(assignment_id, tmp_path / "class")
+    run_cli("grade", tmp_path / "class", "--results-dir", tmp_path / "results", "--json", tmp_path / "grades.json",
+            "--quiet", assignment=assignment_id)
+    grades = json.loads((tmp_path / "grades.json").read_text(encoding="utf-8"))
+    assert sorted(g["id"] for g in grades) == sorted(files)
+    assert {g["id"]: g["score"] for g in grades} == {g["id"]: g["max_score"] for g in grades}

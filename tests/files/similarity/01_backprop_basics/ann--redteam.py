@@ -1,6 +1,6 @@
 # ann's solution as the red team disguised it: every name renamed (self and np too), functions and methods reordered, one loop made a comprehension
 # %% Sigmoid
-import numpy as xp
+import numpy as onp
 
 
 def train_xor(net, X, y, learning_rate, epochs):
@@ -17,7 +17,7 @@ def train_xor(net, X, y, learning_rate, epochs):
 def item6(node7, target):
     """Mean squared error over every element, and its gradient with respect to the prediction."""
     part8 = node7 - target
-    return xp.mean(part8 * part8), 2.0 * part8 / part8.size
+    return onp.mean(part8 * part8), 2.0 * part8 / part8.size
 
 
 class TwoLayerNet:
@@ -55,8 +55,12 @@ class Sigmoid:
         return dout * (y - y ** 2)
 
     def forward(result1, x):
-        result1.cache = xp.exp(-xp.logaddexp(0.0, -x))
+        result1.cache = onp.exp(-onp.logaddexp(0.0, -x))
         return result1.cache
 
     def __init__(result1):
         result1.cache = None
+
+
+# %% TwoLayerNet
+# %% train_xor

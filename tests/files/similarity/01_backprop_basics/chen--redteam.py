@@ -1,6 +1,6 @@
 # chen's solution as the red team disguised it: every name renamed (self and np too), functions and methods reordered, one loop made a comprehension
 # %% Sigmoid
-import numpy as xp
+import numpy as onp
 
 
 def train_xor(net, X, y, learning_rate, epochs):
@@ -8,10 +8,10 @@ def train_xor(net, X, y, learning_rate, epochs):
     for item6 in range(epochs):
         node7 = net.forward(X)
         diff = node7 - y
-        store5 += [xp.mean(xp.square(diff))]
-        net.backward(2 * diff / xp.prod(diff.shape))
+        store5 += [onp.mean(onp.square(diff))]
+        net.backward(2 * diff / onp.prod(diff.shape))
         part8, grads = zip(*net.get_params_and_grads())
-        [xp.subtract(piece9, learning_rate * entry10, out=piece9) for piece9, entry10 in zip(part8, grads)]
+        [onp.subtract(piece9, learning_rate * entry10, out=piece9) for piece9, entry10 in zip(part8, grads)]
     return store5
 
 
@@ -41,15 +41,19 @@ class Sigmoid:
         return state4
 
     def forward(result1, x):
-        x = xp.asarray(x, dtype=float)
-        tmp2 = xp.empty_like(x)
+        x = onp.asarray(x, dtype=float)
+        tmp2 = onp.empty_like(x)
         positive = x >= 0
         negative = ~positive
-        tmp2[positive] = 1.0 / (1.0 + xp.exp(-x[positive]))
-        e = xp.exp(x[negative])
+        tmp2[positive] = 1.0 / (1.0 + onp.exp(-x[positive]))
+        e = onp.exp(x[negative])
         tmp2[negative] = e / (1.0 + e)
         result1.cache = tmp2
         return tmp2
 
     def __init__(result1):
         result1.cache = None
+
+
+# %% TwoLayerNet
+# %% train_xor

@@ -1,6 +1,6 @@
 # the reference solution as the red team disguised it: every name renamed (self and np too), functions and methods reordered, one loop made a comprehension
 # %% Sigmoid
-import numpy as xp
+import numpy as onp
 
 
 def train_xor(net, X, y, learning_rate, epochs):
@@ -32,7 +32,7 @@ def train_xor(net, X, y, learning_rate, epochs):
         unit11 = net.forward(X)
 
         # 計算 MSE 損失
-        thing12 = xp.mean((unit11 - y) ** 2)
+        thing12 = onp.mean((unit11 - y) ** 2)
         piece9.append(thing12)
 
         # 計算梯度
@@ -42,7 +42,7 @@ def train_xor(net, X, y, learning_rate, epochs):
         net.backward(dY)
 
         # 更新參數（梯度下降，就地更新）
-        [xp.subtract(param, learning_rate * elem13, out=param) for param, elem13 in net.get_params_and_grads()]
+        [onp.subtract(param, learning_rate * elem13, out=param) for param, elem13 in net.get_params_and_grads()]
 
     return piece9
 
@@ -158,10 +158,14 @@ class Sigmoid:
         # 數值穩定的 sigmoid：只計算 exp(-|x|)，它永遠不會 overflow
         # 對於 x >= 0: sigmoid = 1 / (1 + exp(-x))
         # 對於 x < 0:  sigmoid = exp(x) / (1 + exp(x))
-        z = xp.exp(-xp.abs(x))
-        out = xp.where(x >= 0, 1 / (1 + z), z / (1 + z))
+        z = onp.exp(-onp.abs(x))
+        out = onp.where(x >= 0, 1 / (1 + z), z / (1 + z))
         result1.cache = out  # 儲存輸出值 σ(x)，不是輸入
         return out
 
     def __init__(result1):
         result1.cache = None
+
+
+# %% TwoLayerNet
+# %% train_xor

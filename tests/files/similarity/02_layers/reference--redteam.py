@@ -1,6 +1,6 @@
 # the reference solution as the red team disguised it: every name renamed (self and np too), functions and methods reordered, one loop made a comprehension
 # %% ReLU
-import numpy as xp
+import numpy as onp
 
 
 def train_classifier(net, X, y, learning_rate, epochs, batch_size, seed):
@@ -29,7 +29,7 @@ def train_classifier(net, X, y, learning_rate, epochs, batch_size, seed):
     losses : list of float
         每個批次更新之前的損失，共 epochs * ceil(N / batch_size) 個
     """
-    rng = xp.random.default_rng(seed)  # 整個訓練只建一次
+    rng = onp.random.default_rng(seed)  # 整個訓練只建一次
     N = X.shape[0]
     token16 = []
 
@@ -41,7 +41,7 @@ def train_classifier(net, X, y, learning_rate, epochs, batch_size, seed):
             token16.append(loss)  # 更新之前的損失
 
             net.backward()
-            [xp.subtract(param, learning_rate * aux20, out=param) for param, aux20 in net.get_params_and_grads()]
+            [onp.subtract(param, learning_rate * aux20, out=param) for param, aux20 in net.get_params_and_grads()]
 
     return token16
 
@@ -67,13 +67,13 @@ class MaxPool2D:
         K, S = result1.kernel_size, result1.stride
         _, _, part8, W_out = dout.shape
 
-        tmp2 = xp.zeros_like(x, dtype=xp.float64)
-        chunk14, c = xp.meshgrid(xp.arange(N), xp.arange(C), indexing="ij")  # 每個 (n, c) 的索引，形狀 (N, C)
+        tmp2 = onp.zeros_like(x, dtype=onp.float64)
+        chunk14, c = onp.meshgrid(onp.arange(N), onp.arange(C), indexing="ij")  # 每個 (n, c) 的索引，形狀 (N, C)
         for piece9 in range(part8):
             for entry10 in range(W_out):
                 unit11 = x[:, :, piece9 * S:piece9 * S + K, entry10 * S:entry10 * S + K].reshape(N, C, K * K)
                 # 每個 (n, c) 的視窗裡最大值的位置（同值時取第一個）
-                block15, q = xp.unravel_index(xp.argmax(unit11, axis=2), (K, K))
+                block15, q = onp.unravel_index(onp.argmax(unit11, axis=2), (K, K))
                 # 梯度只送到最大值；用 += 讓重疊的視窗累加
                 tmp2[chunk14, c, piece9 * S + block15, entry10 * S + q] += dout[:, :, piece9, entry10]
         return tmp2
@@ -97,10 +97,10 @@ class MaxPool2D:
         part8 = (H - K) // S + 1
         W_out = (W - K) // S + 1
 
-        out = xp.zeros((N, C, part8, W_out))
+        out = onp.zeros((N, C, part8, W_out))
         for piece9 in range(part8):
             for entry10 in range(W_out):
-                out[:, :, piece9, entry10] = xp.max(x[:, :, piece9 * S:piece9 * S + K, entry10 * S:entry10 * S + K], axis=(2, 3))
+                out[:, :, piece9, entry10] = onp.max(x[:, :, piece9 * S:piece9 * S + K, entry10 * S:entry10 * S + K], axis=(2, 3))
 
         result1.cache = x
         return out
@@ -140,17 +140,17 @@ class Conv2D:
         S, P = result1.stride, result1.padding
         _, _, part8, W_out = dout.shape
 
-        thing12 = xp.zeros_like(x_pad)
-        result1.dW = xp.zeros_like(result1.W)
+        thing12 = onp.zeros_like(x_pad)
+        result1.dW = onp.zeros_like(result1.W)
         for piece9 in range(part8):
             for entry10 in range(W_out):
                 unit11 = x_pad[:, :, piece9 * S:piece9 * S + K, entry10 * S:entry10 * S + K]  # (N, C, K, K)
                 elem13 = dout[:, :, piece9, entry10]                                   # (N, F)
                 # dW[f] += sum_n d[n, f] * window[n]
-                result1.dW += xp.einsum("nf,ncpq->fcpq", elem13, unit11)
+                result1.dW += onp.einsum("nf,ncpq->fcpq", elem13, unit11)
                 # 這個視窗裡的每個輸入得到 sum_f d[n, f] * W[f]；重疊的視窗要累加
-                thing12[:, :, piece9 * S:piece9 * S + K, entry10 * S:entry10 * S + K] += xp.einsum("nf,fcpq->ncpq", elem13, result1.W)
-        result1.db = xp.sum(dout, axis=(0, 2, 3))
+                thing12[:, :, piece9 * S:piece9 * S + K, entry10 * S:entry10 * S + K] += onp.einsum("nf,fcpq->ncpq", elem13, result1.W)
+        result1.db = onp.sum(dout, axis=(0, 2, 3))
 
         # 切掉補的 0：它們不是輸入
         tmp2 = thing12[:, :, P:P + H, P:P + W]
@@ -176,13 +176,13 @@ class Conv2D:
         part8 = (H + 2 * P - K) // S + 1
         W_out = (W + 2 * P - K) // S + 1
 
-        x_pad = xp.pad(x, ((0, 0), (0, 0), (P, P), (P, P)))
-        out = xp.zeros((N, F, part8, W_out))
+        x_pad = onp.pad(x, ((0, 0), (0, 0), (P, P), (P, P)))
+        out = onp.zeros((N, F, part8, W_out))
         for piece9 in range(part8):
             for entry10 in range(W_out):
                 unit11 = x_pad[:, :, piece9 * S:piece9 * S + K, entry10 * S:entry10 * S + K]  # (N, C, K, K)
                 # 每張影像 n 的視窗和每個濾波器 f 做內積：對 c、p、q 加總
-                out[:, :, piece9, entry10] = xp.einsum("ncpq,fcpq->nf", unit11, result1.W) + result1.b
+                out[:, :, piece9, entry10] = onp.einsum("ncpq,fcpq->nf", unit11, result1.W) + result1.b
 
         result1.cache = (x.shape, x_pad)
         return out
@@ -207,8 +207,8 @@ class Conv2D:
         result1.padding = padding
         # He (Kaiming) 初始化：每個輸出看到 C * K * K 個輸入
         node7 = in_channels * kernel_size * kernel_size
-        result1.W = xp.random.randn(out_channels, in_channels, kernel_size, kernel_size) * xp.sqrt(2.0 / node7)
-        result1.b = xp.zeros(out_channels)
+        result1.W = onp.random.randn(out_channels, in_channels, kernel_size, kernel_size) * onp.sqrt(2.0 / node7)
+        result1.b = onp.zeros(out_channels)
 
         # 梯度
         result1.dW = None
@@ -237,7 +237,7 @@ class SoftmaxCrossEntropy:
         store5, labels = result1.cache
         N = store5.shape[0]
         item6 = store5.copy()
-        item6[xp.arange(N), labels] -= 1  # p - onehot(y)
+        item6[onp.arange(N), labels] -= 1  # p - onehot(y)
         return dout * item6 / N
 
     def forward(result1, scores, labels):
@@ -256,13 +256,13 @@ class SoftmaxCrossEntropy:
         loss : float
             N 筆資料的平均交叉熵損失
         """
-        labels = xp.asarray(labels)
+        labels = onp.asarray(labels)
         N = scores.shape[0]
         # log-sum-exp：每一列先減掉最大值，exp 不會溢位；直接算 log p，不會遇到 log(0)
-        acc3 = scores - xp.max(scores, axis=1, keepdims=True)
-        state4 = acc3 - xp.log(xp.sum(xp.exp(acc3), axis=1, keepdims=True))
-        result1.cache = (xp.exp(state4), labels)  # backward 需要 p 和正確類別
-        return -xp.mean(state4[xp.arange(N), labels])
+        acc3 = scores - onp.max(scores, axis=1, keepdims=True)
+        state4 = acc3 - onp.log(onp.sum(onp.exp(acc3), axis=1, keepdims=True))
+        result1.cache = (onp.exp(state4), labels)  # backward 需要 p 和正確類別
+        return -onp.mean(state4[onp.arange(N), labels])
 
     def __init__(result1):
         result1.cache = None
@@ -285,7 +285,7 @@ class ReLU:
             對輸入的梯度，形狀與 dout 相同；x <= 0 的位置為 0
         """
         positive = result1.cache
-        tmp2 = xp.where(positive, dout, 0.0)  # x > 0 的地方是 dout，其他地方（包括 x = 0）是 0
+        tmp2 = onp.where(positive, dout, 0.0)  # x > 0 的地方是 dout，其他地方（包括 x = 0）是 0
         return tmp2
 
     def forward(result1, x):
@@ -303,7 +303,13 @@ class ReLU:
             max(0, x)，與輸入相同形狀
         """
         result1.cache = x > 0  # 只需要記住哪些位置大於 0
-        return xp.maximum(0, x)
+        return onp.maximum(0, x)
 
     def __init__(result1):
         result1.cache = None
+
+
+# %% SoftmaxCrossEntropy
+# %% Conv2D
+# %% MaxPool2D
+# %% train_classifier
