@@ -85,7 +85,7 @@ WORDS = {
                         "threshold {threshold:g}. Every submission is also compared with the reference solution{base}."),
     "base_compared": ("及 {n} 份往屆繳交", " and with {n} earlier submissions"),
     "with_reference": ("參考解答", "the reference solution"),
-    "with_base": ("往屆繳交", "earlier submission"),
+    "with_base": ("（往屆繳交）", " (earlier submission)"),
     "similarity_off": ("沒有做相似度比對（grade/report 加上 --similarity 0.8 即可）",
                        "similarity was not checked (add --similarity 0.8 to grade/report)"),
     "pair": ("配對", "pair"),
@@ -476,7 +476,7 @@ def html_page(data, out, lang, images):
         shown = [p for p in sim["pairs"] if p["shared"] is not None][:SHOWN_PAIRS]
         for p in shown:
             other = {"reference": esc(w("with_reference")),
-                     "base": esc_id(p["b"]) + " " + esc(f'({w("with_base")})')}.get(p["with"], esc_id(p["b"]))
+                     "base": esc_id(p["b"]) + esc(w("with_base"))}.get(p["with"], esc_id(p["b"]))
             add(f'<details><summary>{p["score"]:.2f} — {esc_id(p["a"])} ↔ {other} '
                 f'({len(p["shared"])} {esc(w("shared_lines"))})</summary><div class="side">')
             add(f"<pre><b>{esc_id(p['a'])}</b></pre><pre><b>{other}</b></pre>")
