@@ -290,7 +290,8 @@ def every_csv_of_a_hostile_class(out):
     gradebook.write_canvas(collected, out / "canvas.csv", ASSIGNMENT)
     gradebook.write_canvas(collected, out / "canvas-roster.csv", ASSIGNMENT, roster=roster)
     feedbackfiles.write(collected, out / "fb", "en", jobs=1)
-    pair = {"a": "+y", "b": "-rf", "score": 0.9, "shared": [("=1", "+2")]}
+    pair = {"a": "+y", "b": "-rf", "with": "class", "score": 0.9, "a_share": 0.9, "b_share": 0.9,
+            "shared": [("=1", "+2")]}
     similarity = {"threshold": 0.8, "pair_count": 1, "compared": 2, "seconds": 0.1, "pairs": [pair],
                   "clusters": [[pair["a"], pair["b"]]], "skipped": [{"id": "+y", "reason": "=no code"}]}
     classreport.write(out / "report", collected, ASSIGNMENT, lang="en", feedback_dirs=[out / "fb"],
