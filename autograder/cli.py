@@ -8,8 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import assignments, messages
-from .grading import UsageError, grade, merge
+from autograder import assignments, messages
+from autograder.grading import UsageError, grade, merge
 
 
 def _shard(text):
@@ -165,7 +165,7 @@ def main(argv=None):
         elif args.command == "merge":
             merge(**{k: v for k, v in vars(args).items() if k != "command"})
         elif args.command == "report":
-            from . import classreport
+            from autograder.views import classreport
             classreport.run(result_dirs=args.result_dirs, out=args.report_dir, assignment=args.assignment,
                             lang=args.lang, feedback_dirs=args.feedback_dirs, similarity=args.similarity,
                             submissions=args.submissions, base_corpus=args.base_corpus)
@@ -179,20 +179,20 @@ def main(argv=None):
                 print("\n\n".join(f"## {a.id}\n\n{a.markdown_table()}" if len(chosen) > 1 else a.markdown_table()
                                   for a in chosen))
         elif args.command == "gradescope":
-            from . import gradescope
+            from autograder.routes import gradescope
             try:
                 print(f"wrote {gradescope.build(args.out, _assignment(args.assignment), lang=args.lang, visibility=args.visibility)}")
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
         elif args.command == "course":
-            from . import course
+            from autograder.course import folder as course
             try:
                 names = course.create(args.folder, names=args.names, lang=args.lang, force=args.force)
             except course.CourseError as exc:
                 raise UsageError(str(exc)) from None
             print(course.next_steps(args.folder, names))
         elif args.command == "demo":
-            from . import demo
+            from autograder.course import demo
             chosen = [_assignment(args.assignment)] if args.assignment else list(assignments.known().values())
             demo.main(chosen, out=args.out)
     except UsageError as exc:

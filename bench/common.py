@@ -366,7 +366,7 @@ def machine():
     return {"cores": cores(), "os_cpu_count": os.cpu_count(), "cpu_model": model, "memory_gb": memory,
             "platform": platform.platform(), "python": probe[0] if probe else platform.python_version(),
             "numpy": probe[1] if len(probe) > 1 else numpy.__version__, "nbgrader": nbgrader_version,
-            "isolation": sandbox.isolation(), "loadavg_at_start": loadavg(),
+            "isolation": str(sandbox.isolation()), "loadavg_at_start": loadavg(),
             "grader_fingerprint": grader_fingerprint(),
             "started": datetime.now().isoformat(timespec="seconds")}
 

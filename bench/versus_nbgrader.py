@@ -11,7 +11,7 @@ from pathlib import Path
 import common
 from common import (NotebookFactory, OUTPUT, PYTHON, ROOT, build_course, changed_warning, fmt, grade_with_kit, loadavg,
     machine, measure, median, say, write_json)
-from autograder import forkserver
+from autograder.sandbox import forkserver
 
 # ---------------------------------------------------------------- nbgrader
 LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\.(\d{3}) (\w+) (.*)$")

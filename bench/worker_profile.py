@@ -36,14 +36,16 @@ def per_call(fn, repeat=5):
 
 def startup_costs(tmp, repeat):
     """Fixed costs measured one by one, outside any profiler."""
-    from autograder import batch, child, sandbox
+    from autograder.grading import batch
+    from autograder.sandbox import child
+    from autograder import sandbox
     from autograder.assignments.backprop_basics import operations, reference
     site = sandbox.site_packages()
     costs = {}
     costs["interpreter_start_s"] = timed([PYTHON, "-c", "pass"], repeat)
     costs["numpy_import_s"] = timed([PYTHON, "-c", "import numpy"], repeat) - costs["interpreter_start_s"]
     costs["pytest_import_s"] = timed([PYTHON, "-c", "import pytest"], repeat) - costs["interpreter_start_s"]
-    costs["autograder_plugin_import_s"] = (timed([PYTHON, "-c", "import autograder.plugin"], repeat)
+    costs["autograder_plugin_import_s"] = (timed([PYTHON, "-c", "import autograder.checks.plugin"], repeat)
                                            - costs["interpreter_start_s"])
     empty = tmp / "empty.json"
     empty.write_text("[]")
@@ -55,14 +57,15 @@ def startup_costs(tmp, repeat):
     with_numpy = [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site!r}); import numpy"]
     costs["child_python_start_s"] = timed(bare, repeat)
     costs["child_numpy_import_s"] = timed(with_numpy, repeat) - costs["child_python_start_s"]
-    if sandbox.uses_bubblewrap():
-        wrapped, _ = sandbox.command("bubblewrap", bare)
+    if sandbox.isolation().bubblewrap:
+        wrapped, _ = sandbox.command(sandbox.Isolation(sandbox.BUBBLEWRAP), bare)
         costs["bubblewrap_overhead_s"] = timed(wrapped, repeat) - costs["child_python_start_s"]
     # A submission's zygote as the grader starts it (bwrap + python + numpy + runner + definitions):
     # the chunks the kit really loads from a reference notebook, then the same without the matplotlib
     # cell, then only the graded definitions (what a loader following free names from Sigmoid,
     # FullyConnectedLayer, TwoLayerNet and train_xor would keep).
-    from autograder import load, sample as engine_sample
+    from autograder.find import load
+    from autograder.course import sample as engine_sample
     notebook = NotebookFactory().write("reference", "startup", tmp / "startup" / common.NOTEBOOK)
     entry, modules = common.GRADED.entry_points, common.GRADED.course_modules
     costs["load_path_parent_s"] = per_call(lambda: load.load_path(notebook, entry, modules), 10)
@@ -75,7 +78,7 @@ def startup_costs(tmp, repeat):
         1 for c in loaded for line in c["source"].split("\n") if re.match(r"(losses|net|model_plus|sigmoid) = ", line))}
     process_args = dict(operations=common.GRADED.operations_source, schema=operations.REPLY_SCHEMA,
                         entry_points=common.GRADED.entry_points)
-    kinds = ["bubblewrap", "limits-only"] if sandbox.uses_bubblewrap() else ["limits-only"]
+    kinds = ["bubblewrap", "limits-only"] if sandbox.isolation().bubblewrap else ["limits-only"]
     for kind in kinds:
         for name, chunks in variants.items():
             def start_close(kind=kind, chunks=chunks):
@@ -114,13 +117,13 @@ def startup_costs(tmp, repeat):
 # function (file suffix, name) -> label, for the profile's breakdown
 PROFILE_ROWS = [
     (("_pytest/runner.py", "runtestprotocol"), "test phase (all tests, fixtures included)"),
-    (("autograder/plugin.py", "student"), "student fixture: parse, start/close child, save"),
+    (("autograder/checks/plugin.py", "student"), "student fixture: parse, start/close child, save"),
     (("_pytest/reports.py", "from_item_and_call"), "pytest: test reports (failure tracebacks)"),
-    (("autograder/child.py", "_start"), "zygote start: bwrap + python + numpy + definitions"),
-    (("autograder/child.py", "_enter_part"), "part processes: fork + reference source"),
-    (("autograder/child.py", "close"), "closing a submission's processes (kill, reap)"),
-    (("autograder/child.py", "_reap_orphans"), "  of which: /proc scan for orphans"),
-    (("autograder/child.py", "_request"), "all requests to the child (incl. waiting)"),
+    (("autograder/sandbox/child.py", "_start"), "zygote start: bwrap + python + numpy + definitions"),
+    (("autograder/sandbox/child.py", "_enter_part"), "part processes: fork + reference source"),
+    (("autograder/sandbox/child.py", "close"), "closing a submission's processes (kill, reap)"),
+    (("autograder/sandbox/child.py", "_reap_orphans"), "  of which: /proc scan for orphans"),
+    (("autograder/sandbox/child.py", "_request"), "all requests to the child (incl. waiting)"),
     (("select", "select"), "  waiting for the child (select)"),
     (("backprop_basics/checks/test_train_xor.py", "run"), "XOR training requests (child, incl. part start)"),
     (("backprop_basics/checks/test_train_xor.py", "trajectory_hints"), "train_xor mistake hints"),
@@ -131,11 +134,11 @@ PROFILE_ROWS = [
     (("backprop_basics/reference.py", "net_forward"), "parent: reference net forward (all callers)"),
     (("backprop_basics/reference.py", "sigmoid_mistakes"), "parent: Sigmoid mistake models"),
     (("backprop_basics/reference.py", "net_mistakes"), "parent: TwoLayerNet mistake models"),
-    (("autograder/load.py", "load_path"), "reading + parsing the notebook"),
-    (("autograder/results.py", "save"), "writing the result (fsync)"),
-    (("autograder/results.py", "grader_fingerprint"), "grader fingerprint (hashes the grader's files)"),
-    (("autograder/runner.py", "encode"), "wire: encode arrays"),
-    (("autograder/runner.py", "decode"), "wire: decode arrays"),
+    (("autograder/find/load.py", "load_path"), "reading + parsing the notebook"),
+    (("autograder/results/__init__.py", "save"), "writing the result (fsync)"),
+    (("autograder/results/__init__.py", "grader_fingerprint"), "grader fingerprint (hashes the grader's files)"),
+    (("autograder/sandbox/runner.py", "encode"), "wire: encode arrays"),
+    (("autograder/sandbox/runner.py", "decode"), "wire: decode arrays"),
 ]
 
 
@@ -172,7 +175,7 @@ def profile_breakdown(prof_path, n):
                           "per_submission_ms": round(1000 * ct / n, 1)})
     tests.sort(key=lambda t: -t["cumulative_s"])
     phase = find("_pytest/runner.py", "runtestprotocol")
-    fixture = find("autograder/plugin.py", "student")
+    fixture = find("autograder/checks/plugin.py", "student")
     if phase and fixture:
         rest = phase[3] - fixture[3] - sum(t["cumulative_s"] for t in tests)
         rows.append({"function": "(computed)", "what": "pytest machinery: test phase - tests - fixture",
@@ -187,7 +190,8 @@ def profile_breakdown(prof_path, n):
 
 
 def profile_benchmark(args, tmp):
-    from autograder import batch, sandbox
+    from autograder.grading import batch
+    from autograder import sandbox
     facts = machine()
     factory = NotebookFactory()
     n = args.profile_count

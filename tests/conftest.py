@@ -42,6 +42,6 @@ def _no_template_outlives_its_module():
     it is closed after each module, so later tests that count processes see none of it, and the
     failures a module provoked on purpose (a bubblewrap that is gone) do not turn it off for the next."""
     yield
-    from autograder import forkserver
+    from autograder.sandbox import forkserver
     forkserver.close()
     forkserver._failures.clear()

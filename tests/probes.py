@@ -8,9 +8,10 @@ on the submission's first process (a ``forkserver.Forked`` when the worker's tem
 import json
 from pathlib import Path
 
-from autograder import load, sandbox
+from autograder.find import load
+from autograder import sandbox
 from autograder.assignments.backprop_basics import ASSIGNMENT, reference
-from autograder.child import StudentProcess
+from autograder.sandbox.child import StudentProcess
 
 FULL = sandbox.isolation()
 REFERENCE = Path(ASSIGNMENT.reference).read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder import fonts
+from autograder.views import fonts
 from autograder.assignments.backprop_basics import rubric
 from solutions import build
 

@@ -47,7 +47,7 @@ UNHINTED = {
 
 
 def _notebook(variant):
-    from autograder import sample as engine_sample
+    from autograder.course import sample as engine_sample
     from autograder.assignments.backprop_basics import sample
     return engine_sample.variant_notebook(sample.ASSIGNMENT, variant, {**sample.MISTAKES, **UNHINTED},
                                           syntax_error_in="Sigmoid")
@@ -113,7 +113,7 @@ REFERENCE_COPY = "copy_of_reference"      # the solved cells, handed in as they 
 
 
 def build_copies(folder):
-    from autograder import sample as engine_sample
+    from autograder.course import sample as engine_sample
     from autograder.assignments import get
     from autograder.assignments.backprop_basics import sample
     from tests import test_similarity
@@ -235,7 +235,8 @@ def test_report_command_english_and_merged_shards(mistakes, tmp_path):
 
 
 def test_student_text_is_escaped(tmp_path):
-    from autograder import classreport, results
+    from autograder.views import classreport
+    from autograder import results
     from autograder.assignments import get
     assignment = get(ASSIGNMENT)
     evil = "<script>alert(1)</script>\x1b[31m"
@@ -292,8 +293,9 @@ def test_similarity_scales_to_a_thousand_submissions(tmp_path):
     own helper), 20 planted renamed copies (half with a statement added) and 10 untouched releases:
     exactly the planted pairs, and fewer exact comparisons than programs (all pairs: 490,000)."""
     import random
-    from autograder import results, similarity
-    from autograder import sample as engine_sample
+    from autograder import results
+    from autograder.views import similarity
+    from autograder.course import sample as engine_sample
     from autograder.assignments import get
     from autograder.assignments.backprop_basics import sample
     assignment = get(ASSIGNMENT)
@@ -427,7 +429,8 @@ def test_similarity_reads_submissions_as_the_loader_does(tmp_path):
     """A submission path that is a link (to the reference, say) or a named pipe is refused with its
     reason, never read or waited on; the rest are compared."""
     import os
-    from autograder import results, similarity
+    from autograder import results
+    from autograder.views import similarity
     from autograder.assignments import get
     assignment = get(ASSIGNMENT)
     link, fifo = tmp_path / "link.py", tmp_path / "fifo.py"

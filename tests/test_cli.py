@@ -387,7 +387,7 @@ def test_a_worker_killed_midway_is_replaced_and_its_submission_reported(tmp_path
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not sandbox.uses_bubblewrap(), reason="bubblewrap is not installed")
+@pytest.mark.skipif(not sandbox.isolation().bubblewrap, reason="bubblewrap is not installed")
 def test_bubblewrap_that_disappears_midway_is_never_replaced_by_less(tmp_path, started):
     """The run pins the bubblewrap it started with; once it is gone, what is left is a grader-error
     that says so, in the results and in the summary the instructor reads -- never graded with less."""
@@ -410,7 +410,7 @@ def test_bubblewrap_that_disappears_midway_is_never_replaced_by_less(tmp_path, s
     errors = [r for r in data if r["status"] == "grader-error"]
     assert len(graded) >= 2 and len(errors) >= 4 and len(graded) + len(errors) == 8
     assert [r["id"] for r in data[:len(graded)]] == [r["id"] for r in graded], "graded up to the loss, then none"
-    assert all(r["score"] == 100 and r["isolation"] == sandbox.isolation() for r in graded)
+    assert all(r["score"] == 100 and r["isolation"] == str(sandbox.isolation()) for r in graded)
     for r in errors:
         assert "bubblewrap" in r["reason"] and "no longer available" in r["reason"], r["reason"]
     assert f"WARNING: {len(errors)} submissions were NOT graded (grader-error)" in stdout
@@ -424,7 +424,7 @@ def test_bubblewrap_that_disappears_midway_is_never_replaced_by_less(tmp_path, s
 def test_a_worker_that_stops_making_progress_is_replaced(tmp_path, started):
     """Whatever blocks a worker (here: SIGSTOP), the batch ends: past batch.stall_seconds without a
     result the worker is killed, its submission is a grader-error saying so, the rest is graded."""
-    from autograder import batch
+    from autograder.grading import batch
     folder = tmp_path / "class"
     folder.mkdir()
     for i in range(5):

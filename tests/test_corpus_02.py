@@ -79,7 +79,7 @@ def test_feedback_figure_draws_a_run_and_refuses_a_wrong_shape(tmp_path):
     import numpy as np
 
     from autograder.assignments.layers import plots
-    from autograder.plots import Unplottable
+    from autograder.views.plots import Unplottable
     losses, params = reference.train_expected("accuracy")
     record = tmp_path / "run.npz"
     np.savez(record, losses=losses, **dict(zip(plots.PARAM_NAMES, params)))

@@ -57,7 +57,7 @@ def course(tmp_path_factory):
     home = tmp_path_factory.mktemp("instructor")
     folder = home / "mycourse"
     placer = home / "collect.py"
-    placer.write_text("import sys\nfrom autograder import sample\nfrom tests.test_course import STUDENTS, notebook\n"
+    placer.write_text("import sys\nfrom autograder.course import sample\nfrom tests.test_course import STUDENTS, notebook\n"
                       "import json\nwritten = {}\n"
                       "for student, variant in STUDENTS.items():\n"
                       f"    path = sample.write_notebook(notebook(variant), f'{folder}/submitted/{{student}}/{ASSIGNMENT}/backprop_basics.ipynb')\n"

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from autograder import gradebook
+from autograder.views import gradebook
 from autograder.assignments.backprop_basics import rubric, sample
 
 from .conftest import FILES, run_cli

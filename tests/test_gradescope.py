@@ -13,7 +13,8 @@ import nbformat
 
 import pytest
 
-from autograder import gradescope, results
+from autograder.routes import gradescope
+from autograder import results
 from autograder.assignments.backprop_basics import ASSIGNMENT, rubric, sample
 
 from .conftest import ROOT
@@ -52,10 +53,13 @@ def assert_gradescope_results(data):
 
 def _intended_files():
     """The engine, this assignment's package (not its sample), its reference; no other assignment."""
-    grader = {p.relative_to(ROOT).as_posix() for p in (ROOT / "autograder").glob("*.py")}
+    engine = ROOT / "autograder"
+    grader = {p.relative_to(ROOT).as_posix() for p in engine.rglob("*.py")
+              if p.relative_to(engine).parts[0] != "assignments" and "__pycache__" not in p.parts}
     grader.add("autograder/assignments/__init__.py")
     grader |= {p.relative_to(ROOT).as_posix() for p in ASSIGNMENT.folder.rglob("*.py") if "__pycache__" not in p.parts}
-    grader = {name for name in grader if name not in gradescope.LEFT_OUT and not name.endswith("/sample.py")}
+    grader = {name for name in grader if not name.endswith("/sample.py")
+              and not any(name == left or name.startswith(left + "/") for left in gradescope.LEFT_OUT)}
     return grader | {"setup.sh", "run_autograder", "requirements.txt", "gradescope.json",
                      "solutions/__init__.py", "solutions/01_backprop_basics/backprop_basics.py"}
 
@@ -77,8 +81,9 @@ def test_the_zip_holds_exactly_the_grader_the_reference_and_the_two_scripts(tmp_
     assert set(names) == _intended_files()
     assert {n.split("/")[0] for n in names} == {"setup.sh", "run_autograder", "requirements.txt", "gradescope.json",
                                                 "autograder", "solutions"}
-    for must in ("autograder/__main__.py", "autograder/cli.py", "autograder/plugin.py", "autograder/runner.py",
-                 "autograder/assignments/backprop_basics/checks/conftest.py", "autograder/gradescope.py"):
+    for must in ("autograder/__main__.py", "autograder/cli.py", "autograder/checks/plugin.py",
+                 "autograder/sandbox/runner.py", "autograder/assignments/backprop_basics/checks/conftest.py",
+                 "autograder/routes/gradescope.py"):
         assert must in names
     assert not [n for n in names if n.startswith(("tests/", "assignments/", "source/"))
                 or n.endswith(".ipynb") or "__pycache__" in n or n == "solutions/build.py"]
@@ -187,7 +192,7 @@ def test_the_extracted_bundle_imports_from_itself_alone(tmp_path, bundle):
             "import autograder\nfrom autograder.assignments import get\n"
             "ref = get('01_backprop_basics').reference_module()\n"
             "print(autograder.__file__); print(ref.__file__)\n"
-            "try:\n    import autograder.sample\nexcept ImportError:\n    print('no sample')\n")
+            "try:\n    import autograder.course.sample\nexcept ImportError:\n    print('no sample')\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=source, capture_output=True, text=True,
                           env=dict(os.environ, PYTHONPATH=str(source)))
     assert done.returncode == 0, done.stderr

@@ -13,16 +13,17 @@ import os
 
 import pytest
 
-from autograder import forkserver, sandbox, seccomp
+from autograder.sandbox import forkserver, seccomp
+from autograder import sandbox
 
 from .conftest import FILES, run_cli
 from .probes import FULL, run_probe
 
 TEMPLATE, FRESH, LIMITS_ONLY = "template", "fresh bubblewrap", "limits only"
 PATHS = [LIMITS_ONLY]
-if sandbox.uses_bubblewrap(FULL):
+if FULL.bubblewrap:
     PATHS.append(FRESH)
-    if sandbox.cgroup_controllers(FULL):
+    if FULL.controllers:
         PATHS.append(TEMPLATE)
 SANDBOXED = [p for p in PATHS if p != LIMITS_ONLY]
 
@@ -34,7 +35,7 @@ def path(request, monkeypatch):
     monkeypatch.setenv(forkserver.ENABLE_ENV, "1" if which == TEMPLATE else "0")
     forkserver.close()
     forkserver._failures.clear()
-    yield FULL if which != LIMITS_ONLY else LIMITS_ONLY
+    yield FULL if which != LIMITS_ONLY else sandbox.Isolation(sandbox.LIMITS_ONLY)
     forkserver.close()
 
 

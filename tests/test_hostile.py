@@ -41,7 +41,7 @@ from .conftest import ASSIGNMENT_01, FILES, ROOT, VENV_BIN
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not sandbox.uses_bubblewrap(),
+    pytest.mark.skipif(not sandbox.isolation().bubblewrap,
                        reason="the hostile corpus is only safe to grade under bubblewrap (apt-get install bubblewrap)"),
 ]
 
@@ -61,7 +61,7 @@ BATCH_LIMITS = {"request_seconds": 4.0, "load_seconds": 8.0, "submission_seconds
 LIMITS = sandbox.Limits(**BATCH_LIMITS)
 # Where time limits count the submission's CPU time, wall clock ends them at wall_factor times as
 # many seconds at the latest (a starved or sleeping child): the bounds below are those backstops.
-CPU_TIME = "cpuacct" in sandbox.cgroup_controllers()
+CPU_TIME = sandbox.isolation().cpu_time
 LOAD_WALL = LIMITS.wall_seconds(LIMITS.load_seconds, CPU_TIME)
 # One submission's wall clock: its definitions, its request budget, plus the last request (which may
 # also reload the definitions) started just before the budget ran out, plus a margin.
@@ -76,7 +76,7 @@ PLANTED = ("results.json", "grades.json", "report.json", "score.json")
 # What the corpus's leftovers look like in /proc/PID/cmdline: its sleepers, the sandboxed runner
 # (forked children and daemons keep its command line), bubblewrap and the grading workers.
 PROCESS_MARKERS = ("sleep 300", "time.sleep(300)", sandbox.SANDBOX_RUNNER, str(sandbox.RUNNER),
-                   "autograder/checks", "bwrap")
+                   "/checks --submission-list", "bwrap")
 TOKEN_VAR = "AUTOGRADER_TEST_RUN"
 
 # (test function, corpus file) -> why the grader fails it. Strict: a fix turns the XPASS red.
@@ -553,7 +553,7 @@ def test_a_batch_killed_midway_resumes_to_the_same_grades(tmp_path, reaper):
     assert not finished_early, (tmp_path / "killed.log").read_text()[-3000:]
     assert 3 <= len(done_at_kill) < len(picked), sorted(done_at_kill)
 
-    # Nothing of the killed batch may keep running: workers (`python -m pytest ... autograder/checks`),
+    # Nothing of the killed batch may keep running: workers (`python -m pytest ... <checks> --submission-list`),
     # bubblewrap, the sandboxed runners.
     left = settled_leftovers(reaper, since)
     assert not left, "processes of the killed grader survived SIGKILL of its process group"

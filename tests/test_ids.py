@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import classreport, feedbackfiles, gradebook, readable, report, results
+from autograder.views import classreport, feedback, gradebook, readable, terminal
+from autograder import results
 from autograder.assignments.backprop_basics import ASSIGNMENT, rubric
-from autograder.readable import IdNames, show_id
+from autograder.views.readable import IdNames, show_id
 
 from .conftest import ROOT
 
@@ -181,7 +182,7 @@ def test_escapes_cover_every_control_format_and_separator_character():
 
 
 def test_the_json_keeps_every_id_exactly(tmp_path):
-    report.write_json([result(sid) for sid in CLASS], tmp_path / "g.json")
+    gradebook.write_json([result(sid) for sid in CLASS], tmp_path / "g.json")
     assert [r["id"] for r in json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))] == CLASS
 
 
@@ -231,19 +232,19 @@ def test_the_red_team_class_in_the_gradebook_and_canvas(red_team):
 
 def test_the_red_team_class_in_the_terminal(red_team):
     _, collected = red_team
-    table = report.table(collected, ASSIGNMENT).splitlines()
+    table = terminal.table(collected, ASSIGNMENT).splitlines()
     assert [line.split("  ")[0].rstrip() for line in table[1:]] == [SHOWN[sid] for sid in sorted(RED_TEAM)]
-    attention = report.attention_text(collected).splitlines()
+    attention = terminal.attention_text(collected).splitlines()
     assert attention[0].startswith("WARNING: 7 ids need a look before grades are imported")
     assert attention[1:] == [f"  {SHOWN[sid]}: {NOTE[sid]}" for sid in sorted(RED_TEAM)]
-    assert report.attention_text([result("good1"), result("王小明"), result("b0912345 陳大文")]) == ""
+    assert terminal.attention_text([result("good1"), result("王小明"), result("b0912345 陳大文")]) == ""
 
 
 def test_the_red_team_class_in_the_feedback_and_its_index(red_team):
     tmp_path, collected = red_team
-    feedbackfiles.write(collected, tmp_path / "fb", "en", jobs=1)
+    feedback.write(collected, tmp_path / "fb", "en", jobs=1)
     for r in collected:
-        title = report.feedback_path(tmp_path / "fb", r.id).read_text(encoding="utf-8").splitlines()[0]
+        title = feedback.feedback_path(tmp_path / "fb", r.id).read_text(encoding="utf-8").splitlines()[0]
         assert title == f"# Feedback: `{SHOWN[r.id]}`"
     rows = read_csv(tmp_path / "fb" / "index.csv")
     assert rows[0] == ["student", "feedback", "plot", "score", "status", "id_note"]
@@ -266,8 +267,8 @@ def test_the_red_team_class_in_the_class_report(red_team, lang):
 
 def test_long_ids_are_cut_distinctly_in_the_table():
     ids = ["x" * 100 + "a", "x" * 100 + "b"]
-    names = [line.split("  ")[0] for line in report.table([result(s) for s in ids], ASSIGNMENT).splitlines()[1:]]
-    assert len(set(names)) == 2 and all(len(n) == report.NAME_WIDTH and "…#" in n for n in names)
+    names = [line.split("  ")[0] for line in terminal.table([result(s) for s in ids], ASSIGNMENT).splitlines()[1:]]
+    assert len(set(names)) == 2 and all(len(n) == terminal.NAME_WIDTH and "…#" in n for n in names)
 
 
 # ------------------------------------------------------------------------------------ every CSV cell
@@ -289,7 +290,7 @@ def every_csv_of_a_hostile_class(out):
     gradebook.write_csv(collected, out / "grades.csv", ASSIGNMENT, roster=roster)
     gradebook.write_canvas(collected, out / "canvas.csv", ASSIGNMENT)
     gradebook.write_canvas(collected, out / "canvas-roster.csv", ASSIGNMENT, roster=roster)
-    feedbackfiles.write(collected, out / "fb", "en", jobs=1)
+    feedback.write(collected, out / "fb", "en", jobs=1)
     pair = {"a": "+y", "b": "-rf", "with": "class", "score": 0.9, "a_share": 0.9, "b_share": 0.9,
             "shared": [("=1", "+2")]}
     similarity = {"threshold": 0.8, "pair_count": 1, "compared": 2, "seconds": 0.1, "pairs": [pair],
@@ -323,8 +324,8 @@ def test_every_csv_writer_goes_through_one_function():
     writers = [f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / "autograder").rglob("*.py"))
                for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                if re.search(r"csv\.(writer|DictWriter)\b", line)]
-    assert writers == [f"{Path('autograder/readable.py')}:{n}" for n in
-                       [i for i, line in enumerate((ROOT / "autograder" / "readable.py").read_text(encoding="utf-8")
+    assert writers == [f"{Path('autograder/views/readable.py')}:{n}" for n in
+                       [i for i, line in enumerate((ROOT / "autograder" / "views" / "readable.py").read_text(encoding="utf-8")
                                                    .splitlines(), 1) if re.search(r"csv\.(writer|DictWriter)\b", line)]]
     assert len(writers) == 1
 

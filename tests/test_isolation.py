@@ -13,10 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import cgroup, discover, load, plugin, sandbox
+from autograder.sandbox import cgroup
+from autograder.find import discover, load
+from autograder.checks import plugin
+from autograder import sandbox
 from autograder.assignments.backprop_basics import ASSIGNMENT, reference
-from autograder import child as child_module
-from autograder.child import StudentProcess
+from autograder.sandbox import child as child_module
+from autograder.sandbox.child import StudentProcess
 
 from .conftest import FILES
 
@@ -70,11 +73,11 @@ def test_a_part_asked_for_after_its_reference_was_sent_gets_a_fresh_sandbox(tmp_
 HOSTILE = FILES / "hostile"
 CORRECT = FILES / "corpus" / "correct" / "c01_split_abs.py"
 FULL = sandbox.isolation()
-KINDS = sorted({FULL, "limits-only"} | ({"bubblewrap"} if sandbox.uses_bubblewrap(FULL) else set()))
-needs_cgroup = {c: pytest.mark.skipif(c not in sandbox.cgroup_controllers(FULL),
+KINDS = sorted({str(FULL), "limits-only"} | ({"bubblewrap"} if FULL.bubblewrap else set()))
+needs_cgroup = {c: pytest.mark.skipif(c not in FULL.controllers,
                                       reason=f"no writable {c} cgroup (v1) here: {cgroup.unusable_reason()}")
                 for c in cgroup.CONTROLLERS}
-needs_bwrap = pytest.mark.skipif(not sandbox.uses_bubblewrap(FULL), reason="bubblewrap is not installed")
+needs_bwrap = pytest.mark.skipif(not FULL.bubblewrap, reason="bubblewrap is not installed")
 
 
 def process(path, kind=FULL, **limits):
@@ -106,7 +109,7 @@ def test_a_child_that_fills_the_request_pipe_times_out_and_never_blocks_the_grad
     has a deadline, the child is ended, and a correct submission graded next is served."""
     limits = dict(request_seconds=1.0, load_seconds=5.0)
     hostile = process(HOSTILE / "fill_request_pipe.py", kind, **limits)
-    cpu = "cpuacct" in sandbox.cgroup_controllers(kind)
+    cpu = sandbox.Isolation.parse(kind).cpu_time
     one_try = hostile.limits.wall_seconds(5.0, cpu) + hostile.limits.wall_seconds(1.0, cpu)
     try:
         reply, took = in_thread(lambda: hostile.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X),
@@ -147,8 +150,7 @@ def test_the_sandbox_can_write_only_two_small_tmpfs(tmp_path):
              "        pass\n"
              "    print(place, n)\n")
     limits = sandbox.Limits(tmpfs_bytes=32 * 1024 ** 2)
-    argv, env = sandbox.command("bubblewrap", [sys.executable, "-I", "-S", "-c", probe], limits)
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    done = sandbox.run(sandbox.Isolation(sandbox.BUBBLEWRAP), [sys.executable, "-I", "-S", "-c", probe], limits)
     assert done.returncode == 0, done.stderr
     written = dict(line.split() for line in done.stdout.splitlines())
     assert written == {"/": "0", "/dev": "0", "/tmp": "32", "/dev/shm": "32"}, done.stdout
@@ -253,7 +255,7 @@ def test_time_limits_count_the_submissions_cpu_time_not_the_machines_load(tmp_pa
     try:
         time.sleep(0.5)
         outcomes = {}
-        for kind in (FULL, FULL.split("+")[0]):
+        for kind in (FULL, sandbox.Isolation(FULL.sandbox)):
             child = process(source, kind, request_seconds=1.0, wall_factor=20.0)
             try:
                 assert child.ensure_loaded()
@@ -270,7 +272,7 @@ def test_time_limits_count_the_submissions_cpu_time_not_the_machines_load(tmp_pa
             child_module._LIVE_CHILDREN.discard(hog.pid)
     assert outcomes[FULL][0], outcomes
     assert outcomes[FULL][2] > 1.0, f"the machine was not loaded enough to show the difference: {outcomes}"
-    assert outcomes[FULL.split("+")[0]][1] == "timeout", outcomes
+    assert outcomes[sandbox.Isolation(FULL.sandbox)][1] == "timeout", outcomes
 
 
 @needs_cgroup["cpuacct"]
@@ -286,12 +288,12 @@ def test_a_child_that_sleeps_is_ended_by_its_own_limit_not_the_backstop(tmp_path
     assert reply.error["kind"] == "timeout" and child.last_timeout == {"clock": "cpu", "seconds": 1.0}
 
 
-@pytest.mark.skipif(not sandbox.cgroup_controllers(FULL), reason="no writable cgroup (v1) here")
+@pytest.mark.skipif(not FULL.controllers, reason="no writable cgroup (v1) here")
 def test_groups_of_a_worker_killed_with_sigkill_are_swept(tmp_path):
     """A worker killed with SIGKILL leaves its groups and their processes; the next sweep removes both."""
     code = ("import subprocess, sys, os, signal\n"
-            "from autograder import cgroup\n"
-            f"group = cgroup.Group({sandbox.cgroup_controllers(FULL)!r}, memory_bytes=1 << 30, processes=16)\n"
+            "from autograder.sandbox import cgroup\n"
+            f"group = cgroup.Group({FULL.controllers!r}, memory_bytes=1 << 30, processes=16)\n"
             "def join():\n"
             "    for path in group.procs_files:\n"
             "        open(path, 'w').write(str(os.getpid()))\n"
@@ -314,10 +316,10 @@ def test_groups_of_a_worker_killed_with_sigkill_are_swept(tmp_path):
 
 
 def test_the_isolation_pinned_for_a_run_is_what_its_workers_get(tmp_path):
-    code = "from autograder import sandbox; print(sandbox.isolation()); print(sandbox.uses_bubblewrap())"
+    code = "from autograder import sandbox; print(sandbox.isolation()); print(sandbox.isolation().bubblewrap)"
     env = dict(os.environ, **sandbox.pinned_env())
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
-    assert done.stdout.split() == [FULL, str(sandbox.uses_bubblewrap(FULL))]
+    assert done.stdout.split() == [str(FULL), str(FULL.bubblewrap)]
     env[sandbox.ISOLATION_ENV] = "limits-only"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert done.stdout.split() == ["limits-only", "False"]

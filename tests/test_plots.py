@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from fontTools.ttLib import TTCollection, TTFont  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from autograder import fonts  # noqa: E402
+from autograder.views import fonts  # noqa: E402
 from autograder.assignments.backprop_basics import plots, reference, rubric  # noqa: E402
 
 from .conftest import ROOT  # noqa: E402
@@ -62,8 +62,8 @@ def test_chinese_titles_are_drawn_with_traditional_chinese_glyphs(tmp_path):
 
 
 def test_without_a_cjk_font_titles_fall_back_to_english(tmp_path, monkeypatch):
-    import autograder.plots
-    monkeypatch.setattr(autograder.plots, "cjk_font", lambda: None)
+    import autograder.views.plots
+    monkeypatch.setattr(autograder.views.plots, "cjk_font", lambda: None)
     assert plots.text("loss", "zh") == plots.TITLES["loss"][1]
     path, caught = render(tmp_path, "zh")
     assert path.exists()
@@ -103,7 +103,7 @@ def test_the_grader_finds_a_font_installed_after_matplotlibs_cache_was_built(tmp
     found = run_python(f"""
         import json
         from matplotlib import font_manager
-        from autograder import fonts
+        from autograder.views import fonts
         from autograder.assignments.backprop_basics import plots
         {PRINT_CACHED}
         print(json.dumps([cached, fonts.cjk_font(), plots.text("loss", "zh")]))
@@ -129,7 +129,7 @@ def test_the_notebooks_font_cell_finds_the_traditional_chinese_font(tmp_path, ca
     found = run_python(f"""
         import contextlib, io, json
         import matplotlib.pyplot as plt
-        from autograder import fonts
+        from autograder.views import fonts
         with contextlib.redirect_stdout(io.StringIO()):
             exec({notebook_font_cell()!r})
         print(json.dumps([CJK_FONT, plt.rcParams["font.sans-serif"][0], zh_title("中", "en")]))

@@ -9,7 +9,8 @@ import shutil
 import numpy as np
 import pytest
 
-from autograder import gradebook, plots, report, results
+from autograder.views import feedback, gradebook, plots, terminal
+from autograder import results
 from autograder.assignments.backprop_basics import ASSIGNMENT, reference, rubric
 from autograder.assignments.backprop_basics import plots as plots01
 
@@ -38,7 +39,7 @@ def good_run():
 
 
 def feedback_of(folder, sid):
-    return report.feedback_path(folder, sid).read_text(encoding="utf-8")
+    return feedback.feedback_path(folder, sid).read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------ 1. bad training data
@@ -66,18 +67,18 @@ def test_bad_training_data_is_a_one_line_note_and_the_others_still_get_plots(tmp
     save_training(tmp_path / "res", "a", losses, params, compressed=True)
     save_training(tmp_path / "res", "b", *good_run())
     warnings = []
-    report.write_feedback([result("a"), result("b")], tmp_path / "fb", "en", tmp_path / "res", warn=warnings.append)
+    feedback.write_feedback([result("a"), result("b")], tmp_path / "fb", "en", tmp_path / "res", warn=warnings.append)
     bad, good = feedback_of(tmp_path / "fb", "a"), feedback_of(tmp_path / "fb", "b")
     notes = [line for line in bad.splitlines() if line.startswith("plot not drawn: ")]
     assert len(notes) == 1, bad
-    assert "![" not in bad and not report.feedback_path(tmp_path / "fb", "a").with_suffix(".png").exists()
-    assert "![" in good and report.feedback_path(tmp_path / "fb", "b").with_suffix(".png").exists()
+    assert "![" not in bad and not feedback.feedback_path(tmp_path / "fb", "a").with_suffix(".png").exists()
+    assert "![" in good and feedback.feedback_path(tmp_path / "fb", "b").with_suffix(".png").exists()
     assert warnings == [], "rejected data is expected, not a grader failure"
 
 
 def test_the_note_is_in_the_feedback_language(tmp_path):
     save_training(tmp_path / "res", "a", np.ones(3), _padded(16))
-    report.write_feedback([result("a")], tmp_path / "fb", "zh", tmp_path / "res")
+    feedback.write_feedback([result("a")], tmp_path / "fb", "zh", tmp_path / "res")
     text = feedback_of(tmp_path / "fb", "a")
     assert "未繪製圖表：W1 的形狀是 (2, 16)，應為 (2, 8)" in text, text
 
@@ -88,7 +89,7 @@ def test_an_unreadable_training_file_is_a_note(tmp_path, content):
     training.parent.mkdir(parents=True)
     training.write_bytes(content)
     warnings = []
-    report.write_feedback([result("a")], tmp_path / "fb", "en", tmp_path / "res", warn=warnings.append)
+    feedback.write_feedback([result("a")], tmp_path / "fb", "en", tmp_path / "res", warn=warnings.append)
     assert "plot not drawn: the training record could not be read" in feedback_of(tmp_path / "fb", "a")
     assert warnings == []
 
@@ -112,7 +113,7 @@ def test_render_training_itself_refuses_the_wrong_network(tmp_path):
 def test_an_unexpected_failure_is_a_note_and_one_warning_and_the_class_goes_on(tmp_path, monkeypatch):
     for sid in ("a", "b", "c"):
         save_training(tmp_path / "res", sid, *good_run())
-    stale = report.feedback_path(tmp_path / "fb", "b").with_suffix(".png")
+    stale = feedback.feedback_path(tmp_path / "fb", "b").with_suffix(".png")
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"an earlier run's picture")
     real = plots01.render_training
@@ -124,7 +125,7 @@ def test_an_unexpected_failure_is_a_note_and_one_warning_and_the_class_goes_on(t
 
     monkeypatch.setattr(plots01, "render_training", render)
     warnings = []
-    report.write_feedback([result("a"), result("b"), result("c")], tmp_path / "fb", "en", tmp_path / "res",
+    feedback.write_feedback([result("a"), result("b"), result("c")], tmp_path / "fb", "en", tmp_path / "res",
                           warn=warnings.append)
     assert warnings == ["autograder: warning: b: feedback plot not drawn: MemoryError: Unable to allocate 57.2 GiB for an array"]
     assert "plot not drawn: the grader failed while drawing it (MemoryError)" in feedback_of(tmp_path / "fb", "b")
@@ -137,7 +138,7 @@ def test_a_result_the_feedback_cannot_be_written_for_still_gets_a_file(tmp_path)
     broken = result("a")
     broken.assignment = "no-such-assignment"          # e.g. a results folder from another kit
     warnings = []
-    report.write_feedback([broken, result("b")], tmp_path / "fb", "en", warn=warnings.append)
+    feedback.write_feedback([broken, result("b")], tmp_path / "fb", "en", warn=warnings.append)
     assert len(warnings) == 1 and warnings[0].startswith("autograder: warning: a: feedback incomplete: UnknownAssignment")
     assert "the grader could not write the full feedback (UnknownAssignment)" in feedback_of(tmp_path / "fb", "a")
     assert "**100 / 100**" in feedback_of(tmp_path / "fb", "b")
@@ -158,7 +159,7 @@ def mistune_html(text):
 
 @pytest.mark.parametrize("spoof", SPOOFS)
 def test_student_text_never_leaves_its_code_block(spoof):
-    text = report.feedback_markdown(result("a", output=spoof, score=False), "en")
+    text = feedback.feedback_markdown(result("a", output=spoof, score=False), "en")
     lines = text.splitlines()
     opened = None
     for line in lines:   # every fence line is longer than any run of backticks the text holds
@@ -180,7 +181,7 @@ def test_student_text_never_leaves_its_code_block(spoof):
 @pytest.mark.parametrize("sid", [HOSTILE_ID, "`", "``a``", " x ", "# <b>bold</b> **x**", "a\n# fake heading"])
 def test_the_id_and_reason_are_literal_text_in_the_feedback(sid):
     reason = "SyntaxError: <img src=x> **bold** `code`\n# fake"
-    text = report.feedback_markdown(result(sid, status=results.LOAD_ERROR, reason=reason, score=False), "en")
+    text = feedback.feedback_markdown(result(sid, status=results.LOAD_ERROR, reason=reason, score=False), "en")
     html = mistune_html(text)
     assert "<img" not in html and "<b>" not in html and "<strong>bold" not in html, html
     headings = re.findall(r"<h\d>(.*?)</h\d>", html)
@@ -192,7 +193,7 @@ def test_the_id_and_reason_are_literal_text_in_the_feedback(sid):
 
 def test_code_spans_hold_the_text_exactly():
     for text in ["a", "`", "a`b", "``x``", " lead", "trail ", "<b>"]:
-        span = report.md_inline(text)
+        span = feedback.md_inline(text)
         html = mistune_html(span)
         code = re.fullmatch(r"<p><code>(.*)</code></p>\s*", html, re.S)
         assert code, (text, span, html)
@@ -202,7 +203,7 @@ def test_code_spans_hold_the_text_exactly():
 
 # ------------------------------------------------------------------ 3. ids in the table, CSV, file names
 def test_the_table_shows_control_characters_instead_of_sending_them():
-    table = report.table([result(HOSTILE_ID), result("b", status=results.LOAD_ERROR, reason="bad\x1b[2J\x07")], ASSIGNMENT)
+    table = terminal.table([result(HOSTILE_ID), result("b", status=results.LOAD_ERROR, reason="bad\x1b[2J\x07")], ASSIGNMENT)
     assert not RAW_CONTROL.search(table) and "\u202e" not in table, repr(table)
     assert "=1+1\\x1b]0;PWNED\\x07" in table and "bad\\x1b[2J\\x07" in table
 
@@ -226,29 +227,29 @@ def test_csv_text_cells_are_never_formulas(tmp_path, sid, cell):
 
 
 def test_the_json_keeps_the_id_exactly(tmp_path):
-    report.write_json([result(HOSTILE_ID)], tmp_path / "g.json")
+    gradebook.write_json([result(HOSTILE_ID)], tmp_path / "g.json")
     assert json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))[0]["id"] == HOSTILE_ID
 
 
 @pytest.mark.parametrize("sid", [HOSTILE_ID, "..", ".hidden", "-rf", "--help", "../../etc/passwd", "/abs", "",
                                  "a" * 400, "學生", "a\udcffb", "CON", "x" * 99 + "é" * 300])
 def test_feedback_file_names_are_safe(tmp_path, sid):
-    path = report.feedback_path(tmp_path, sid)
+    path = feedback.feedback_path(tmp_path, sid)
     assert path.parent == tmp_path
     # results.file_stem: the id encoded (no leading . or -), or "+" and its SHA-256 when it does not fit
     assert re.fullmatch(r"([A-Za-z0-9_%][A-Za-z0-9._%-]*(~[0-9a-f]+)?|\+[0-9a-f]{64})\.md", path.name), path.name
     assert len(path.name) <= 210
-    report.write_feedback([result(sid)], tmp_path)
+    feedback.write_feedback([result(sid)], tmp_path)
     assert path.exists()
 
 
 def test_feedback_file_names_are_unique_and_unchanged_for_ordinary_ids(tmp_path):
     ids = ["alice", "Alice", "ALICE", "a b", "a_b", "a/b", "a%2fb", "..", ".", "-", "a" * 300, "a" * 301]
-    assert len({report.feedback_path(tmp_path, sid) for sid in ids}) == len(ids)
+    assert len({feedback.feedback_path(tmp_path, sid) for sid in ids}) == len(ids)
     # unique on a case-insensitive file system too
-    assert len({report.feedback_path(tmp_path, sid).name.lower() for sid in ids}) == len(ids)
+    assert len({feedback.feedback_path(tmp_path, sid).name.lower() for sid in ids}) == len(ids)
     for sid in ("s1", "c01_split_abs", "mistakes/train-ascends"):
-        assert report.feedback_path(tmp_path, sid) == results.result_path(tmp_path, sid).with_suffix(".md")
+        assert feedback.feedback_path(tmp_path, sid) == results.result_path(tmp_path, sid).with_suffix(".md")
 
 
 # ------------------------------------------------------------------ the command, end to end

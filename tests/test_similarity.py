@@ -46,7 +46,8 @@ def _names_not_to_rename(assignment):
     """What a working copy must keep: the classes, functions, parameters, attributes, keyword
     arguments and imports of the release and the reference (the API and what graded code may read),
     builtins, numpy's names."""
-    from autograder import sample, similarity
+    from autograder.course import sample
+    from autograder.views import similarity
     keep = set(keyword.kwlist) | similarity.KEEP | similarity.ATTRIBUTES
     sources = [c.source for c in sample.release_notebook(assignment).cells
                if c.cell_type == "code" and not c.source.lstrip().startswith("%")]
@@ -158,7 +159,7 @@ def with_dead_code(cells, assignment, other):
 
 
 def given_helper(assignment, name="relative_error"):
-    from autograder import sample
+    from autograder.course import sample
     for cell in sample.release_notebook(assignment).cells:
         for node in ast.parse(cell.source).body if cell.cell_type == "code" and "def " + name in cell.source else ():
             if isinstance(node, ast.FunctionDef) and node.name == name:
@@ -217,7 +218,7 @@ def exported(notebook):
 # ------------------------------------------------------------------------------------------ the class
 def originals(assignment_id):
     """{name: cells} of the corpus's independent solutions, and of the reference's solved cells."""
-    from autograder import sample
+    from autograder.course import sample
     from autograder.assignments import get
     assignment = get(assignment_id)
     found = {p.stem: corpus_cells(p.read_text(encoding="utf-8"))
@@ -251,7 +252,7 @@ def programs(assignment_id):
 def build_class(assignment_id, folder):
     """Write the corpus class into ``folder``: {id: file}. The reference's own solved cells are handed
     in too (``reference``: a verbatim copy nobody else copied); ``<name>--py`` is ``<name>`` exported."""
-    from autograder import sample
+    from autograder.course import sample
     from autograder.assignments import get
     assignment = get(assignment_id)
     folder = Path(folder)
@@ -283,7 +284,7 @@ def collected(assignment_id, files):
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
 def corpus(request, tmp_path_factory):
-    from autograder import similarity
+    from autograder.views import similarity
     from autograder.assignments import get
     assignment_id = request.param
     files = build_class(assignment_id, tmp_path_factory.mktemp(assignment_id))
@@ -305,7 +306,7 @@ def test_exactly_the_copies_are_flagged(corpus):
 def test_copies_score_high_and_independent_work_low(corpus):
     """Not only on which side of the threshold: each disguise of an original keeps at least 0.9,
     and no two independent solutions (or one and the reference) reach 0.7."""
-    from autograder import similarity
+    from autograder.views import similarity
     from autograder.assignments import get
     assignment_id, files, _ = corpus
     assignment = get(assignment_id)
@@ -328,7 +329,7 @@ def test_copies_score_high_and_independent_work_low(corpus):
 # ------------------------------------------------------------------------------------------ the pieces
 def _own(code, assignment_id="01_backprop_basics"):
     """The normalised lines of ``code`` (one cell) as the check sees them, unit by unit."""
-    from autograder import similarity
+    from autograder.views import similarity
     from autograder.assignments import get
     assignment = get(assignment_id)
     units = similarity.units([("cell 1", code)], similarity.template(assignment), assignment)
@@ -348,7 +349,7 @@ def test_names_comments_docstrings_and_literals_do_not_count():
 
 
 def test_units_make_order_irrelevant():
-    from autograder import similarity
+    from autograder.views import similarity
     sigmoid = "class Sigmoid:\n    def forward(self, x):\n        return 1 / (1 + np.exp(-x))\n\n" \
               "    def backward(self, dout):\n        return dout * self.s * (1 - self.s)\n"
     swapped = "class Sigmoid:\n    def backward(self, dout):\n        return dout * self.s * (1 - self.s)\n\n" \
@@ -365,7 +366,7 @@ def test_only_what_graded_code_reads_is_compared():
 
 
 def test_an_untouched_release_has_no_own_code():
-    from autograder import similarity
+    from autograder.views import similarity
     from autograder.assignments import get
     for assignment_id in ASSIGNMENTS:
         assignment = get(assignment_id)
@@ -396,7 +397,8 @@ def test_earlier_terms_are_compared_as_a_base_corpus(tmp_path):
     (``with`` "base"), an earlier term's copies of each other are not reported, and the page names
     the earlier submission as such."""
     import json
-    from autograder import classreport, sample
+    from autograder.views import classreport
+    from autograder.course import sample
     from autograder.assignments import get
     assignment = get("01_backprop_basics")
     base, folder = tmp_path / "2025-fall", tmp_path / "class"

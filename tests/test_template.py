@@ -7,15 +7,24 @@ import sys
 import numpy as np
 import pytest
 
-from autograder import cgroup, forkserver, sandbox
+from autograder.sandbox import cgroup, forkserver
+from autograder import sandbox
 from autograder.assignments.backprop_basics import reference
 
 from .probes import REFERENCE, process, run_probe
 
 FULL = sandbox.isolation()
 pytestmark = pytest.mark.skipif(
-    not (sandbox.uses_bubblewrap(FULL) and sandbox.cgroup_controllers(FULL)),
+    not (FULL.bubblewrap and FULL.controllers),
     reason=f"the template needs bubblewrap and cgroups; here: {FULL} ({cgroup.unusable_reason() or 'no bwrap'})")
+
+
+@pytest.fixture(autouse=True)
+def _template_on():
+    """Each test starts with the template on (earlier tests in this process may have worn it out)."""
+    forkserver._failures.clear()
+    yield
+    forkserver._failures.clear()
 
 
 def template_pid():

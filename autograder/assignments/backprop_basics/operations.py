@@ -10,8 +10,7 @@ import itertools
 
 import numpy as np
 
-from autograder.runner import (StudentError, as_array, attribute, call, calls_of, overwritten, remember,
-                               safe_message, type_name)
+from autograder.sandbox.runner import (StudentError, as_array, attribute, call, calls_of, overwritten, remember, safe_message, type_name)
 
 # Every array the grader passes in is a copy; ``overwrote`` in a reply names the ones the student's
 # code changed in place ("Sigmoid.backward:dout"), which a caller would see as corrupted data.

@@ -5,8 +5,8 @@ import functools
 
 import numpy as np
 
-from autograder import plots
-from autograder.plots import Unplottable
+from autograder.views import plots
+from autograder.views.plots import Unplottable
 
 from . import reference
 from .rubric import TRAIN_RUNS

@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 
-from autograder import numerics
+from autograder.checks import numerics
 
 from . import ASSIGNMENT, rubric
 

@@ -4,7 +4,7 @@ The checks read them from here; the nbgrader test cells' points, the README's ta
 (``python -m autograder rubric --assignment 01_backprop_basics``) and the engine (through
 ``ASSIGNMENT`` in ``__init__.py``) are generated from or checked against them.
 """
-from autograder import numerics
+from autograder.checks import numerics
 from autograder.assignment import Test
 
 PARTS = ("Sigmoid", "TwoLayerNet", "train_xor")

@@ -4,10 +4,10 @@
 a student with that ``variant`` would: the reference solution, or the reference with one typical
 mistake (a text substitution in one cell); "release" is the untouched release, "syntax-error" the
 reference with a syntax error in the Sigmoid cell. Built from the committed release and the source
-notebook (``autograder.sample``), so the samples can never drift from what students receive.
+notebook (``autograder.course.sample``), so the samples can never drift from what students receive.
 """
-from autograder import sample
-from autograder.sample import write_notebook  # noqa: F401 -- the tests' and the bench's helper
+from autograder.course import sample
+from autograder.course.sample import write_notebook  # noqa: F401 -- the tests' and the bench's helper
 
 from . import ASSIGNMENT
 

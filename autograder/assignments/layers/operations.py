@@ -9,7 +9,7 @@ import itertools
 
 import numpy as np
 
-from autograder.runner import StudentError, as_array, attribute, call, overwritten, remember, safe_message
+from autograder.sandbox.runner import (StudentError, as_array, attribute, call, overwritten, remember, safe_message)
 
 
 def _changed(what, originals, passed, already=()):

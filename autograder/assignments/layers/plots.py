@@ -5,7 +5,7 @@ import functools
 
 import numpy as np
 
-from autograder import plots
+from autograder.views import plots
 
 from . import reference
 

@@ -4,7 +4,7 @@ import functools
 
 import numpy as np
 
-from autograder import numerics
+from autograder.checks import numerics
 
 from . import ASSIGNMENT
 from .rubric import (GRADIENT_FLOOR, PARAMS_NORM_TOL, REL_ERROR_FLOOR, TRAIN_RUNS, TRAJECTORY_REL_TOL,

@@ -4,7 +4,7 @@ The checks read them from here; the nbgrader test cells' points (test_<part> = t
 README's table (``python -m autograder rubric --assignment 02_layers``) and the engine (through
 ``ASSIGNMENT`` in ``__init__.py``) are generated from or checked against them.
 """
-from autograder import numerics
+from autograder.checks import numerics
 from autograder.assignment import Test
 
 PARTS = ("ReLU", "SoftmaxCrossEntropy", "Conv2D", "MaxPool2D", "train_classifier")

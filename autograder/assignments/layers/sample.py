@@ -5,8 +5,8 @@ a student with that ``variant`` would: the reference solution, or the reference 
 mistake (a text substitution in one cell); "release" is the untouched release, "syntax-error" the
 reference with a syntax error in the ReLU cell.
 """
-from autograder import sample
-from autograder.sample import write_notebook  # noqa: F401 -- the tests' and the bench's helper
+from autograder.course import sample
+from autograder.course.sample import write_notebook  # noqa: F401 -- the tests' and the bench's helper
 
 from . import ASSIGNMENT
 

@@ -4,7 +4,7 @@ import functools
 import numpy as np
 import pytest
 
-from autograder.plugin import finish
+from autograder.checks.plugin import finish
 
 from .. import reference
 from ..rubric import GRADIENT_TIERS, UNSTABLE_FORWARD_SHARE, VALUE_REL_TOL, tier

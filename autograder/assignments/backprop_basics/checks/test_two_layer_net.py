@@ -5,7 +5,7 @@ import functools
 import numpy as np
 import pytest
 
-from autograder.plugin import finish
+from autograder.checks.plugin import finish
 
 from .. import reference
 from ..rubric import GRADIENT_TIERS, VALUE_REL_TOL, tier

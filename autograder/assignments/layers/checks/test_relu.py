@@ -1,7 +1,7 @@
 """Exercise 1: ReLU.forward values and ReLU.backward's gradient (0 at exactly 0)."""
 import pytest
 
-from autograder.plugin import finish
+from autograder.checks.plugin import finish
 
 from .. import reference
 from ..rubric import VALUE_REL_TOL, tier

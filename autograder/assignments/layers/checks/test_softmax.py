@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder.plugin import finish
+from autograder.checks.plugin import finish
 
 from .. import reference
 from ..rubric import UNSTABLE_FORWARD_SHARE, VALUE_REL_TOL, tier

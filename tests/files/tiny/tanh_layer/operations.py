@@ -1,5 +1,5 @@
 """00's child-side operations: run the student's Tanh on the grader's arrays (in the sandbox)."""
-from autograder.runner import as_array, call, overwritten
+from autograder.sandbox.runner import as_array, call, overwritten
 
 
 def op_tanh_forward(ns, ref, x):

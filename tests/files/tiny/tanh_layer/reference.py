@@ -1,7 +1,7 @@
 """00's expected values, from the reference module (loaded by the engine from its file)."""
 import numpy as np
 
-from autograder import numerics
+from autograder.checks import numerics
 
 from . import ASSIGNMENT
 from .rubric import VALUE_REL_TOL

@@ -1,6 +1,6 @@
 """Makes these checks a pytest suite: ``pytest <this folder> --submission FILE``."""
-from autograder import plugin
-from autograder.plugin import (  # noqa: F401 -- pytest finds hooks and fixtures by name here
+from autograder.checks import plugin
+from autograder.checks.plugin import (  # noqa: F401 -- pytest finds hooks and fixtures by name here
     check, pytest_addoption, pytest_collection_modifyitems, pytest_generate_tests, pytest_pyfunc_call,
     pytest_report_header, pytest_runtest_makereport, pytest_terminal_summary, student)
 

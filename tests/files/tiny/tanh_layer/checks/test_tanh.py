@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from autograder.plugin import finish
+from autograder.checks.plugin import finish
 
-from autograder import numerics
+from autograder.checks import numerics
 
 from .. import reference
 

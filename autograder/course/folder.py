@@ -1,6 +1,6 @@
 """``python -m autograder course DIR``: an nbgrader course folder that uses the kit.
 
-It writes ``DIR/nbgrader_config.py`` (the kit's settings through ``autograder.nbgrader.configure``)
+It writes ``DIR/nbgrader_config.py`` (the kit's settings through ``autograder.routes.nbgrader.configure``)
 and copies the assignments' source notebooks into ``DIR/source/``. Everything else is nbgrader's
 usual layout, created by nbgrader itself (``release/``, ``submitted/``, ``autograded/``,
 ``feedback/``, ``gradebook.db``). The grading environment is any environment where this kit is
@@ -11,14 +11,14 @@ import sys
 import sysconfig
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = "backprop-exercise-kit"
 CONFIG = '''"""nbgrader configuration of this course (written by `python -m autograder course`).
 
 The kit's settings: stubs that name what to implement, deleted test cells restored, grading by the
 kit's sandboxed autograder (no kernel runs a student's code), feedback without hidden tests.
 """
-from autograder.nbgrader import configure
+from autograder.routes.nbgrader import configure
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
@@ -51,7 +51,7 @@ def source_folder(assignment):
 
 def assignments():
     """The assignments a course can use: those with a grader package and a source notebook."""
-    from . import assignments as registry
+    from autograder import assignments as registry
     found = []
     for assignment in registry.known().values():
         try:
@@ -75,7 +75,7 @@ def create(folder, *, names=None, lang="zh", force=False):
         raise CourseError(f"{config} exists; --force overwrites it (and the kit's source notebooks)")
     folder.mkdir(parents=True, exist_ok=True)
     config.write_text(CONFIG.format(course_id=folder.resolve().name, lang=lang), encoding="utf-8")
-    from . import assignments as registry
+    from autograder import assignments as registry
     for name in names:
         target = folder / "source" / name
         target.mkdir(parents=True, exist_ok=True)

@@ -26,8 +26,9 @@ import os
 import re
 from pathlib import Path
 
-from . import messages, readable, results
-from .readable import visible
+from autograder import messages, results
+from autograder.views import readable
+from autograder.views.readable import visible
 
 # ---------------------------------------------------------------------------------------- words
 WORDS = {
@@ -237,7 +238,7 @@ def figures(data, lang):
     """{file name: PNG bytes}: the score distributions, the tests' pass rates, the hints."""
     from matplotlib.ticker import MaxNLocator
 
-    from . import plots
+    from autograder.views import plots
     out = {}
     en = lang == "en"
     with plots.figure_context() as plt:
@@ -507,7 +508,7 @@ SHOWN_LINES = 60      # shared lines shown per pair
 
 def feedback_files(collected, folders):
     """{id: feedback file} for the students with a feedback file in one of ``folders``."""
-    from .report import feedback_path
+    from autograder.views.feedback import feedback_path
     found = {}
     for folder in folders or ():
         for r in collected:
@@ -549,7 +550,7 @@ def submission_files(collected, paths=(), assignment=None, bases=()):
     tried as it is and relative to each folder in ``bases``)."""
     files = {}
     if paths:
-        from . import discover
+        from autograder.find import discover
         try:
             for s in discover.find(paths, assignment):
                 if not s.problem:
@@ -574,8 +575,9 @@ def run(*, result_dirs, out, assignment=None, lang="zh", feedback_dirs=(), simil
         base_corpus=(), collected=None, problems=(), stream=None):
     """``python -m autograder report``: read the results folders (merged like ``merge``), write the report."""
     import sys
-    from . import assignments, batch
-    from .grading import UsageError
+    from autograder import assignments
+    from autograder.grading import batch
+    from autograder.grading import UsageError
     stream = stream or sys.stdout
     if base_corpus and similarity is None:
         raise UsageError("--base-corpus is compared by --similarity: give --similarity T too")
@@ -602,7 +604,7 @@ def run(*, result_dirs, out, assignment=None, lang="zh", feedback_dirs=(), simil
     chosen = assignments.get(assignment) if isinstance(assignment, str) else assignment
     sim = None
     if similarity is not None:
-        from . import similarity as similar
+        from autograder.views import similarity as similar
         files = submission_files(collected, submissions, chosen, bases=[Path(d).parent for d in result_dirs])
         unfound = sorted(r.id for r in collected if r.id not in files)
         if unfound:

@@ -10,7 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-from . import assignments, batch, discover, gradebook, readable, report, sandbox
+from autograder import assignments, sandbox
+from autograder.grading import batch
+from autograder.find import discover
+from autograder.views import gradebook, readable, terminal
 
 
 class UsageError(Exception):
@@ -136,7 +139,7 @@ def grade(*, paths, assignment=None, json_path=None, csv_path=None, jobs=None, r
     write_views(collected, chosen, json_path=json_path, csv_path=csv_path, feedback_dir=feedback_dir, lang=lang,
                 out=out, results_dir=results_dir, pinned=pinned, views=views, canvas_path=canvas_path, jobs=jobs)
     if report_dir:
-        from . import classreport
+        from autograder.views import classreport
         classreport.run(result_dirs=[results_dir], out=report_dir, assignment=chosen, lang=lang,
                         feedback_dirs=[feedback_dir] if feedback_dir else [], similarity=similarity,
                         submissions=paths, base_corpus=base_corpus, collected=collected, stream=out)
@@ -152,24 +155,24 @@ def write_views(collected, assignment, *, json_path=None, csv_path=None, feedbac
             print(f"autograder: warning: {len(strangers)} submissions are not in the roster (first: "
                   f"{readable.show_id(strangers[0])}); their rows have no name", file=sys.stderr)
     if json_path:
-        report.write_json(collected, json_path)
+        gradebook.write_json(collected, json_path)
     if csv_path:
         gradebook.write_csv(collected, csv_path, assignment, roster=roster, due=due)
     if canvas_path:
         gradebook.write_canvas(collected, canvas_path, assignment, roster=roster)
     if feedback_dir:
         # Only the students whose result changed (or whose file is gone), in parallel; index.json maps them.
-        from . import feedbackfiles
-        written, kept = feedbackfiles.write(collected, feedback_dir, lang, results_dir, jobs=jobs)
+        from autograder.views import feedback
+        written, kept = feedback.write(collected, feedback_dir, lang, results_dir, jobs=jobs)
         print(f"feedback: {written} files written, {kept} unchanged, in {feedback_dir} (index: "
-              f"{Path(feedback_dir) / feedbackfiles.INDEX})", file=sys.stderr)
+              f"{Path(feedback_dir) / feedback.INDEX})", file=sys.stderr)
     stats = batch.summary(collected, assignment)
-    print(report.table(collected, assignment), file=out)
-    print(report.summary_text(stats), file=out)
-    attention = report.attention_text(collected)
+    print(terminal.table(collected, assignment), file=out)
+    print(terminal.summary_text(stats), file=out)
+    attention = terminal.attention_text(collected)
     if attention:
         print(attention, file=out)
-    print(report.isolation_text(stats, pinned), file=out)
+    print(terminal.isolation_text(stats, pinned), file=out)
 
 
 def merge(*, result_dirs, json_path=None, csv_path=None, feedback_dir=None, lang="zh", roster=None, due=None,

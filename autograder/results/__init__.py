@@ -126,7 +126,7 @@ class SubmissionResult:
     @property
     def rubric(self):
         """The ``Assignment`` this result was graded against."""
-        from . import assignments
+        from autograder import assignments
         return assignments.get(self.assignment)
 
     def part_scores(self):
@@ -144,7 +144,7 @@ class SubmissionResult:
 
     @classmethod
     def from_dict(cls, data):
-        from . import assignments
+        from autograder import assignments
         try:
             by_name = assignments.get(data.get("assignment", "")).by_name
         except assignments.UnknownAssignment as exc:
@@ -166,7 +166,7 @@ def ungraded(submission, status, reason, isolation="", *, assignment):
     tests = [TestResult(t.name, 0.0, t.points, output=reason, part=t.part) for t in assignment.tests]
     return SubmissionResult(submission=submission.given, id=submission.id, status=status, reason=reason,
                             assignment=assignment.id,
-                            tests=tests, output=reason, isolation=isolation,
+                            tests=tests, output=reason, isolation=str(isolation),
                             submitted_at=getattr(submission, "submitted_at", ""))
 
 
@@ -179,8 +179,9 @@ def grader_fingerprint(assignment):
     if os.environ.get("AUTOGRADER_FINGERPRINT"):
         return os.environ["AUTOGRADER_FINGERPRINT"]
     digest = hashlib.sha256(assignment.id.encode())
-    engine = Path(__file__).resolve().parent
-    files = sorted(engine.glob("*.py")) + sorted(Path(assignment.folder).rglob("*.py")) + [Path(assignment.reference)]
+    engine = Path(__file__).resolve().parents[1]
+    files = (sorted(p for p in engine.rglob("*.py") if p.relative_to(engine).parts[0] != "assignments")
+             + sorted(Path(assignment.folder).rglob("*.py")) + [Path(assignment.reference)])
     for path in files:
         if "__pycache__" not in path.parts:
             digest.update(path.read_bytes())
@@ -190,7 +191,7 @@ def grader_fingerprint(assignment):
 def fingerprint(submission, grader, data=None):
     """Of the submission's bytes (as ``discover.read_regular`` reads them: never through a link, never
     a pipe), its problem or duplicates, and the grader: a result is reused only when all are equal."""
-    from . import discover, load
+    from autograder.find import discover, load
     digest = hashlib.sha256(grader.encode())
     if submission.problem:
         digest.update(b"problem\0" + submission.problem.encode("utf-8", "surrogatepass"))

@@ -209,8 +209,8 @@ def safe_message(exc):
 
 # ---------------------------------------------------------------- helpers for an assignment's operations
 # An assignment's operations.py (sent with the first request, executed here before the student's
-# code) answers its requests with these: ``from autograder.runner import call, as_array, ...`` works
-# in both places, here because this module stands in for ``autograder.runner``.
+# code) answers its requests with these: ``from autograder.sandbox.runner import call, as_array, ...``
+# works in both places, here because this module stands in for ``autograder.sandbox.runner``.
 def attribute(obj, dotted):
     for name in dotted.split("."):
         obj = getattr(obj, name)
@@ -230,8 +230,9 @@ def load_operations(source):
     """The assignment's operations module, executed from its source (this process imports nothing of
     the grader's): its OPERATIONS answer requests, its TRACED_ATTRIBUTES name traced calls."""
     package = sys.modules.setdefault("autograder", types.ModuleType("autograder"))
-    package.runner = sys.modules[__name__]
-    sys.modules["autograder.runner"] = sys.modules[__name__]
+    sandbox = sys.modules.setdefault("autograder.sandbox", types.ModuleType("autograder.sandbox"))
+    package.sandbox, sandbox.runner = sandbox, sys.modules[__name__]
+    sys.modules["autograder.sandbox.runner"] = sys.modules[__name__]
     module = types.ModuleType("assignment_operations")
     exec(compile(source, "operations.py", "exec"), module.__dict__)
     return module

@@ -28,7 +28,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .results import strict_text
+from autograder.results import strict_text
 
 # Characters that would act on a terminal or hide or reorder text: C0 and C1 controls, DEL, format
 # characters (zero-width, bidirectional controls, soft hyphen, tags, ...), line and paragraph

@@ -19,7 +19,9 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearSolutions, NbGraderPreprocessor
 from traitlets import List, Unicode
 
-from . import assignments, batch, discover, results, sandbox
+from autograder import assignments, results, sandbox
+from autograder.grading import batch
+from autograder.find import discover
 
 # Grade cells are named after the part they grade: test_Sigmoid, test_TwoLayerNet, ...
 GRADE_ID = re.compile(r"^test_(?P<part>\w+)$")

@@ -33,9 +33,10 @@ import sys
 import tempfile
 import time
 
-from . import cgroup, runner, sandbox
+from autograder.sandbox import cgroup, launch, runner
+from autograder.sandbox.modes import TEMPLATE_ENV, Isolation
 
-ENABLE_ENV = sandbox.TEMPLATE_ENV
+ENABLE_ENV = TEMPLATE_ENV
 START_SECONDS = 30.0     # the template's own start: an interpreter and numpy, and a probe
 ORDER_SECONDS = 10.0     # one fork
 MAX_FAILURES = 3         # templates that failed before a worker stops starting new ones
@@ -60,7 +61,7 @@ class Template:
     def __init__(self, kind, limits):
         self.kind, self.limits = kind, limits
         self.process = self.control = None
-        self.group = cgroup.Group(sandbox.cgroup_controllers(kind), memory_bytes=limits.memory_bytes,
+        self.group = cgroup.Group(kind.controllers, memory_bytes=limits.memory_bytes,
                                   processes=limits.processes)
         try:
             self._start()
@@ -71,10 +72,10 @@ class Template:
     def _start(self):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = ours
-        program = [sys.executable, "-I", "-S", sandbox.SANDBOX_RUNNER, sandbox.site_packages(), "--serve"]
-        argv, env = sandbox.command(self.kind, program, self.limits, template=True)
+        program = [sys.executable, "-I", "-S", launch.SANDBOX_RUNNER, launch.site_packages(), "--serve"]
+        argv, env = launch.command(self.kind, program, self.limits, template=True)
         self._errors = tempfile.TemporaryFile()
-        setup = sandbox.preexec(self.limits, None, self.group.procs_files, self.kind)
+        setup = launch.preexec(self.kind, self.limits, None, self.group.procs_files)
 
         def child_setup():
             os.dup2(theirs.fileno(), runner.CONTROL_FD)
@@ -109,7 +110,7 @@ class Template:
         request pipe and reply pipe; its host PID. It waits for the first request."""
         if self.process.poll() is not None:
             raise TemplateError(f"it exited (status {self.process.returncode})")
-        order = {"tmpfs_bytes": int(self.limits.tmpfs_bytes), "rlimits": sandbox.rlimits(self.limits)}
+        order = {"tmpfs_bytes": int(self.limits.tmpfs_bytes), "rlimits": launch.rlimits(self.limits)}
         try:
             socket.send_fds(self.control, [json.dumps(order).encode()], [output, requests, replies])
         except OSError as exc:
@@ -134,7 +135,7 @@ class Template:
             self.control.close()
             self.control = None
         if self.process is not None:
-            sandbox.kill_group(self.process)
+            launch.kill_group(self.process)
             self.process.wait()
             self.process = None
         if self.group is not None:
@@ -166,7 +167,7 @@ _failures = []          # one line per template that failed in this worker
 
 
 def enabled(kind):
-    return sandbox.uses_template(kind) and len(_failures) < MAX_FAILURES
+    return Isolation.of(kind).template and len(_failures) < MAX_FAILURES
 
 
 def fork(kind, limits, output, requests, replies):
@@ -180,16 +181,16 @@ def fork(kind, limits, output, requests, replies):
             close()
             _template = Template(kind, limits)
         return _template.fork(output, requests, replies)
-    except (TemplateError, cgroup.CgroupError, sandbox.Unavailable, OSError, ValueError) as exc:
+    except (TemplateError, cgroup.CgroupError, launch.Unavailable, OSError, ValueError) as exc:
         _failures.append(f"{time.strftime('%H:%M:%S')} {type(exc).__name__}: {exc}")
         close()
         return None
 
 
-def failed():
-    """A fork could not isolate itself (or could not be moved into its cgroups): this template is
-    closed, and after MAX_FAILURES of them the worker starts fresh sandboxes only."""
-    _failures.append(f"{time.strftime('%H:%M:%S')} a fork could not isolate itself")
+def failed(why):
+    """A fork could not isolate itself (or could not be moved into its cgroups), ``why`` in a line:
+    this template is closed, and after MAX_FAILURES of them the worker starts fresh sandboxes only."""
+    _failures.append(f"{time.strftime('%H:%M:%S')} a fork could not isolate itself: {str(why)[:200]}")
     close()
 
 

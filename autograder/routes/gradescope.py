@@ -21,7 +21,7 @@ other assignments, nor the modules that need them (demo.py, course.py, the sampl
 
 ``run_autograder`` honours ``AUTOGRADER_ROOT`` (default ``/autograder``) and ``AUTOGRADER_PYTHON``
 (default ``$AUTOGRADER_ROOT/venv/bin/python``), so the bundle can be exercised outside Gradescope.
-Its helpers are this module's command line, ``python -m autograder.gradescope pick|sandbox-check|convert``.
+Its helpers are this module's command line, ``python -m autograder.routes.gradescope pick|sandbox-check|convert``.
 """
 import argparse
 import json
@@ -31,14 +31,13 @@ import sys
 import zipfile
 from pathlib import Path
 
-from . import results
+from autograder import results
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 # Modules for building samples and the demo: they read solutions/build.py and the notebooks, which
 # the bundle leaves out, and grading never imports them.
-LEFT_OUT = {"autograder/demo.py", "autograder/sample.py", "autograder/course.py", "autograder/nbgrader.py",
-            "sample.py"}
+LEFT_OUT = {"autograder/course", "autograder/routes/nbgrader.py", "sample.py"}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)            # fixed timestamps: the same tree gives the same bytes
 
 # The keys Gradescope's results.json defines for a test; the kit's other keys go into extra_data.
@@ -89,9 +88,9 @@ chmod o+x "$ROOT"
 
 # Fail the build now, not at the first submission, if the grader cannot start here.
 cd "$SOURCE"
-PYTHONPATH="$SOURCE" "$VENV/bin/python" -c 'import autograder.cli, autograder.plugin, autograder.gradescope'
-PYTHONPATH="$SOURCE" "$VENV/bin/python" -c 'import sys; from autograder import seccomp; sys.exit(seccomp.problem() or None)'
-PYTHONPATH="$SOURCE" "$VENV/bin/python" -m autograder.gradescope sandbox-check || true
+PYTHONPATH="$SOURCE" "$VENV/bin/python" -c 'import autograder.cli, autograder.checks.plugin, autograder.routes.gradescope'
+PYTHONPATH="$SOURCE" "$VENV/bin/python" -c 'import sys; from autograder.sandbox import seccomp; sys.exit(seccomp.problem() or None)'
+PYTHONPATH="$SOURCE" "$VENV/bin/python" -m autograder.routes.gradescope sandbox-check || true
 echo "setup.sh: done"
 """
 
@@ -118,7 +117,7 @@ if [ -d "$SOURCE/external" ]; then export AUTOGRADER_ASSIGNMENTS="$SOURCE/extern
 
 # The one file to grade; with none (or several and not the assignment's notebook) the helper writes
 # a score-0 results.json that says what was expected.
-if ! FILE="$("$PY" -m autograder.gradescope pick "$SUBMISSION" --results "$RESULTS/results.json" \
+if ! FILE="$("$PY" -m autograder.routes.gradescope pick "$SUBMISSION" --results "$RESULTS/results.json" \
         --assignment "$ASSIGNMENT" --lang "$LANG_FEEDBACK")"; then
     if [ -s "$RESULTS/results.json" ]; then exit 0; fi
     echo "run_autograder: could not choose a submission file" >&2
@@ -139,7 +138,7 @@ if [ "$STATUS" -ne 0 ] || [ ! -s "$WORK/grade.json" ]; then
 fi
 
 # No results.json (Gradescope then reports a failed autograder run) when the grader itself failed.
-"$PY" -m autograder.gradescope convert "$WORK/grade.json" "$RESULTS/results.json" \
+"$PY" -m autograder.routes.gradescope convert "$WORK/grade.json" "$RESULTS/results.json" \
     --file "$FILE" --submission-dir "$SUBMISSION" --grade-status "$STATUS" --started "$STARTED" \
     --lang "$LANG_FEEDBACK" --settings "$SOURCE/gradescope.json"
 """
@@ -152,9 +151,11 @@ def bundle_files(assignment, root=ROOT):
     there), its reference beside it."""
     files = {}
     engine = root / "autograder"
-    for path in sorted(engine.glob("*.py")) + [engine / "assignments" / "__init__.py"]:
+    engine_files = [p for p in engine.rglob("*.py") if p.relative_to(engine).parts[0] != "assignments"
+                    and "__pycache__" not in p.parts]
+    for path in sorted(engine_files) + [engine / "assignments" / "__init__.py"]:
         relative = path.relative_to(root).as_posix()
-        if relative not in LEFT_OUT:
+        if not any(relative == left or relative.startswith(left + "/") for left in LEFT_OUT):
             files[relative] = path
     package = Path(assignment.folder)
     base, prefix = (root, "") if package.is_relative_to(root / "autograder") else (package.parent, "external/")
@@ -225,7 +226,7 @@ def build(out_path, assignment, *, lang="zh", visibility=()):
     ``lang`` ("zh" or "en") is the feedback language baked into ``run_autograder``; ``visibility``
     the per-test visibility rules (``parse_visibility``) baked into ``gradescope.json``.
     """
-    from . import messages
+    from autograder import messages
     if lang not in messages.LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(messages.LANGUAGES)}, not {lang!r}")
     rules = parse_visibility(visibility)
@@ -254,7 +255,7 @@ def _entries(folder):
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    from . import discover
+    from autograder.find import discover
     return sorted(discover.entries(folder), key=lambda s: str(s.path))
 
 
@@ -269,7 +270,7 @@ def pick(folder, notebook):
     """(file to grade, None) or (None, why not): the assignment's ``notebook`` (the shallowest), else
     the only notebook, else the only .py file. ``discover.Refused`` when the entry so chosen is not a
     regular file inside the upload: it is never read, the student is told why."""
-    from . import discover
+    from autograder.find import discover
     found = _entries(folder)
     named = sorted((s for s in found if s.path.name == notebook), key=lambda s: (len(s.path.parts), str(s.path)))
     notebooks = [s for s in found if s.path.suffix == ".ipynb"]
@@ -285,7 +286,7 @@ def pick(folder, notebook):
 
 def refused(folder, reason, assignment, lang="zh"):
     """results.json for an upload whose file to grade is not a regular file: 0, and why."""
-    from . import discover
+    from autograder.find import discover
     uploaded = discover.all_names(folder) if Path(folder).is_dir() else []
     why = _text(lang, f"無法評分：{reason}", f"Not graded: {reason}")
     notebook = assignment.notebook
@@ -306,7 +307,7 @@ def _ungraded_tests(reason, assignment):
 def not_submitted(folder, found, assignment, lang="zh"):
     """results.json for a submission with no file (or no one file) to grade: 0, and what was expected."""
     folder = Path(folder)
-    from . import discover
+    from autograder.find import discover
     notebook = assignment.notebook
     names = [discover.name_text(p.relative_to(folder)) for p in found]
     uploaded = discover.all_names(folder) if folder.is_dir() else []
@@ -365,12 +366,12 @@ def to_results(result, *, file_name="", execution_time=None, lang="zh", visibili
 
 def sandbox_usable():
     """(usable, description): False only when bubblewrap is installed but cannot start a child here."""
-    from . import sandbox
-    if not sandbox.uses_bubblewrap():
+    from autograder import sandbox
+    if not sandbox.isolation().bubblewrap:
         return True, "bubblewrap not in use"
     probe = f"import sys; sys.path.append({sandbox.site_packages()!r}); import numpy"
     try:
-        done = sandbox.run("bubblewrap", [sys.executable, "-I", "-S", "-c", probe])
+        done = sandbox.run(sandbox.Isolation(sandbox.BUBBLEWRAP), [sys.executable, "-I", "-S", "-c", probe])
     except (OSError, subprocess.SubprocessError) as exc:
         return False, f"bubblewrap could not start: {exc}"
     if done.returncode != 0:
@@ -380,7 +381,7 @@ def sandbox_usable():
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m autograder.gradescope",
+    p = argparse.ArgumentParser(prog="python -m autograder.routes.gradescope",
                                 description="Build the Gradescope bundle, or run one of its steps.")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="write autograder.zip")
@@ -405,10 +406,11 @@ def main(argv=None):
     args = p.parse_args(argv)
 
     if args.command == "build":
-        from . import assignments
+        from autograder import assignments
         print(build(args.out, assignments.get(args.assignment), lang=args.lang))
     elif args.command == "pick":
-        from . import assignments, discover
+        from autograder import assignments
+        from autograder.find import discover
         assignment = assignments.get(args.assignment)
         try:
             chosen, found = pick(args.folder, assignment.notebook)

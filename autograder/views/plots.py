@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .fonts import cjk_font
+from autograder.views.fonts import cjk_font
 
 MAX_FILE_BYTES = 4 * 1024 ** 2  # a genuine record is a few KB
 NUMBER_KINDS = "fiu"            # real numbers: float, signed and unsigned integers

@@ -1,6 +1,6 @@
 """Grade many submissions: split into shards, run the pytest checks in worker processes, resume.
 
-Each worker is a real ``python -m pytest autograder/checks`` over its share of the class; it writes
+Each worker is a real ``python -m pytest <the assignment's checks folder>`` over its share of the class; it writes
 each submission's result file as soon as that submission is graded. This process
 
 * reads each submission once, safely (``discover.read_regular``), into a private snapshot folder:
@@ -22,7 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import cgroup, discover, load, results, sandbox
+from autograder.sandbox import cgroup
+from autograder.find import discover, load
+from autograder import results, sandbox
 
 WORKER_START_SECONDS = 60.0   # a worker's own start (pytest, numpy) before its first submission
 
@@ -63,7 +65,7 @@ def stall_seconds(limits):
     request budget, and a last request that restarts the sandbox (definitions again, then the
     request), each at its wall-clock backstop, plus a margin. A worker's first submission also has
     WORKER_START_SECONDS for the worker itself to start."""
-    cpu = "cpuacct" in sandbox.cgroup_controllers()
+    cpu = sandbox.isolation().cpu_time
     load_wall = limits.wall_seconds(limits.load_seconds, cpu)
     return 2 * load_wall + limits.submission_seconds + limits.wall_seconds(limits.request_seconds, cpu) + 15.0
 
@@ -115,7 +117,7 @@ def run(submissions, results_dir, *, assignment, jobs=None, lang="zh", limits=()
         return
     started = time.monotonic()
     grader = results.grader_fingerprint(assignment)
-    kind = sandbox.isolation()
+    kind = str(sandbox.isolation())
     stall = stall_seconds(sandbox.parse_limits(limits))
     env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", AUTOGRADER_FINGERPRINT=grader,
                **{k: v for k, v in sandbox.ENV.items() if k.endswith("NUM_THREADS")}, **sandbox.pinned_env())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import grading
+from autograder import grading
 
 
 def run_solved_notebook(assignment, excerpt):

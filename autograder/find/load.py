@@ -13,7 +13,7 @@ import json
 import re
 import symtable
 
-from . import discover
+from autograder.find import discover
 
 MAX_BYTES = 5 * 1024 * 1024
 # All code cells together (after IPython lines are blanked). Checked before parsing: ast.parse costs

@@ -7,7 +7,7 @@ only ever gets a ``Reply`` -- never an exception from student code, never a hang
 are non-blocking on this side, and every write and read waits in ``poll`` against a deadline
 (``_Deadline``: CPU seconds of the submission's cgroup where there is one, with a wall-clock
 backstop). The student's processes can fill, drain or hold the pipes; past the deadline the child is
-killed and the request is a timeout. The one exception is ``sandbox.Unavailable``: the isolation
+killed and the request is a timeout. The one exception is ``launch.Unavailable``: the isolation
 pinned for the run cannot be provided, which is the grader's problem, not the student's.
 """
 import ctypes
@@ -22,7 +22,10 @@ import sys
 import tempfile
 import time
 
-from . import cgroup, forkserver, runner, sandbox
+from autograder.sandbox import cgroup, forkserver, launch, runner
+from autograder.sandbox.modes import Isolation
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.policy import isolation
 
 PR_SET_CHILD_SUBREAPER = 36
 ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
@@ -120,11 +123,11 @@ def _become_subreaper():
 class StudentProcess:
     """One submission's sandboxed zygote and, at most one at a time, its part processes."""
 
-    def __init__(self, chunks, *, operations, schema, limits=sandbox.Limits(), kind=None, entry_points=(),
+    def __init__(self, chunks, *, operations, schema, limits=Limits(), kind=None, entry_points=(),
                  unused_imports=()):
         """``operations``: the source of the assignment's child-side operations; ``schema``: the form
         each of their replies must have (its REPLY_SCHEMA)."""
-        self.chunks, self.limits, self.kind = chunks, limits, kind or sandbox.isolation()
+        self.chunks, self.limits, self.kind = chunks, limits, Isolation.of(kind or isolation())
         self.operations, self.schema = operations, schema
         self.entry_points, self.unused_imports = list(entry_points), list(unused_imports)
         self.process = None
@@ -139,24 +142,24 @@ class StudentProcess:
         self.spent = 0.0               # wall clock spent in requests, against limits.submission_seconds
         self.last_timeout = None       # {"clock": "cpu" | "wall", "seconds": limit} of the latest timeout
         self._oom_seen = 0             # memory-cgroup OOM kills already reported
-        self._group = None             # the sandbox's cgroup (sandbox.cgroup_controllers(kind))
+        self._group = None             # the sandbox's cgroup (kind.controllers)
         self._req_write = self._rep_read = None
         self._pending, self._pending_at = b"", 0   # request bytes not yet taken by the pipe
 
     # ------------------------------------------------------------ lifecycle
     def _start(self, template=True):
         _become_subreaper()
-        refused = sandbox.refusal()
+        refused = launch.refusal()
         if refused:
-            raise sandbox.Unavailable(refused)
-        argv, env = sandbox.command(self.kind, limits=self.limits)    # Unavailable: not graded with less
-        controllers = sandbox.cgroup_controllers(self.kind)
+            raise launch.Unavailable(refused)
+        argv, env = launch.command(self.kind, limits=self.limits)    # Unavailable: not graded with less
+        controllers = self.kind.controllers
         if controllers:
             try:
                 self._group = cgroup.Group(controllers, memory_bytes=self.limits.memory_bytes,
                                            processes=self.limits.processes)
             except cgroup.CgroupError as exc:
-                raise sandbox.Unavailable(f"{exc}; chosen for this run, so this submission was not graded "
+                raise launch.Unavailable(f"{exc}; chosen for this run, so this submission was not graded "
                                           "(regrade it)") from None
         req_read, self._req_write = os.pipe()
         self._rep_read, rep_write = os.pipe()
@@ -167,9 +170,9 @@ class StudentProcess:
         self._pending, self._pending_at = b"", 0
         self._output = tempfile.TemporaryFile()
         self._output_pos = 0
-        workdir = tempfile.mkdtemp(prefix="autograder-child-") if not sandbox.uses_bubblewrap(self.kind) else None
-        if workdir and sandbox.drop_to_nobody():
-            os.chown(workdir, sandbox.NOBODY, sandbox.NOBODY)
+        workdir = tempfile.mkdtemp(prefix="autograder-child-") if not self.kind.bubblewrap else None
+        if workdir and launch.drop_to_nobody():
+            os.chown(workdir, launch.NOBODY, launch.NOBODY)
         self._workdir = workdir
         if template and not workdir and self._fork_from_template(req_read, rep_write) is not None:
             return self._load()
@@ -180,7 +183,7 @@ class StudentProcess:
             for target, source in fds.items():
                 os.dup2(source, target)
                 os.set_inheritable(target, True)
-            sandbox.preexec(self.limits, workdir, join, self.kind)()
+            launch.preexec(self.kind, self.limits, workdir, join)()
 
         try:
             self.process = subprocess.Popen(
@@ -193,7 +196,7 @@ class StudentProcess:
             if self._group is not None:
                 self._group.close()
                 self._group = None
-            raise sandbox.Unavailable(f"the sandbox could not be started ({type(exc).__name__}: {exc}); "
+            raise launch.Unavailable(f"the sandbox could not be started ({type(exc).__name__}: {exc}); "
                                       "this submission was not graded (regrade it)") from None
         _LIVE_CHILDREN.add(self.process.pid)
         os.close(req_read)
@@ -208,8 +211,8 @@ class StudentProcess:
             return None
         try:
             self._group.add(pid)
-        except OSError:
-            forkserver.failed()   # it is killed with the template's cgroup, before it ran anything
+        except OSError as exc:
+            forkserver.failed(f"not moved into its cgroups ({exc})")   # killed with the template's group, before it ran anything
             return None
         os.close(req_read)
         os.close(rep_write)
@@ -228,7 +231,7 @@ class StudentProcess:
             return False
         if isinstance(self.process, forkserver.Forked) and "setup_failed" in reply:
             # The fork could not isolate itself, before any student code ran: a sandbox of its own.
-            forkserver.failed()
+            forkserver.failed(reply["setup_failed"])
             self.close()
             return self._start(template=False)
         if not runner.conforms(reply, runner.LOADED_SCHEMA):
@@ -247,19 +250,19 @@ class StudentProcess:
         disabled since the run began). Its output starts with ``bwrap:`` then -- which the student's
         code can also print, so a probe decides: when bubblewrap cannot start a plain Python either,
         the submission was never run, and that is the grader's problem."""
-        if self.load_error != "load-exited" or not sandbox.uses_bubblewrap(self.kind) or self._output is None:
+        if self.load_error != "load-exited" or not self.kind.bubblewrap or self._output is None:
             return
         self._output.seek(0)
         first = self._output.read(300).decode("utf-8", "replace")
         if not first.startswith("bwrap:"):
             return
         try:
-            works = sandbox.run(self.kind, [sys.executable, "-I", "-S", "-c", "pass"], self.limits).returncode == 0
+            works = launch.run(self.kind, [sys.executable, "-I", "-S", "-c", "pass"], self.limits).returncode == 0
         except (OSError, subprocess.SubprocessError):
             works = False
         if not works:
             line = clean(first.splitlines()[0], 200)
-            raise sandbox.Unavailable(f"bubblewrap, chosen for this run, cannot start a sandbox any more "
+            raise launch.Unavailable(f"bubblewrap, chosen for this run, cannot start a sandbox any more "
                                       f"({line}); this submission was not graded (regrade it)")
 
     def _close_wire(self):
@@ -281,7 +284,7 @@ class StudentProcess:
         self._close_wire()
         forked = isinstance(self.process, forkserver.Forked)
         if not forked:
-            sandbox.kill_group(self.process)
+            launch.kill_group(self.process)
             self.process.wait()
             _LIVE_CHILDREN.discard(self.process.pid)
         if self._group is not None:

@@ -9,12 +9,14 @@ the form Canvas's gradebook import takes (a ``Points Possible`` row, the assignm
 Lateness is reported, never penalised: penalties stay the instructor's policy.
 """
 import csv
+import json
 import datetime
 import io
 from pathlib import Path
 
-from . import readable, results
-from .results import display
+from autograder.views import readable
+from autograder import results
+from autograder.results import display, write_atomic
 
 ROSTER_ID_COLUMNS = ("id", "student_id", "student", "sis_user_id", "login")
 
@@ -135,3 +137,12 @@ def canvas_rows(collected, assignment, *, roster=None):
 
 def write_canvas(collected, path, assignment, *, roster=None):
     readable.write_csv(path, canvas_rows(collected, assignment, roster=roster))
+
+
+def write_json(collected, path):
+    write_atomic(path, [r.to_gradescope() for r in collected])
+
+
+def dumps(collected):
+    return json.dumps(results.strict([r.to_gradescope() for r in collected]), ensure_ascii=False, indent=1,
+                      allow_nan=False)

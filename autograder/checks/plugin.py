@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from . import discover, load, messages, results, sandbox
-from .child import StudentProcess
+from autograder.find import discover, load
+from autograder import messages, results, sandbox
+from autograder.sandbox.child import StudentProcess
 
 WHERE = re.compile(r"^(?:cell (?P<cell>\d+)|(?P<file>[^,]{1,200})), line (?P<line>\d+), in (?P<function>.{1,80})$")
 
@@ -342,7 +343,7 @@ def student(request):
     kind = sandbox.isolation()
     grader = results.grader_fingerprint(assignment)
     record = results.SubmissionResult(submission=submission.given, id=submission.id, status=results.GRADED,
-                                      assignment=assignment.id, isolation=kind,
+                                      assignment=assignment.id, isolation=str(kind),
                                       fingerprint=results.fingerprint(submission, grader),
                                       submitted_at=submission.submitted_at)
     state["results"][submission.id] = record
@@ -359,7 +360,7 @@ def student(request):
         yield handle
     except load.LoadError as exc:
         status = results.DUPLICATE if submission.duplicate_of else results.LOAD_ERROR
-        state["results"][submission.id] = results.ungraded(submission, status, str(exc), kind, assignment=assignment)
+        state["results"][submission.id] = results.ungraded(submission, status, str(exc), str(kind), assignment=assignment)
         state["results"][submission.id].fingerprint = record.fingerprint
         yield None
     except Exception as exc:  # a bug of ours while loading: recorded as such, never an empty "graded"

@@ -1,0 +1,1 @@
+"""The pytest side of grading: the plugin, and what assignment authors import."""

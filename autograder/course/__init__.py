@@ -1,0 +1,1 @@
+"""The course's materials: its nbgrader folder, sample classes, the demo."""

@@ -1,0 +1,1 @@
+"""Finding submissions and loading what graded code reads: files → statements."""

@@ -1,0 +1,1 @@
+"""Routes to the same scores: nbgrader's autograde and Gradescope's bundle."""

@@ -1,0 +1,1 @@
+"""Views of the results: gradebook files, the terminal, feedback, the class report."""
