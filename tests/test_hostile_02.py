@@ -3,8 +3,8 @@
 Each file is correct code with one cheat: a gradient computed by re-running forward on nudged copies
 of its input (numerical differentiation, by the notebook's helper or a loop of the student's own), or
 a train_classifier whose accuracy run is not the mini-batch SGD asked for. ``manifest.json`` names, per
-file, the tests the cheat must lose (``zero_tests``, each to 0 with feedback that says ``says``); every
-other test keeps all its points.
+file, the tests the cheat must lose (``zero_tests``, each to 0; ``says``: test -> what its feedback
+says); every other test keeps all its points.
 """
 import json
 
@@ -38,6 +38,6 @@ def test_the_cheat_loses_exactly_its_tests(graded, name):
     for test in result["tests"]:
         if test["name"] in entry["zero_tests"]:
             assert test["score"] == 0, (test["name"], test["output"])
-            assert entry["says"] in test["output"], (test["name"], test["output"])
+            assert entry["says"].get(test["name"], "") in test["output"], (test["name"], test["output"])
         else:
             assert test["score"] == test["max_score"], (test["name"], test["output"])
