@@ -110,8 +110,8 @@ def op_net_forward_backward(ns, ref, dims, params, X, dout):
     dX = as_array("TwoLayerNet.backward", dX, allow_none=True)
     changed += [f"TwoLayerNet.backward:{n}" for n in overwritten({"X": X, "dout": dout}, passed)
                 if f"TwoLayerNet.forward:{n}" not in changed]
-    return {"out": out, "dX": dX, "grads": _grads_of(net), "overwrote": changed, "calls": calls_of(net, TRACED_ATTRIBUTES),
-            "probe": probe.report()}
+    return {"out": out, "dX": dX, "grads": _grads_of(net), "overwrote": changed,
+            "calls": calls_of(net, TRACED_ATTRIBUTES), "probe": probe.report()}
 
 
 def set_grads(net, grads):

@@ -118,4 +118,5 @@ NOTES = (f"Gradient tiers (largest relative error against the reference's analyt
          f"is ≤ {TRAJECTORY_REL_TOL:g}, trained parameters when their norm-wise error is ≤ {PARAMS_NORM_TOL:g}. "
          f"A test whose calls overwrite an array their caller passed in keeps {OVERWRITE_SHARE:.0%} of its "
          "points. train_classifier is graded with the reference FullyConnectedLayer, ReLU, SoftmaxCrossEntropy "
-         f"and MLPClassifier, then with the student's own, and each test keeps the better. {numerics.BACKPROPAGATION_RULE}")
+         "and MLPClassifier, then with the student's own, and each test keeps the better. "
+         + numerics.BACKPROPAGATION_RULE)
