@@ -31,6 +31,7 @@ CORPORA = {
     "broken": (FILES / "broken", "01_backprop_basics", []),
     "corpus02": (FILES / "corpus02" / "submissions", "02_layers", []),
     "hostile": (FILES / "hostile", "01_backprop_basics", HOSTILE_LIMITS),
+    "hostile02": (FILES / "hostile02", "02_layers", []),
 }
 LANGUAGES = ("zh", "en")
 # Text that changes from run to run without the grader's behaviour changing.

@@ -27,6 +27,25 @@ def test_the_reference_reaches_the_accuracy_threshold_on_the_graded_run():
     assert reference.accuracy(params) >= rubric.SPIRAL_MIN_ACCURACY
 
 
+@pytest.mark.parametrize("variant", (None,) + reference.SGD_MISTAKES)
+def test_every_sgd_variant_counts_as_training(variant):
+    losses, params = reference.train_expected("accuracy", variant)
+    assert reference.trained_by_sgd("accuracy", params, losses)
+    assert reference.trained_by_sgd("accuracy", params, None)
+
+
+def test_weights_from_elsewhere_do_not_count_as_training():
+    params, X, y, lr, epochs, batch_size, seed = reference.run_args("accuracy")
+    other_start = reference.initial_params(9, params[0].shape[1])
+    losses, trained = reference.train_variant(other_start, X, y, lr, epochs, batch_size, seed)
+    assert reference.accuracy(trained) >= 0.9
+    assert not reference.trained_by_sgd("accuracy", trained, losses)
+    real, _ = reference.train_expected("accuracy")
+    assert not reference.trained_by_sgd("accuracy", trained, real[:50])   # a real start, then pasted weights
+    for variant in ("train-rebinds-param", "train-shuffle-misaligned"):
+        assert variant not in reference.SGD_MISTAKES
+
+
 def test_grader_inputs_have_no_ties_in_any_pooling_window():
     for k in range(len(reference.POOL_CASES)):
         x, _, _, _ = reference.pool_case(k)

@@ -6,6 +6,17 @@ is the central difference of ``L = sum(f(x) * dout)``, the gradient check the st
 import numpy as np
 
 REL_ERROR_FLOOR = 1e-8
+# A gradient is numerical, not backpropagated, when its backward evaluated code on this many copies of
+# the input it is the gradient of with one or two entries nudged (differences entry by entry) ...
+NUDGED_EVALUATIONS = 2
+# ... or on this many copies with more entries nudged together by one step (an elementwise layer's
+# differences, every entry at once: one such evaluation beside forward's gives the whole gradient).
+WHOLE_NUDGED_EVALUATIONS = 1
+BACKPROPAGATION_RULE = (
+    "Backward points are for backpropagation: a gradient whose backward re-ran forward on copies of its input "
+    f"with one or two entries nudged ({NUDGED_EVALUATIONS} or more times), or with more entries nudged together "
+    f"by one step ({WHOLE_NUDGED_EVALUATIONS} or more times), is a numerical gradient and earns nothing, as does a "
+    "backward during which the grader's trace function was replaced or removed.")
 
 
 def rel_error(a, b, floor=REL_ERROR_FLOOR):

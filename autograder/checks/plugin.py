@@ -22,6 +22,7 @@ import pytest
 
 from autograder.find import discover, load
 from autograder import messages, results, sandbox
+from autograder.checks import numerics
 from autograder.sandbox.child import StudentProcess
 
 WHERE = re.compile(r"^(?:cell (?P<cell>\d+)|(?P<file>[^,]{1,200})), line (?P<line>\d+), in (?P<function>.{1,80})$")
@@ -199,6 +200,27 @@ class Check:
             self.hint("modifies-input")
             return self.assignment.overwrite_share
         return 1.0
+
+    def numerical(self, reply, what, gradient, source):
+        """Did ``what`` (a backward) get ``gradient`` by re-running forward on nudged copies of ``source``,
+        the input it is the gradient of (numerical differentiation), or run with the grader's tracing
+        removed? Then say what was measured and return True: that gradient earns nothing."""
+        probe = (reply.value or {}).get("probe") if reply.ok else None
+        if probe is None:
+            return False
+        if not probe["traced"]:
+            self.say("backward-untraced", what=what)
+            self.hint("backward-untraced")
+            return True
+        entries, whole = probe["entry"].get(source, 0), probe["whole"].get(source, 0)
+        if entries >= numerics.NUDGED_EVALUATIONS:
+            self.say("numerical-gradient", what=what, gradient=gradient, source=source, count=entries)
+        elif whole >= numerics.WHOLE_NUDGED_EVALUATIONS:
+            self.say("numerical-gradient-whole", what=what, gradient=gradient, source=source, count=whole)
+        else:
+            return False
+        self.hint("numerical-gradient")
+        return True
 
     @property
     def points(self):

@@ -47,6 +47,12 @@ MESSAGES = {
                              "this part was also graded with your own {piece}, which lost points in its own tests: code that only runs with your own {piece} loses points for its mistakes."),
     "overwrote": ("{what} 改寫了呼叫者傳進來的 {name}（就地修改了輸入陣列；呼叫之後它的值不一樣了）：這一項最多只給 {share:.0%} 分",
                   "{what} overwrote the {name} its caller passed in (the input array changed in place): at most {share:.0%} of this test's points"),
+    "numerical-gradient": ("{what} 的 {gradient} 是把 {source} 的元素逐一微調後重算 forward 得到的（{count} 次）：這是數值微分求出的數值梯度 (numerical gradient)，不是反向傳播 (backpropagation)，這一項不給分",
+                           "{what}'s {gradient} came from re-running forward on copies of {source} with one entry nudged at a time ({count} evaluations): that is a numerical gradient, not backpropagation, so this test earns nothing"),
+    "numerical-gradient-whole": ("{what} 的 {gradient} 是把 {source} 的許多元素同時微調同樣一小步後重算 forward 得到的（{count} 次）：這是數值微分求出的數值梯度 (numerical gradient)，不是反向傳播 (backpropagation)，這一項不給分",
+                                 "{what}'s {gradient} came from re-running forward on copies of {source} with many entries nudged together by one small step ({count} evaluations): that is a numerical gradient, not backpropagation, so this test earns nothing"),
+    "backward-untraced": ("{what} 執行時，評分程式的追蹤函式 (sys.settrace) 被換掉或移除了：無法確認梯度是怎麼算出來的，這一項不給分",
+                          "while {what} ran, the grader's trace function (sys.settrace) was replaced or removed: how its gradients were computed cannot be confirmed, so this test earns nothing"),
     "undefined-because": ("{name} 沒有定義，是因為定義它的敘述（{where}）在載入時出錯了（見最上面的載入訊息）",
                           "{name} is not defined because the statement defining it ({where}) failed while loading (see the loading messages at the top)"),
     "missing-import": ("{where}：import {module} 在評分環境找不到；被評分的程式沒有用到它，所以不影響分數，但沒有 {module} 的環境會無法執行這個檔案",
@@ -68,6 +74,12 @@ HINTS = {
     "modifies-input": (
         "函式不可以就地修改呼叫者傳進來的陣列（例如 dout *= …、X -= …、x[x < 0] = 0）：先做一份新的陣列再計算。",
         "A function must not change the arrays its caller passed in (e.g. dout *= …, X -= …, x[x < 0] = 0): compute into a new array."),
+    "numerical-gradient": (
+        "backward 要用連鎖律從上游梯度 dout 算出梯度（反向傳播）；數值梯度只用來做梯度檢驗 (gradient check)，檢查 backward 算得對不對。",
+        "backward must compute the gradient from the upstream gradient dout with the chain rule (backpropagation); a numerical gradient is only for the gradient check that tests backward's result."),
+    "backward-untraced": (
+        "backward 裡不要呼叫 sys.settrace，也不要留下 pdb.set_trace() 或 breakpoint()：評分程式要看得到梯度是怎麼算出來的。",
+        "Do not call sys.settrace in backward, nor leave pdb.set_trace() or breakpoint() there: the grader must see how the gradient is computed."),
 }
 
 

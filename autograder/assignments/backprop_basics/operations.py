@@ -3,14 +3,17 @@
 Executed in the child from this source (the child imports nothing of the grader's), before the
 student's code; imported by the grader for REPLY_SCHEMA, the form each reply must have. Every array
 the grader passes in is a copy; ``overwrote`` in a reply names the ones the student's code changed in
-place ("Sigmoid.backward:dout"), which a caller would see as corrupted data. ``ns`` is the student's
-namespace (the reference pieces of the part's setup swapped in), ``ref`` the reference's.
+place ("Sigmoid.backward:dout"), which a caller would see as corrupted data; ``probe`` (after a
+backward) how often the backward ran code on nudged copies of the inputs whose gradients are graded
+(``runner.numerical_probe``). ``ns`` is the student's namespace (the reference pieces of the part's
+setup swapped in), ``ref`` the reference's.
 """
 import itertools
 
 import numpy as np
 
-from autograder.sandbox.runner import (StudentError, as_array, attribute, call, calls_of, overwritten, remember, safe_message, type_name)
+from autograder.sandbox.runner import (StudentError, as_array, attribute, call, calls_of, numerical_probe,
+                                       overwritten, probe_schema, remember, safe_message, type_name)
 
 # Every array the grader passes in is a copy; ``overwrote`` in a reply names the ones the student's
 # code changed in place ("Sigmoid.backward:dout"), which a caller would see as corrupted data.
@@ -26,10 +29,12 @@ def op_sigmoid_backward(ns, ref, x, dout):
     passed = {"x": x.copy(), "dout": dout.copy()}
     out = as_array("Sigmoid.forward", call("Sigmoid.forward", layer.forward, passed["x"]))
     changed = [f"Sigmoid.forward:{n}" for n in overwritten({"x": x}, passed)]
-    dx = as_array("Sigmoid.backward", call("Sigmoid.backward", layer.backward, passed["dout"]))
+    with numerical_probe({"x": x}) as probe:
+        dx = call("Sigmoid.backward", layer.backward, passed["dout"])
+    dx = as_array("Sigmoid.backward", dx)
     changed += [f"Sigmoid.backward:{n}" for n in overwritten({"x": x, "dout": dout}, passed)
                 if f"Sigmoid.forward:{n}" not in changed]
-    return {"out": out, "dx": dx, "overwrote": changed}
+    return {"out": out, "dx": dx, "overwrote": changed, "probe": probe.report()}
 
 
 # The layers, by attribute: they also name the calls traced into the reference pieces (fc2.backward).
@@ -100,10 +105,13 @@ def op_net_forward_backward(ns, ref, dims, params, X, dout):
     passed = {"X": X.copy(), "dout": dout.copy()}
     out = as_array("TwoLayerNet.forward", call("TwoLayerNet.forward", net.forward, passed["X"]))
     changed = [f"TwoLayerNet.forward:{n}" for n in overwritten({"X": X}, passed)]
-    dX = as_array("TwoLayerNet.backward", call("TwoLayerNet.backward", net.backward, passed["dout"]), allow_none=True)
+    with numerical_probe({"X": X, **dict(zip(PARAM_NAMES, params))}) as probe:
+        dX = call("TwoLayerNet.backward", net.backward, passed["dout"])
+    dX = as_array("TwoLayerNet.backward", dX, allow_none=True)
     changed += [f"TwoLayerNet.backward:{n}" for n in overwritten({"X": X, "dout": dout}, passed)
                 if f"TwoLayerNet.forward:{n}" not in changed]
-    return {"out": out, "dX": dX, "grads": _grads_of(net), "overwrote": changed, "calls": calls_of(net, TRACED_ATTRIBUTES)}
+    return {"out": out, "dX": dX, "grads": _grads_of(net), "overwrote": changed,
+            "calls": calls_of(net, TRACED_ATTRIBUTES), "probe": probe.report()}
 
 
 def set_grads(net, grads):
@@ -225,12 +233,12 @@ _PAIRS = ("array",) * 4
 _OVERWROTE = ["str"]
 REPLY_SCHEMA = {
     "sigmoid_forward": {"out": "array", "overwrote": _OVERWROTE},
-    "sigmoid_backward": {"out": "array", "dx": "array", "overwrote": _OVERWROTE},
+    "sigmoid_backward": {"out": "array", "dx": "array", "overwrote": _OVERWROTE, "probe": probe_schema("x")},
     "net_structure": {"layers": {name: str for name in LAYER_ATTRIBUTES},
                       "shapes": {name: "shape?" for name in PARAM_NAMES}},
     "net_forward": {"out": "array", "overwrote": _OVERWROTE, "calls": ["str"]},
     "net_forward_backward": {"out": "array", "dX": "array?", "grads": ("array?",) * 4, "overwrote": _OVERWROTE,
-                             "calls": ["str"]},
+                             "calls": ["str"], "probe": probe_schema("X", *PARAM_NAMES)},
     "net_params_and_grads": {"identities": [["str"]], "after": _PAIRS, "out2": "array?", "grads": ("array?",) * 4},
     "train": {"losses": "vector?", "losses_error": "str?", "params": _PAIRS, "backward_ran": bool,
               "overwrote": _OVERWROTE},

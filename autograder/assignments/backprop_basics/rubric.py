@@ -108,4 +108,4 @@ NOTES = (f"Gradient tiers (largest relative error against the reference): "
          f"|a − b| / (|a| + |b| + {REL_ERROR_FLOOR:g}), the notebook's formula. A test whose calls "
          f"overwrite an array their caller passed in (x, dout, X) keeps {OVERWRITE_SHARE:.0%} of its points. "
          "Each part is graded with the setups in PART_SETUPS (the reference's other pieces, then the "
-         "student's own) and each test keeps the best.")
+         f"student's own) and each test keeps the best. {numerics.BACKPROPAGATION_RULE}")

@@ -32,6 +32,8 @@ MESSAGES = {
                       "{run}: the trained parameters differ from the reference (relative error {error:.1e}, threshold {tol:g})"),
     "run": ("lr={lr:g}、epochs={epochs}、batch_size={batch_size}、seed={seed}", "lr={lr:g}, epochs={epochs}, batch_size={batch_size}, seed={seed}"),
     "accuracy": ("螺旋資料訓練準確率 {accuracy:.1%}（門檻 {threshold:.0%}）", "training accuracy on the spiral {accuracy:.1%} (threshold {threshold:.0%})"),
+    "accuracy-not-sgd": ("但這組參數和回傳的 loss 都不是從給定的起點、在螺旋資料上做 mini-batch SGD 得到的（和參考答案的訓練、或常見寫法的訓練結果都對不上）：這一項不給分",
+                         "but neither these parameters nor the returned losses are those of mini-batch SGD on the spiral from the given start (they match neither the reference run nor any typical loop's run): no points"),
     "accuracy-untrained": ("參數沒有被訓練改變，或沒有回傳真的 loss：這一項不給分", "the parameters were not changed by training, or no real losses were returned: no points"),
 }
 

@@ -2,14 +2,17 @@
 
 Executed in the child from this source (the child imports nothing of the grader's), before the
 student's code; imported by the grader for REPLY_SCHEMA. Every array the grader passes in is a copy;
-``overwrote`` in a reply names the ones the student's code changed in place. ``ns`` is the student's
-namespace (the reference pieces of the part's setup swapped in), ``ref`` the reference's.
+``overwrote`` in a reply names the ones the student's code changed in place, and ``probe`` (after a
+backward) how often the backward ran code on nudged copies of the inputs whose gradients are graded
+(``runner.numerical_probe``). ``ns`` is the student's namespace (the reference pieces of the part's
+setup swapped in), ``ref`` the reference's.
 """
 import itertools
 
 import numpy as np
 
-from autograder.sandbox.runner import (StudentError, as_array, attribute, call, overwritten, remember, safe_message)
+from autograder.sandbox.runner import (StudentError, as_array, attribute, call, numerical_probe, overwritten,
+                                       probe_schema, remember, safe_message)
 
 
 def _changed(what, originals, passed, already=()):
@@ -23,12 +26,14 @@ def op_relu(ns, ref, x, dout=None):
     passed = {"x": x.copy()}
     out = as_array("ReLU.forward", call("ReLU.forward", layer.forward, passed["x"]))
     changed = _changed("ReLU.forward", {"x": x}, passed)
-    dx = None
+    reply = {"out": out, "dx": None, "overwrote": changed}
     if dout is not None:
         passed["dout"] = dout.copy()
-        dx = as_array("ReLU.backward", call("ReLU.backward", layer.backward, passed["dout"]))
+        with numerical_probe({"x": x}) as probe:
+            dx = call("ReLU.backward", layer.backward, passed["dout"])
+        reply.update(dx=as_array("ReLU.backward", dx), probe=probe.report())
         changed += _changed("ReLU.backward", {"x": x, "dout": dout}, passed, changed)
-    return {"out": out, "dx": dx, "overwrote": changed}
+    return reply
 
 
 # ---------------------------------------------------------------- SoftmaxCrossEntropy
@@ -39,12 +44,13 @@ def op_softmax(ns, ref, scores, labels, dout=None):
     loss = as_array("SoftmaxCrossEntropy.forward",
                     call("SoftmaxCrossEntropy.forward", layer.forward, passed["scores"], passed["labels"]))
     changed = _changed("SoftmaxCrossEntropy.forward", {"scores": scores, "labels": labels}, passed)
-    dscores = None
+    reply = {"loss": loss, "dscores": None, "overwrote": changed}
     if dout is not None:
-        dscores = as_array("SoftmaxCrossEntropy.backward",
-                           call("SoftmaxCrossEntropy.backward", layer.backward, float(dout)))
+        with numerical_probe({"scores": scores}) as probe:
+            dscores = call("SoftmaxCrossEntropy.backward", layer.backward, float(dout))
+        reply.update(dscores=as_array("SoftmaxCrossEntropy.backward", dscores), probe=probe.report())
         changed += _changed("SoftmaxCrossEntropy.backward", {"scores": scores, "labels": labels}, passed, changed)
-    return {"loss": loss, "dscores": dscores, "overwrote": changed}
+    return reply
 
 
 # ---------------------------------------------------------------- Conv2D
@@ -75,19 +81,19 @@ def op_conv(ns, ref, x, W, b, stride, padding, dout=None):
     passed = {"x": x.copy()}
     out = as_array("Conv2D.forward", call("Conv2D.forward", layer.forward, passed["x"]))
     changed = _changed("Conv2D.forward", {"x": x}, passed)
-    dx = dW = db = None
+    reply = {"out": out, "dx": None, "dW": None, "db": None, "overwrote": changed}
     if dout is not None:
         passed["dout"] = dout.copy()
-        dx = as_array("Conv2D.backward", call("Conv2D.backward", layer.backward, passed["dout"]))
+        with numerical_probe({"x": x, "W": W, "b": b}) as probe:
+            dx = call("Conv2D.backward", layer.backward, passed["dout"])
+        reply.update(dx=as_array("Conv2D.backward", dx), probe=probe.report())
         changed += _changed("Conv2D.backward", {"x": x, "dout": dout}, passed, changed)
-        grads = []
         for name in ("dW", "db"):
             try:
-                grads.append(as_array(f"Conv2D.{name}", getattr(layer, name, None), allow_none=True))
+                reply[name] = as_array(f"Conv2D.{name}", getattr(layer, name, None), allow_none=True)
             except StudentError:
-                grads.append(None)
-        dW, db = grads
-    return {"out": out, "dx": dx, "dW": dW, "db": db, "overwrote": changed}
+                pass
+    return reply
 
 
 # ---------------------------------------------------------------- MaxPool2D
@@ -97,12 +103,14 @@ def op_pool(ns, ref, x, kernel_size, stride=None, dout=None):
     passed = {"x": x.copy()}
     out = as_array("MaxPool2D.forward", call("MaxPool2D.forward", layer.forward, passed["x"]))
     changed = _changed("MaxPool2D.forward", {"x": x}, passed)
-    dx = None
+    reply = {"out": out, "dx": None, "overwrote": changed}
     if dout is not None:
         passed["dout"] = dout.copy()
-        dx = as_array("MaxPool2D.backward", call("MaxPool2D.backward", layer.backward, passed["dout"]))
+        with numerical_probe({"x": x}) as probe:
+            dx = call("MaxPool2D.backward", layer.backward, passed["dout"])
+        reply.update(dx=as_array("MaxPool2D.backward", dx), probe=probe.report())
         changed += _changed("MaxPool2D.backward", {"x": x, "dout": dout}, passed, changed)
-    return {"out": out, "dx": dx, "overwrote": changed}
+    return reply
 
 
 # ---------------------------------------------------------------- train_classifier
@@ -157,10 +165,11 @@ OPERATIONS = {
 
 _OVERWROTE = ["str"]
 REPLY_SCHEMA = {
-    "relu": {"out": "array", "dx": "array?", "overwrote": _OVERWROTE},
-    "softmax": {"loss": "array", "dscores": "array?", "overwrote": _OVERWROTE},
+    "relu": {"out": "array", "dx": "array?", "overwrote": _OVERWROTE, "probe?": probe_schema("x")},
+    "softmax": {"loss": "array", "dscores": "array?", "overwrote": _OVERWROTE, "probe?": probe_schema("scores")},
     "conv_init": {"W": "array", "b": "array"},
-    "conv": {"out": "array", "dx": "array?", "dW": "array?", "db": "array?", "overwrote": _OVERWROTE},
-    "pool": {"out": "array", "dx": "array?", "overwrote": _OVERWROTE},
+    "conv": {"out": "array", "dx": "array?", "dW": "array?", "db": "array?", "overwrote": _OVERWROTE,
+             "probe?": probe_schema("x", "W", "b")},
+    "pool": {"out": "array", "dx": "array?", "overwrote": _OVERWROTE, "probe?": probe_schema("x")},
     "train": {"losses": "vector?", "losses_error": "str?", "params": ("array",) * 4, "overwrote": _OVERWROTE},
 }

@@ -349,6 +349,11 @@ TRAIN_MISTAKES = ("train-no-shuffle", "train-global-rng", "train-rng-per-epoch",
                   "train-rebinds-param", "train-grad-divided-by-batch", "train-loss-per-epoch",
                   "train-seed-ignored", "train-batch-sizes", "train-order-not-permutation",
                   "train-shuffle-misaligned")
+# The typical loops that still run mini-batch SGD on the spiral from the given start (another order,
+# seed or batching, one batch of all rows, a step scaled by the batch size, losses recorded otherwise):
+# their runs count as training. Not train-rebinds-param (it never updates the network) nor
+# train-shuffle-misaligned (its labels are shuffled apart from their points: other data).
+SGD_MISTAKES = tuple(v for v in TRAIN_MISTAKES if v not in ("train-rebinds-param", "train-shuffle-misaligned"))
 
 
 def run_args(name):
@@ -374,6 +379,16 @@ def params_error(got, want):
 
 def params_match(got, want):
     return params_error(got, want) <= PARAMS_NORM_TOL
+
+
+def trained_by_sgd(name, params, losses):
+    """Are ``params`` (or else the whole of ``losses``) those of mini-batch SGD on the spiral from run
+    ``name``'s start: the reference loop or one of SGD_MISTAKES (each run computed once per worker)?"""
+    for variant in (None,) + SGD_MISTAKES:
+        want_losses, want_params = train_expected(name, variant)
+        if params_match(params, want_params) or losses_match(losses, want_losses):
+            return True
+    return False
 
 
 def accuracy(params):

@@ -79,7 +79,11 @@ TESTS = (
     Test("train_classifier spiral accuracy", "train_classifier", 6,
          f"training accuracy ≥ {SPIRAL_MIN_ACCURACY:.0%} on the spiral after the notebook's network and step "
          f"(hidden {TRAIN_RUNS['accuracy'][1]}, lr {TRAIN_RUNS['accuracy'][2]:g}, batch {TRAIN_RUNS['accuracy'][4]}) "
-         f"trained {TRAIN_RUNS['accuracy'][3]} epochs, counted only when the parameters changed and the losses are real"),
+         f"trained {TRAIN_RUNS['accuracy'][3]} epochs, counted only when the losses are real and the parameters (or "
+         "all the losses) are those of mini-batch SGD on the spiral from the given start: the reference loop or a "
+         "typical variant that still is one (another shuffle, order, seed or batching, one batch of all rows, steps "
+         "divided by the batch size, losses recorded after the update or per epoch), not a loop that never updates "
+         "or shuffles the labels apart from their points (that trains on other data), nor weights found elsewhere"),
 )
 
 BY_NAME = {test.name: test for test in TESTS}
@@ -114,4 +118,5 @@ NOTES = (f"Gradient tiers (largest relative error against the reference's analyt
          f"is ≤ {TRAJECTORY_REL_TOL:g}, trained parameters when their norm-wise error is ≤ {PARAMS_NORM_TOL:g}. "
          f"A test whose calls overwrite an array their caller passed in keeps {OVERWRITE_SHARE:.0%} of its "
          "points. train_classifier is graded with the reference FullyConnectedLayer, ReLU, SoftmaxCrossEntropy "
-         "and MLPClassifier, then with the student's own, and each test keeps the better.")
+         "and MLPClassifier, then with the student's own, and each test keeps the better. "
+         + numerics.BACKPROPAGATION_RULE)

@@ -99,6 +99,8 @@ def test_backward_gradient_check(student, check):
         if check.failed(reply, "Sigmoid.backward"):
             return finish(check, 0)
         kept = min(kept, check.overwrote(reply))
+        if check.numerical(reply, "Sigmoid.backward", "dx", "x"):
+            return finish(check, 0)
         dx = reply.value["dx"]
         if dx.shape != dout.shape:
             check.say("shape", what="Sigmoid.backward dx", got=dx.shape, expected=dout.shape)

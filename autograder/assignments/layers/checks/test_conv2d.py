@@ -106,6 +106,8 @@ def gradient_test(student, check, name):
                 forward_hints(check, k, forward.value["out"])
             return finish(check, 0)
         kept = min(kept, check.overwrote(reply))
+        if check.numerical(reply, "Conv2D.backward", name, name[1:]):
+            return finish(check, 0)
         index = {"dx": 1, "dW": 2, "db": 3}[name]
         got, want = reply.value[name], reference.expected("Conv2D", k)[index]
         if got is None:

@@ -71,6 +71,8 @@ def test_backward(student, check):
                 shape_hints(check, k, forward.value["out"])
             return finish(check, 0)
         kept = min(kept, check.overwrote(reply))
+        if check.numerical(reply, "MaxPool2D.backward", "dx", "x"):
+            return finish(check, 0)
         dx, want = reply.value["dx"], reference.expected("MaxPool2D", k)[1]
         if dx.shape != want.shape:
             check.say("case-shape", what="MaxPool2D.backward", case=label(k), got=dx.shape, expected=want.shape)

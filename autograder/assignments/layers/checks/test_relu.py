@@ -51,6 +51,8 @@ def test_backward(student, check):
         if check.failed(reply, "ReLU.backward"):
             return finish(check, 0)
         kept = min(kept, overwrote(check, reply))
+        if check.numerical(reply, "ReLU.backward", "dx", "x"):
+            return finish(check, 0)
         dx, want = reply.value["dx"], reference.expected("ReLU", k)[1]
         if dx.shape != want.shape:
             check.say("shape", what="ReLU.backward", got=dx.shape, expected=want.shape)

@@ -85,6 +85,8 @@ def test_backward(student, check):
                 check.hint("ce-backward-no-dout")
             return finish(check, 0)
         kept = min(kept, check.overwrote(reply))
+        if check.numerical(reply, "SoftmaxCrossEntropy.backward", "dscores", "scores"):
+            return finish(check, 0)
         got, want = reply.value["dscores"], reference.expected("SoftmaxCrossEntropy", k)[1]
         if got.shape != want.shape:
             check.say("shape", what="SoftmaxCrossEntropy.backward", got=got.shape, expected=want.shape)

@@ -101,4 +101,11 @@ def test_accuracy(student, check):
     if not (changed and real):
         check.say("accuracy-untrained")
         return finish(check, 0)
-    return finish(check, kept * (accuracy >= SPIRAL_MIN_ACCURACY))
+    if accuracy < SPIRAL_MIN_ACCURACY:
+        return finish(check, 0)
+    # Accuracy is paid for training: a run whose parameters (or losses) are those of mini-batch SGD
+    # on the spiral from the given start, not weights found elsewhere.
+    if not reference.trained_by_sgd("accuracy", params, losses):
+        check.say("accuracy-not-sgd")
+        return finish(check, 0)
+    return finish(check, kept)

@@ -34,6 +34,8 @@ def test_backward(student, check):
         if check.failed(reply, "Tanh.backward"):
             return finish(check, 0)
         kept = min(kept, check.overwrote(reply))
+        if check.numerical(reply, "Tanh.backward", "dx", "x"):
+            return finish(check, 0)
         dx = reply.value["dx"]
         worst = max(worst, numerics.rel_error(dx, reference.backward(x, dout)))
         if reference.matches(dx, 1 - np.tanh(x) ** 2):
