@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from autograder.sandbox import forkserver, seccomp
+from autograder.sandbox import forkserver, seccomp, unprivileged
 from autograder import sandbox
 
 from .conftest import FILES, run_cli
@@ -80,10 +80,11 @@ def test_student_code_never_runs_as_host_root(tmp_path, path):
                                      kind=path, while_running=look)
     assert reply.ok, reply.error
     assert isinstance(handle, forkserver.Forked) == (path == FULL and os.environ[forkserver.ENABLE_ENV] == "1")
-    expected = sandbox.NOBODY if os.getuid() == 0 else os.getuid()
+    expected = unprivileged.sandbox_uid() if os.getuid() == 0 else os.getuid()
     assert len(seen) >= 2, seen                       # the submission's process and the part it forked
     assert {uid for uids in seen.values() for uid in uids} == {expected}, seen
-    assert found == {"uid": expected, "euid": expected}
+    inside = sandbox.NOBODY if path.bubblewrap else expected      # bubblewrap maps it to 'nobody'
+    assert found == {"uid": inside, "euid": inside}
 
 
 OPEN_SETTINGS = '''
@@ -138,7 +139,8 @@ print(json.dumps(results))
 def test_the_keyring_calls_are_refused(tmp_path, path):
     found, reply, _ = run_probe(tmp_path, KEYRING, kind=path)
     assert reply.ok, reply.error
-    assert found == {name: [-1, errno.EPERM] for name in seccomp.REFUSED}
+    assert found == {name: [-1, errno.EPERM] for name in ("add_key", "request_key", "keyctl")}
+    assert {"add_key", "request_key", "keyctl"} <= set(seccomp.REFUSED)
 
 
 @each(SANDBOXED)
@@ -260,3 +262,35 @@ def test_a_reference_stored_in_a_keyring_reaches_no_later_submission(tmp_path, t
             "--quiet", env={forkserver.ENABLE_ENV: template})
     scores = {r["id"]: r["score"] for r in json.loads(out.read_text(encoding="utf-8"))}
     assert scores == {"keyring_a_leaker": 100, "keyring_b_cheater": 0}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", PATHS)
+@pytest.mark.parametrize("assignment", ["01_backprop_basics", "02_layers"])
+def test_the_reference_scores_full_marks_in_every_kind_of_sandbox(tmp_path, assignment, which):
+    """What isolates student code changes nothing of what it scores (the runner once could not
+    trace a backward when its source came in the command line, as it does without bubblewrap)."""
+    from autograder import assignments
+    reference = assignments.get(assignment).reference
+    env = {forkserver.ENABLE_ENV: "1" if which == TEMPLATE else "0"}
+    if which == LIMITS_ONLY:
+        env.update({"AUTOGRADER_NO_BWRAP": "1", sandbox.UNSANDBOXED_ENV: "1"})
+    out = tmp_path / "grades.json"
+    run_cli("grade", reference, "--json", out, "--quiet", assignment=assignment, env=env)
+    result, = json.loads(out.read_text(encoding="utf-8"))
+    assert (result["score"], result["status"]) == (100, "graded"), [t["output"] for t in result["tests"]
+                                                                     if t["score"] < t["max_score"]]
+    assert result["isolation"].startswith("limits-only" if which == LIMITS_ONLY else "bubblewrap")
+
+
+def test_without_bubblewrap_a_class_is_not_graded_where_code_could_read_the_reference(tmp_path):
+    """Without bubblewrap nothing hides the reference (or the classmates) from student code: the
+    run stops with one line saying so, unless the instructor sets AUTOGRADER_UNSANDBOXED=1."""
+    from autograder import assignments
+    reference = assignments.get("01_backprop_basics").reference
+    done = run_cli("grade", reference, "--quiet", "--results-dir", tmp_path / "r", check=False,
+                   env={"AUTOGRADER_NO_BWRAP": "1"})
+    assert done.returncode == 2
+    assert "without bubblewrap" in done.stderr and sandbox.UNSANDBOXED_ENV in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "r").exists() or not list((tmp_path / "r").glob("*.json"))

@@ -112,6 +112,9 @@ def grade(*, paths, assignment=None, json_path=None, csv_path=None, jobs=None, r
         results_dir = Path(json_path).with_suffix(".results") if json_path else Path("autograder-results")
     todo = batch.pending(submissions, results_dir, chosen, force=force)
     pinned = sandbox.isolation()     # chosen once: batch.run pins it for every worker
+    refused = sandbox.unsandboxed_problem(pinned, chosen.reference, whole_class)
+    if refused:
+        raise UsageError(refused)
     print(sandbox.describe(pinned, parsed), file=sys.stderr)
     print(f"{chosen.id}: {len(submissions)} submissions, {len(submissions) - len(todo)} already graded "
           f"(results in {results_dir}{'' if force else '; --force regrades'})", file=sys.stderr)

@@ -111,6 +111,9 @@ class GradeWithAutograder(NbGraderPreprocessor):
 
 def grade_one(submission, store, assignment, *, lang="zh", limits=()):
     """The submission's result, graded now unless ``store`` holds one for these very bytes."""
+    refused = sandbox.unsandboxed_problem(sandbox.isolation(), assignment.reference, [submission])
+    if refused:
+        raise RuntimeError(refused)
     if batch.pending([submission], store, assignment):
         batch.run([submission], store, assignment=assignment, jobs=1, lang=lang, limits=limits)
     return batch.collect([submission], store, assignment)[0]

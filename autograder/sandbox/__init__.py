@@ -10,7 +10,7 @@ This module re-exports what the rest of the grader uses.
 """
 from autograder.sandbox.modes import BUBBLEWRAP, LIMITS_ONLY, TEMPLATE_ENV, Isolation  # noqa: F401
 from autograder.sandbox.launch import (  # noqa: F401
-    BWRAP_ENV, ENV, NOBODY, RUNNER, SANDBOX_RUNNER, Unavailable, bwrap_path, command, drop_to_nobody, kill_group, preexec,
-    refusal, rlimits, run, site_packages)
+    BWRAP_ENV, ENV, NOBODY, RUNNER, SANDBOX_RUNNER, UNSANDBOXED_ENV, Unavailable, bwrap_path, command, drop_to_nobody,
+    kill_group, preexec, refusal, rlimits, run, site_packages, unsandboxed_problem)
 from autograder.sandbox.limits import Limits, parse_limits  # noqa: F401
 from autograder.sandbox.policy import ISOLATION_ENV, describe, isolation, pinned_env  # noqa: F401

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from autograder.sandbox import cgroup, forkserver, launch, runner
+from autograder.sandbox import cgroup, forkserver, launch, runner, unprivileged
 from autograder.sandbox.modes import Isolation
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.policy import isolation
@@ -172,18 +172,19 @@ class StudentProcess:
         self._output_pos = 0
         workdir = tempfile.mkdtemp(prefix="autograder-child-") if not self.kind.bubblewrap else None
         if workdir and launch.drop_to_nobody():
-            os.chown(workdir, launch.NOBODY, launch.NOBODY)
+            os.chown(workdir, unprivileged.sandbox_uid(), unprivileged.sandbox_uid())
         self._workdir = workdir
         if template and not workdir and self._fork_from_template(req_read, rep_write) is not None:
             return self._load()
         fds = {runner.REQUEST_FD: req_read, runner.REPLY_FD: rep_write}
         join = self._group.procs_files if self._group else ()
+        setup = launch.preexec(self.kind, self.limits, workdir, join)   # prepared here, run after fork
 
         def child_setup():
             for target, source in fds.items():
                 os.dup2(source, target)
                 os.set_inheritable(target, True)
-            launch.preexec(self.kind, self.limits, workdir, join)()
+            setup()
 
         try:
             self.process = subprocess.Popen(

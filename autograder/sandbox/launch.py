@@ -33,7 +33,7 @@ RUNNER = Path(__file__).with_name("runner.py")
 BWRAP_ENV = "AUTOGRADER_BWRAP"         # the bubblewrap binary pinned for a run's workers
 SANDBOX_RUNNER = "/grader/runner.py"
 TEMPLATE_PROC = runner.TEMPLATE_PROC     # the template's clean procfs, for its forks' own /proc
-NOBODY = unprivileged.SANDBOX_UID
+NOBODY = 65534          # the uid and gid student code sees inside bubblewrap; on the host it is sandbox_uid()
 ENV = {
     # One BLAS thread: the same submission always gets the same result, and fork() stays safe.
     "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -94,6 +94,9 @@ def _bwrap_command(python, program, limits, template=False):
     for name in runner.MASKED_PROC:
         if os.path.exists(f"/proc/{name}"):
             command += ["--ro-bind", "/dev/null", f"/proc/{name}"]
+    for name in runner.MASKED_PROC_FOLDERS:
+        if os.path.isdir(f"/proc/{name}"):
+            command += ["--perms", "0555", "--tmpfs", f"/proc/{name}", "--remount-ro", f"/proc/{name}"]
     for top in ("/bin", "/lib", "/lib64", "/lib32", "/sbin"):
         if os.path.islink(top):
             command += ["--symlink", os.readlink(top), top]
@@ -153,7 +156,8 @@ def _reach(kind):
     paths = list(_install_paths(python)) + [python]
     if kind.bubblewrap:
         paths += [str(RUNNER), bwrap_path() or "/usr/bin/bwrap"]
-    return paths, unprivileged.blockers(paths)
+    uid = unprivileged.sandbox_uid()
+    return paths, unprivileged.blockers(paths, uid, uid)
 
 
 @functools.lru_cache(maxsize=None)
@@ -166,14 +170,38 @@ def refusal():
         return ""
     why = _probe_problem(Isolation(LIMITS_ONLY), _numpy_probe())
     if why:
-        return (f"student code would run as root: as uid {NOBODY} ('nobody') this Python cannot import numpy "
-                f"({why}); install Python and the packages where 'nobody' may read them, or grade as a user "
+        return (f"student code would run as root: as uid {unprivileged.sandbox_uid()} this Python cannot import numpy "
+                f"({why}); install Python and the packages where any user may read them, or grade as a user "
                 "that is not root")
     return ""
 
 
+UNSANDBOXED_ENV = "AUTOGRADER_UNSANDBOXED"   # "1": grade without bubblewrap even where code could read others'
+
+
+def unsandboxed_problem(kind, reference, submissions):
+    """"" when the run may grade ``submissions`` with ``kind``; else why not, in one line. Without
+    bubblewrap nothing hides files from student code: the run goes on only where it is one submission
+    graded as a uid that cannot read the reference (Gradescope's container, whose ``setup.sh`` makes
+    the bundle root's only), or when the instructor says so (``AUTOGRADER_UNSANDBOXED=1``)."""
+    kind = Isolation.of(kind)
+    if kind.bubblewrap or os.environ.get(UNSANDBOXED_ENV) == "1":
+        return ""
+    fix = ("install bubblewrap (Debian: apt-get install bubblewrap) where user namespaces are allowed, "
+           f"or set {UNSANDBOXED_ENV}=1 to grade anyway")
+    if not unprivileged.needed():
+        return f"without bubblewrap, student code would run as you (uid {os.getuid()}) and could read what you can: {fix}"
+    uid = unprivileged.sandbox_uid()
+    if unprivileged.can_read(reference, uid, uid):
+        return f"without bubblewrap, student code (uid {uid}) could read the reference {reference}: {fix}"
+    if len(submissions) > 1:
+        return (f"without bubblewrap, each of these {len(submissions)} submissions could read what the others can "
+                f"(the host's /tmp, processes, files): {fix}")
+    return ""
+
+
 def drop_to_nobody():
-    """Whether children give up the grader's uid for 'nobody' (the grader is root)."""
+    """Whether children give up the grader's uid for a uid of their own (the grader is root)."""
     return unprivileged.needed()
 
 
@@ -201,7 +229,7 @@ def preexec(kind, limits, workdir=None, cgroup_procs=()):
     kind = Isolation.of(kind)
     drop = unprivileged.needed()
     paths, blocked = _reach(kind) if drop else ((), ())
-    uid = NOBODY if drop else os.getuid()
+    uid = unprivileged.sandbox_uid() if drop else os.getuid()
     count_processes = "pids" not in kind.controllers
     install = seccomp.installer()
 
@@ -218,7 +246,7 @@ def preexec(kind, limits, workdir=None, cgroup_procs=()):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         if drop:
             unprivileged.make_reachable(paths, blocked)
-            unprivileged.drop()
+            unprivileged.drop(uid, uid)
         install()
         if workdir:
             os.chdir(workdir)

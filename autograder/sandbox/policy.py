@@ -10,9 +10,9 @@ grader-error result), never grades with less. ``isolation()`` names it, ``descri
 """
 import os
 
-from autograder.sandbox import cgroup, seccomp
+from autograder.sandbox import cgroup, seccomp, unprivileged
 from autograder.sandbox.modes import BUBBLEWRAP, LIMITS_ONLY, Isolation
-from autograder.sandbox.launch import BWRAP_ENV, NOBODY, bwrap_path, bwrap_works, drop_to_nobody
+from autograder.sandbox.launch import BWRAP_ENV, bwrap_path, bwrap_works, drop_to_nobody
 from autograder.sandbox.limits import Limits
 
 ISOLATION_ENV = "AUTOGRADER_ISOLATION"   # set by the process that starts a run, read by its workers
@@ -55,7 +55,8 @@ def describe(kind=None, limits=None):
     """What protects the machine and the other submissions from one submission, precisely."""
     kind, limits = Isolation.of(kind or isolation()), limits or Limits()
     controllers = kind.controllers
-    user = f"as user 'nobody' (uid {NOBODY})" if drop_to_nobody() else f"as the grading user (uid {os.getuid()})"
+    user = (f"as host uid {unprivileged.sandbox_uid()}, one of their own per grading process ('nobody' inside)"
+            if drop_to_nobody() else f"as the grading user (uid {os.getuid()})")
     if kind.bubblewrap:
         lines = [f"isolation: {kind} -- bubblewrap: no network, read-only system (/proc/sys too), private /tmp "
                  f"and /dev/shm ({_size(limits.tmpfs_bytes)} each), own PID namespace, no view of solutions/ or "
@@ -81,8 +82,8 @@ def describe(kind=None, limits=None):
         lines.append(f"  processes: at most {limits.processes} per submission (pids cgroup)")
     else:
         lines.append(f"  processes: RLIMIT_NPROC, {limits.processes} beyond the user's current count")
-    refused = ", ".join(seccomp.REFUSED)
-    lines.append(f"  system calls: {refused} refused (seccomp)" if seccomp.program() is not None
+    kinds = sorted(set(seccomp.REFUSED.values()) | {why for *_, why in seccomp.REFUSED_WITH})
+    lines.append(f"  system calls: refused for {', '.join(kinds)} (seccomp)" if seccomp.program() is not None
                  else f"  system calls: not filtered ({seccomp.problem()})")
     if "cpu" in controllers:
         lines.append("  CPU: each submission's processes share the CPU as one (cpu cgroup)")

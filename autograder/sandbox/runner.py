@@ -328,11 +328,16 @@ _PROBES = []            # the probes whose backward is running (their tracer ins
 _ndarray, _absolute, _errstate = np.ndarray, np.absolute, np.errstate
 
 
+# This file's name in its code objects: its path, or 'runner.py' where its source came in the command
+# line (limits only: the child may not be able to read the kit).
+_RUNNER_FILE = globals().get("__file__", "runner.py")
+
+
 def _library_code(code):
     known = _LIBRARY_CODE.get(code)
     if known is None:
         name = code.co_filename
-        known = _LIBRARY_CODE[code] = (name in ("operations.py", __file__)
+        known = _LIBRARY_CODE[code] = (name in ("operations.py", _RUNNER_FILE)
                                        or name.startswith("<frozen ") or name.startswith(_library_folders()))
     return known
 
@@ -617,12 +622,14 @@ TEMPLATE_PROC = "/grader/proc"
 # with /dev/null, unreadable there (nodev), so a read fails the same way wherever a submission runs.
 MASKED_PROC = ("stat", "loadavg", "uptime", "vmstat", "meminfo", "zoneinfo", "buddyinfo", "pagetypeinfo",
                "interrupts", "softirqs", "schedstat", "diskstats", "keys", "key-users", "timer_list",
-               "sched_debug", "latency_stats", "kallsyms")
+               "sched_debug", "latency_stats", "kallsyms", "locks", "cgroups", "sys/fs/dentry-state",
+               "sys/fs/inode-nr", "sys/fs/inode-state", "sys/fs/file-nr")
+MASKED_PROC_FOLDERS = ("pressure",)     # the same, for folders: an empty read-only tmpfs over them
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x02000000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
 SETUP_FAILED = 70       # exit status of a fork that could not isolate itself (before any student code)
 
 
@@ -678,6 +685,12 @@ def isolate(tmpfs_bytes):
             for target in (b"/tmp", b"/dev/shm"):
                 _check(libc.mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, options), "mount tmpfs")
             _own_proc(libc)
+            _loopback_up()
+            # PID 1 of a PID namespace gets from inside only the signals it handles: none, then
+            # (Python's own SIGINT handler would let the submission end it as a "failed setup").
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            for cap in range(64):       # the bounding set too, as bubblewrap leaves a fresh sandbox
+                libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
             _drop_capabilities(libc)
             os.chdir("/tmp")
 
@@ -697,8 +710,22 @@ def _own_proc(libc):
             _check(libc.mount(b"/dev/null", target, None, MS_BIND, None), f"mask /proc/{name}")
             _check(libc.mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                               None), f"mask /proc/{name} read-only")
+    for name in MASKED_PROC_FOLDERS:
+        target = f"/proc/{name}".encode()
+        if os.path.isdir(target):
+            _check(libc.mount(b"tmpfs", target, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                              b"size=4096,mode=0555"), f"mask /proc/{name}")
     _check(libc.mount(b"tmpfs", TEMPLATE_PROC.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                       b"size=4096,mode=0"), "cover " + TEMPLATE_PROC)
+
+
+def _loopback_up():
+    """Bring up the new network namespace's loopback, as bubblewrap does in a fresh sandbox."""
+    import fcntl
+    import socket
+    IFF_UP, IFF_LOOPBACK, IFF_RUNNING, SIOCSIFFLAGS = 0x1, 0x8, 0x40, 0x8914
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", IFF_UP | IFF_LOOPBACK | IFF_RUNNING))
 
 
 def _wait_and_exit(pid, reap_all):

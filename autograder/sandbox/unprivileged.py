@@ -1,12 +1,12 @@
 """Student code never runs with host privilege: a grader running as root starts every sandboxed
-process as ``SANDBOX_UID`` (``nobody``), and bubblewrap then runs unprivileged.
+process as a host uid of its own (``sandbox_uid``), and bubblewrap then runs unprivileged.
 
 As root, bubblewrap's sandbox uid maps to the caller's uid, 0: the kernel checks files, sysctls
 (``/proc/sys``), keyrings and ``/proc/<pid>`` by that host uid, capabilities or not. So the uid is
 changed before bubblewrap starts, between fork and exec (``drop``).
 
 The sandbox still needs the Python installation and the venv, which may lie under a folder that
-``nobody`` cannot enter (pyenv's ``/root/.pyenv``: ``/root`` is 0700). ``blockers`` finds those
+such a uid cannot enter (pyenv's ``/root/.pyenv``: ``/root`` is 0700). ``blockers`` finds those
 folders; ``make_reachable`` then gives the starting process a mount namespace of its own in which
 each blocker is an empty tmpfs holding only the paths the sandbox needs, bound from where they are.
 Nothing changes on the host, and the rest of the blocker (root's home) stays out of sight.
@@ -15,10 +15,18 @@ import ctypes
 import os
 import stat
 
-SANDBOX_UID = SANDBOX_GID = 65534        # nobody / nogroup
+# Host uids no account uses: one per grading process (each worker of each run), so that what the
+# kernel counts or allows per user -- processes, inotify instances, pending signals, /proc access,
+# ownership of a sandbox's user namespace -- is never shared by two workers or two runs.
+UID_BASE, UID_SPAN = 2_100_000_000, 1_000_000
 CLONE_NEWNS = 0x00020000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x1, 0x2, 0x4, 0x1000, 0x4000, 0x40000
 O_PATH = getattr(os, "O_PATH", 0o10000000)
+
+
+def sandbox_uid():
+    """The host uid (and gid) this grading process's sandboxes run as."""
+    return UID_BASE + os.getpid() % UID_SPAN
 
 
 def needed():
@@ -35,7 +43,7 @@ def _traversable(info, uid, gid):
     return bool(mode & stat.S_IXOTH)
 
 
-def blockers(paths, uid=SANDBOX_UID, gid=SANDBOX_GID):
+def blockers(paths, uid, gid):
     """The outermost folders above ``paths`` (not the paths themselves) that ``uid`` cannot enter."""
     found = []
     for path in paths:
@@ -58,6 +66,18 @@ def _check(result, what):
     if result != 0:
         error = ctypes.get_errno()
         raise OSError(error, f"{what}: {os.strerror(error)}")
+
+
+def can_read(path, uid, gid):
+    """Whether ``uid`` may read ``path`` by its mode bits and those of the folders above it."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    if blockers([path], uid, gid):
+        return False
+    bits = (stat.S_IRUSR if info.st_uid == uid else stat.S_IRGRP if info.st_gid == gid else stat.S_IROTH)
+    return bool(info.st_mode & bits)
 
 
 def make_reachable(paths, folders):
@@ -85,7 +105,7 @@ def make_reachable(paths, folders):
             os.close(handle)
 
 
-def drop(uid=SANDBOX_UID, gid=SANDBOX_GID):
+def drop(uid, gid):
     """Become ``uid`` for good: no supplementary groups, real, effective and saved ids changed."""
     os.setgroups([])
     os.setresgid(gid, gid, gid)
