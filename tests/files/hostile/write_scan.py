@@ -1,0 +1,321 @@
+# HOSTILE write_scan: a correct submission whose first Sigmoid.forward walks everything in sight (/proc but other processes, /sys, /dev, the root file system except the read-only Python trees) and opens each file for writing without truncating (a /proc or /sys file that opens is written its own value back; devices only access()-checked); it prints the writable files and folders. Template forks and fresh sandboxes: only /tmp, /dev/shm, /dev/pts and its own /proc/<pid> (nothing of /proc/sys, /sys or cgroups; /proc/pressure/* open for writing but refuse the write). Without bubblewrap: the host's /tmp, /var/tmp, /run/lock, /dev/shm. Sound grader: 100; no host setting written.
+import os
+
+import numpy as np
+
+
+class FullyConnectedLayer:
+    """
+    全連接層的前向/反向傳播實作
+
+    Y = XW + b
+    """
+
+    def __init__(self, in_features, out_features):
+        """
+        Parameters
+        ----------
+        in_features : int
+            輸入維度 D
+        out_features : int
+            輸出維度 M
+        """
+        # He (Kaiming) 初始化：標準差 sqrt(2 / in_features)，適合 ReLU 這類激勵函數
+        # （Xavier 初始化用的是 sqrt(1 / in_features) 或 sqrt(2 / (in_features + out_features))）
+        self.W = np.random.randn(in_features, out_features) * np.sqrt(2.0 / in_features)
+        self.b = np.zeros(out_features)
+
+        # 梯度
+        self.dW = None
+        self.db = None
+
+        # 快取
+        self.cache = None
+
+    def forward(self, X):
+        """
+        前向傳播
+
+        Parameters
+        ----------
+        X : np.ndarray, shape (N, D)
+            輸入資料
+
+        Returns
+        -------
+        Y : np.ndarray, shape (N, M)
+            輸出
+        """
+        self.cache = X
+        Y = X @ self.W + self.b
+        return Y
+
+    def backward(self, dY):
+        """
+        反向傳播
+
+        Parameters
+        ----------
+        dY : np.ndarray, shape (N, M)
+            損失對輸出的梯度 ∂L/∂Y
+
+        Returns
+        -------
+        dX : np.ndarray, shape (N, D)
+            損失對輸入的梯度 ∂L/∂X
+        """
+        X = self.cache
+
+        # ∂L/∂W = X^T @ dY
+        self.dW = X.T @ dY
+
+        # ∂L/∂b = sum(dY, axis=0)
+        self.db = np.sum(dY, axis=0)
+
+        # ∂L/∂X = dY @ W^T
+        dX = dY @ self.W.T
+
+        return dX
+
+
+
+_DONE = []
+
+
+def _once(work):
+    """Run ``work`` the first time only (the grader calls forward many times)."""
+    if not _DONE:
+        _DONE.append(1)
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001
+            print("PROBE failed:", type(exc).__name__, exc, flush=True)
+
+
+def _scan():
+    import json, stat, errno
+    found = {"write_ok": [], "open_w": [], "dirs_w": [], "tried": 0, "errors": {}}
+    skip_top = ("/usr", "/root", "/work", "/lib", "/bin", "/sbin", "/lib64", "/var/lib", "/var/cache", "/snap", "/opt")
+    def consider(path):
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return
+        if stat.S_ISLNK(st.st_mode):
+            return
+        found["tried"] += 1
+        if stat.S_ISDIR(st.st_mode):
+            if os.access(path, os.W_OK):
+                found["dirs_w"].append(path)
+            return
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode):
+            if os.access(path, os.W_OK):
+                found["open_w"].append(path + " (dev/fifo/sock: access only)")
+            return
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        except OSError as e:
+            return
+        found["open_w"].append(path)
+        try:
+            try:
+                with open(path, "rb") as f:
+                    data = f.read(65536)
+            except OSError:
+                data = None
+            if data is not None and path.startswith(("/proc/sys", "/sys", "/proc/")):
+                os.write(fd, data)       # the value that is there: no change
+                found["write_ok"].append(path)
+        except OSError as e:
+            found["errors"][path] = errno.errorcode.get(e.errno, str(e.errno))
+        finally:
+            os.close(fd)
+    me = str(os.getpid())
+    for top in ("/",):
+        for folder, dirs, files in os.walk(top):
+            if folder == "/proc":
+                dirs[:] = [d for d in dirs if not d.isdigit() or d in (me, "1", "2")]
+            if folder.startswith(skip_top) or folder.startswith("/proc/sys/fs/binfmt_misc"):
+                dirs[:] = []
+                continue
+            if folder in ("/proc/self", "/proc/thread-self") or folder.startswith(("/proc/self/", "/proc/thread-self/")):
+                dirs[:] = []
+            consider(folder)
+            for name in files:
+                consider(os.path.join(folder, name))
+    found["write_ok"] = [p for p in found["write_ok"] if not p.startswith(f"/proc/{me}/") and not p.startswith(("/proc/1/", "/proc/2/"))]
+    found["open_w_notself"] = [p for p in found["open_w"] if not p.startswith((f"/proc/{me}/", "/proc/1/", "/proc/2/"))]
+    del found["open_w"]
+    print("WSCAN " + json.dumps(found))
+
+
+class Sigmoid:
+    """
+    Sigmoid 層的前向/反向傳播
+    """
+
+    def __init__(self):
+        self.cache = None
+
+    def forward(self, x):
+        _once(_scan)
+        """
+        前向傳播
+
+        Parameters
+        ----------
+        x : np.ndarray
+            任意形狀的輸入
+
+        Returns
+        -------
+        out : np.ndarray
+            σ(x)，與輸入相同形狀
+        """
+        # 數值穩定的 sigmoid：只計算 exp(-|x|)，它永遠不會 overflow
+        # 對於 x >= 0: sigmoid = 1 / (1 + exp(-x))
+        # 對於 x < 0:  sigmoid = exp(x) / (1 + exp(x))
+        z = np.exp(-np.abs(x))
+        out = np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+        self.cache = out  # 儲存輸出值 σ(x)，不是輸入
+        return out
+
+    def backward(self, dout):
+        """
+        反向傳播
+
+        Parameters
+        ----------
+        dout : np.ndarray
+            上游梯度，形狀與 forward 輸出相同
+
+        Returns
+        -------
+        dx : np.ndarray
+            對輸入的梯度，形狀與 dout 相同
+        """
+        # σ'(x) = σ(x) * (1 - σ(x))
+        # 這裡 self.cache 已經是 σ(x) 了
+        sigmoid_out = self.cache
+        dx = dout * sigmoid_out * (1 - sigmoid_out)
+        return dx
+
+
+class TwoLayerNet:
+    """
+    兩層網路：FC1 → Sigmoid → FC2
+    """
+
+    def __init__(self, in_features, hidden_features, out_features):
+        """
+        Parameters
+        ----------
+        in_features : int
+            輸入維度
+        hidden_features : int
+            隱藏層維度
+        out_features : int
+            輸出維度
+        """
+        # 初始化各層
+        self.fc1 = FullyConnectedLayer(in_features, hidden_features)
+        self.sigmoid = Sigmoid()
+        self.fc2 = FullyConnectedLayer(hidden_features, out_features)
+
+    def forward(self, X):
+        """
+        前向傳播
+
+        Parameters
+        ----------
+        X : np.ndarray, shape (N, in_features)
+
+        Returns
+        -------
+        out : np.ndarray, shape (N, out_features)
+        """
+        h1 = self.fc1.forward(X)
+        h2 = self.sigmoid.forward(h1)
+        out = self.fc2.forward(h2)
+        return out
+
+    def backward(self, dout):
+        """
+        反向傳播
+
+        Parameters
+        ----------
+        dout : np.ndarray, shape (N, out_features)
+            損失對輸出的梯度
+
+        Returns
+        -------
+        dX : np.ndarray, shape (N, in_features)
+            損失對輸入的梯度
+        """
+        # 以相反順序呼叫 backward
+        dh2 = self.fc2.backward(dout)
+        dh1 = self.sigmoid.backward(dh2)
+        dX = self.fc1.backward(dh1)
+        return dX
+
+    def get_params_and_grads(self):
+        """
+        回傳所有參數和對應的梯度
+
+        Returns
+        -------
+        list of (param, grad)
+            [(fc1.W, fc1.dW), (fc1.b, fc1.db), (fc2.W, fc2.dW), (fc2.b, fc2.db)]，網路自己的陣列（不是副本）
+        """
+        return [
+            (self.fc1.W, self.fc1.dW),
+            (self.fc1.b, self.fc1.db),
+            (self.fc2.W, self.fc2.dW),
+            (self.fc2.b, self.fc2.db),
+        ]
+
+
+def train_xor(net, X, y, learning_rate, epochs):
+    """
+    用全批次梯度下降訓練網路（MSE 損失），就地更新參數
+
+    Parameters
+    ----------
+    net : TwoLayerNet
+        要訓練的網路（參數會被就地更新）
+    X : np.ndarray, shape (N, in_features)
+        輸入
+    y : np.ndarray, shape (N, out_features)
+        目標值
+    learning_rate : float
+        學習率
+    epochs : int
+        更新次數
+
+    Returns
+    -------
+    losses : list of float
+        長度為 epochs；losses[i] 是第 i+1 次更新之前的損失（losses[0] 是訓練前的損失）
+    """
+    losses = []
+
+    for epoch in range(epochs):
+        # 前向傳播
+        Y = net.forward(X)
+
+        # 計算 MSE 損失
+        loss = np.mean((Y - y) ** 2)
+        losses.append(loss)
+
+        # 計算梯度
+        dY = 2 * (Y - y) / Y.size
+
+        # 反向傳播
+        net.backward(dY)
+
+        # 更新參數（梯度下降，就地更新）
+        for param, grad in net.get_params_and_grads():
+            param -= learning_rate * grad
+
+    return losses
