@@ -10,7 +10,7 @@ export MPLBACKEND := Agg
 # solutions/<id>/ and assignments/<id>/).
 ASSIGNMENTS := $(notdir $(wildcard source/*))
 
-.PHONY: setup demo test release solutions check-release bench clean
+.PHONY: setup demo test quick release solutions check-release bench clean
 
 setup: $(VENV)/.installed
 
@@ -27,7 +27,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 # their points from the rubrics), and the README's points tables, generated from the rubrics.
 solutions: setup
 	$(BIN)/python -m solutions.build
-	$(BIN)/python -m autograder rubric --readme README.md
+	$(BIN)/python -m autograder rubric --readme docs/GRADING.md
 
 # The student releases, produced by real nbgrader into assignments/ (committed).
 release: setup solutions
@@ -41,6 +41,10 @@ demo: release
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The fast loop: every test not marked slow, spread over the cores.
+quick: setup
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 bench: setup
 	$(BIN)/python bench/run.py

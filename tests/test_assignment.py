@@ -127,7 +127,7 @@ def test_every_seed_code_line_is_in_the_source_notebook_or_a_documented_change()
             f"seed code cell {index} of docs/seed_01_backprop_basics.txt: lines changed in the source notebook "
             f"without a documented reason: {sorted(missing - expected)}; lines listed as changed that are back: "
             f"{sorted(expected - missing)}. A deliberate change: add the line to CHANGED_SEED_LINES[{index}] in "
-            "tests/test_assignment.py with why, and to the README's \"Changes from the course notebook\" "
+            "tests/test_assignment.py with why, and to docs/CHANGES.md "
             "(docs/AUTHORING.md, \"Editing a course notebook\")")
 
 

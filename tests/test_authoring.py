@@ -60,7 +60,7 @@ def test_list_and_rubric_know_it():
 
 @pytest.mark.slow
 def test_graded_through_the_cli_nbgrader_and_gradescope_alike(tmp_path):
-    # nbgrader: a course of its own, set up the README's way, released by real nbgrader
+    # nbgrader: a course of its own, set up docs/INSTRUCTORS.md's way, released by real nbgrader
     autograder("course", tmp_path / "course", "--assignment", "00_tanh")
     course = tmp_path / "course"
     nbgrader = [os.path.join(os.path.dirname(sys.executable), "nbgrader")]

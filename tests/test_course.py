@@ -1,4 +1,4 @@
-"""An instructor's own nbgrader course, set up by following the README verbatim, graded through real
+"""An instructor's own nbgrader course, set up by following docs/INSTRUCTORS.md verbatim, graded through real
 nbgrader with the same points as the CLI -- including a notebook that tries to forge them."""
 import csv
 import json
@@ -16,8 +16,8 @@ from autograder.assignments.backprop_basics import rubric, sample
 from .conftest import ROOT, run_cli
 
 ASSIGNMENT = "01_backprop_basics"
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCK = re.search(r"<!-- course:start -->\n```sh\n(.*?)```\n<!-- course:end -->", README, re.S).group(1)
+GUIDE = (ROOT / "docs" / "INSTRUCTORS.md").read_text(encoding="utf-8")
+BLOCK = re.search(r"<!-- course:start -->\n```sh\n(.*?)```\n<!-- course:end -->", GUIDE, re.S).group(1)
 COLLECT = "# collect each student's notebook"
 # Cells a hostile student adds to the untouched release: each forged 100 (or reached other students'
 # files) when nbgrader ran the notebook in a kernel with the instructor's rights.
@@ -52,7 +52,7 @@ def notebook(variant):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """The README's commands, run as written in one shell in a new folder: the kit's path filled in,
+    """The guide's commands, run as written in one shell in a new folder: the kit's path filled in,
     and the comment that says to collect the students' notebooks replaced by doing it."""
     home = tmp_path_factory.mktemp("instructor")
     folder = home / "mycourse"
@@ -66,7 +66,7 @@ def course(tmp_path_factory):
     lines = []
     for line in BLOCK.replace("/path/to/kit", str(ROOT)).splitlines():
         lines.append(f"PYTHONPATH={ROOT} python {placer}" if line.startswith(COLLECT) else line)
-    assert any(str(placer) in line for line in lines), "the README no longer says where submissions go"
+    assert any(str(placer) in line for line in lines), "docs/INSTRUCTORS.md no longer says where submissions go"
     checks_before = sorted(p.name for p in (ROOT / "autograder" / "assignments" / "backprop_basics" / "checks").iterdir())
     sleepers_before = set(sleepers())
     done = bash("\n".join(lines), home)

@@ -1,4 +1,4 @@
-"""The README tells the truth about the code it describes."""
+"""The README and the docs tell the truth about the code they describe."""
 import re
 
 import pytest
@@ -9,21 +9,22 @@ from autograder.cli import readme_block
 from .conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+GRADING = (ROOT / "docs" / "GRADING.md").read_text(encoding="utf-8")
 
 
-def test_readme_points_tables_are_the_rubrics():
+def test_the_points_tables_are_the_rubrics():
     for assignment in assignments.known().values():
-        assert readme_block(assignment) in README, (
-            f"the README's points table of {assignment.id} is not its rubric's: run `make release`")
+        assert readme_block(assignment) in GRADING, (
+            f"docs/GRADING.md's points table of {assignment.id} is not its rubric's: run `make release`")
 
 
-def test_readme_names_every_hint_id():
-    listed = set(re.findall(r"`((?:[a-z]+-)+[a-z0-9]+)`", README))
+def test_the_docs_name_every_hint_id():
+    listed = set(re.findall(r"`((?:[a-z]+-)+[a-z0-9]+)`", GRADING))
     hints = set(messages.HINTS)
     for assignment in assignments.known().values():
         hints |= set(assignment.hints)
     missing = sorted(hints - listed)
-    assert not missing, f"hint ids the README does not list: {missing}"
+    assert not missing, f"hint ids docs/GRADING.md does not list: {missing}"
 
 
 def test_readme_shows_the_two_commands():

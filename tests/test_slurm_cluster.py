@@ -1,4 +1,4 @@
-"""The private Slurm cluster of tests/slurm.py, proved with real array jobs shaped like the README's
+"""The private Slurm cluster of tests/slurm.py, proved with real array jobs shaped like docs/SCHEDULERS.md's
 sharded grading: tasks write shard-K, a dependent merge lists what it finds (tests/files/slurm/).
 What these show about failed tasks, dependencies and requeue is written up in docs/notes-slurm.md."""
 import os
