@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from autograder import results, sandbox
-from autograder.assignments.backprop_basics import rubric
+from autograder.assignments.backprop_basics import ASSIGNMENT, rubric
 
 from .conftest import ASSIGNMENT_01, FILES, ROOT, VENV_BIN, run_cli
 
@@ -308,7 +308,7 @@ def test_ids_a_name_filter_would_merge_each_keep_their_own_result(tmp_path):
     # A result file that claims another id -- planted, or left by an older grader -- is never used.
     planted = json.loads(results.result_path(tmp_path / "g.results", "-alice").read_text(encoding="utf-8"))
     results.result_path(tmp_path / "g.results", "alice").write_text(json.dumps(planted), encoding="utf-8")
-    assert results.load(tmp_path / "g.results", "alice") is None
+    assert results.load(tmp_path / "g.results", "alice", ASSIGNMENT) is None
     again = run_cli("grade", folder, "--json", out, "--quiet")
     assert "6 already graded" in again.stderr
     assert {r["id"]: r["score"] for r in assert_strict_json(out)}["alice"] == 100

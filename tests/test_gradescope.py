@@ -127,7 +127,7 @@ def test_conversion_keeps_the_spec_keys_and_moves_the_rest_to_extra_data():
                                 tags=["hint"] if not i else [], part=t.part) for i, t in enumerate(rubric.TESTS)]
     result = results.SubmissionResult(submission="/x/backprop_basics.ipynb", id="backprop_basics",
                                       status=results.GRADED, tests=tests, output="note from the loader",
-                                      assignment=ASSIGNMENT.id,
+                                      assignment=ASSIGNMENT.id, rubric=ASSIGNMENT,
                                       execution_time=1.25, isolation="bubblewrap", fingerprint="abc")
     data = gradescope.to_results(result.to_gradescope(), file_name="backprop_basics.ipynb", lang="en")
     assert_gradescope_results(data)
