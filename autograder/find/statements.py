@@ -32,15 +32,20 @@ Node = Any
 
 
 # ------------------------------------------------------------------ the syntax tree
-def children(node: ast.AST) -> list[Node]:
-    """The nodes directly under ``node``."""
-    out: list[Node] = []
+def _push_children(node: ast.AST, stack: list[Node]) -> None:
+    """Put the nodes directly under ``node`` on ``stack`` (this runs on every node of every statement)."""
     for field in node._fields:
         value = getattr(node, field, None)
         if isinstance(value, ast.AST):
-            out.append(value)
-        elif isinstance(value, list):
-            out.extend(v for v in value if isinstance(v, ast.AST))
+            stack.append(value)
+        elif type(value) is list:
+            stack.extend([v for v in value if isinstance(v, ast.AST)])
+
+
+def children(node: ast.AST) -> list[Node]:
+    """The nodes directly under ``node``."""
+    out: list[Node] = []
+    _push_children(node, out)
     return out
 
 
@@ -53,7 +58,7 @@ def walk(node: ast.AST) -> list[Node]:
         node = stack.pop()
         out.append(node)
         if type(node) is not ast.Name:
-            stack.extend(children(node))
+            _push_children(node, stack)
     return out
 
 
