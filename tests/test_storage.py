@@ -99,6 +99,12 @@ def test_one_cleaner_removes_escapes_and_control_characters(text, kept):
     assert results.without_controls(text) == kept
 
 
+def test_the_sandbox_handle_cleans_student_text_with_the_same_cleaner():
+    from autograder.sandbox import child
+    text = "a\x1b[31m\x9b\x85\x07b"
+    assert child.clean(text, 100) == results.without_controls(text) == "ab"
+
+
 def _no_hang(function, seconds=10):
     box = {}
     thread = threading.Thread(target=lambda: box.setdefault("value", _catch(function)), daemon=True)
