@@ -1,15 +1,20 @@
 """Command line: ``python -m autograder {grade,merge,report,list,rubric,gradescope,course,demo}``.
 
 The CLI only parses arguments and calls one keyword-only function per command (``grading``,
-``gradescope``, ``course``, ``demo``); errors the user can fix (a path that does not exist, a bad
---shard, an unknown assignment) end it with a one-line reason and exit status 2.
+``classreport``, ``gradescope_bundle``, ``course``, ``demo``); errors the user can fix (a path that
+does not exist, a bad --shard, an unknown assignment) end it with a one-line reason and exit status 2.
 """
 import argparse
+import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from autograder import assignments, messages
+from autograder.assignment import Assignment
 from autograder.grading import UsageError, grade, merge
+from autograder.routes import gradescope_bundle
+from autograder.views import classreport
 
 
 def _shard(text):
@@ -52,7 +57,7 @@ def _report_arguments(p, flag, required=False):
                         "(a class folder as grade takes it; repeatable)")
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m autograder",
                                 description="The exercise kit's autograder: grade a class, build the bundles, "
                                             "list the assignments.")
@@ -122,20 +127,20 @@ def parser():
     return p
 
 
-def _assignment(name):
+def _assignment(name: str) -> Assignment:
     try:
         return assignments.get(name)
     except assignments.UnknownAssignment as exc:
         raise UsageError(str(exc)) from None
 
 
-def readme_block(assignment):
+def readme_block(assignment: Assignment) -> str:
+    """The assignment's points table between the markers ``write_tables`` finds."""
     return f"<!-- rubric:{assignment.id}:start -->\n{assignment.markdown_table()}\n<!-- rubric:{assignment.id}:end -->"
 
 
-def write_tables(path, chosen):
+def write_tables(path: Path, chosen: Iterable[Assignment]) -> None:
     """Put each assignment's points table into its block of ``path`` (the README): generated, never pasted."""
-    import re
     text = path.read_text(encoding="utf-8")
     for assignment in chosen:
         pattern = re.compile(rf"<!-- rubric:{re.escape(assignment.id)}:start -->\n.*?<!-- rubric:{re.escape(assignment.id)}:end -->", re.S)
@@ -146,7 +151,7 @@ def write_tables(path, chosen):
     path.write_text(text, encoding="utf-8")
 
 
-def listing():
+def listing() -> str:
     """One block per assignment: its id, title, parts with their points, total."""
     lines = []
     for assignment in assignments.known().values():
@@ -155,7 +160,8 @@ def listing():
     return "\n".join(lines)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit status (2 for an error the user can fix)."""
     args = parser().parse_args(argv)
     if getattr(args, "jobs", None) is not None and args.jobs < 1:
         parser().error("--jobs must be at least 1")
@@ -165,7 +171,6 @@ def main(argv=None):
         elif args.command == "merge":
             merge(**{k: v for k, v in vars(args).items() if k != "command"})
         elif args.command == "report":
-            from autograder.views import classreport
             classreport.run(result_dirs=args.result_dirs, out=args.report_dir, assignment=args.assignment,
                             lang=args.lang, feedback_dirs=args.feedback_dirs, similarity=args.similarity,
                             submissions=args.submissions, base_corpus=args.base_corpus)
@@ -179,12 +184,12 @@ def main(argv=None):
                 print("\n\n".join(f"## {a.id}\n\n{a.markdown_table()}" if len(chosen) > 1 else a.markdown_table()
                                   for a in chosen))
         elif args.command == "gradescope":
-            from autograder.routes import gradescope
             try:
-                print(f"wrote {gradescope.build(args.out, _assignment(args.assignment), lang=args.lang, visibility=args.visibility)}")
+                print(f"wrote {gradescope_bundle.build(args.out, _assignment(args.assignment), lang=args.lang, visibility=args.visibility)}")
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
         elif args.command == "course":
+            # Only here: course/ (nbgrader's folder, the demo) is not in the Gradescope bundle.
             from autograder.course import folder as course
             try:
                 names = course.create(args.folder, names=args.names, lang=args.lang, force=args.force)
@@ -192,7 +197,7 @@ def main(argv=None):
                 raise UsageError(str(exc)) from None
             print(course.next_steps(args.folder, names))
         elif args.command == "demo":
-            from autograder.course import demo
+            from autograder.course import demo   # not in the Gradescope bundle either (nbformat, nbclient)
             chosen = [_assignment(args.assignment)] if args.assignment else list(assignments.known().values())
             demo.main(chosen, out=args.out)
     except UsageError as exc:

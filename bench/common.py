@@ -373,8 +373,8 @@ def machine():
 
 def grader_fingerprint():
     """Of the grader's code (autograder/, checks, reference): results name the version they measured."""
-    from autograder import results
-    return results.grader_fingerprint(GRADED)
+    from autograder.find import fingerprint
+    return fingerprint.of_grader(GRADED)
 
 
 def changed_warning(facts):

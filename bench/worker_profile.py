@@ -135,8 +135,8 @@ PROFILE_ROWS = [
     (("backprop_basics/reference.py", "sigmoid_mistakes"), "parent: Sigmoid mistake models"),
     (("backprop_basics/reference.py", "net_mistakes"), "parent: TwoLayerNet mistake models"),
     (("autograder/find/load.py", "load_path"), "reading + parsing the notebook"),
-    (("autograder/results/__init__.py", "save"), "writing the result (fsync)"),
-    (("autograder/results/__init__.py", "grader_fingerprint"), "grader fingerprint (hashes the grader's files)"),
+    (("autograder/results/store.py", "save"), "writing the result (fsync)"),
+    (("autograder/find/fingerprint.py", "of_grader"), "grader fingerprint (hashes the grader's files)"),
     (("autograder/sandbox/runner.py", "encode"), "wire: encode arrays"),
     (("autograder/sandbox/runner.py", "decode"), "wire: decode arrays"),
 ]

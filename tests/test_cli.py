@@ -1,7 +1,9 @@
 """The command line as instructors and scripts use it: outputs, errors, resume, shards and merge;
 odd entries in the class folder, ids that a name filter would merge, workers that die and an isolation
 that disappears mid-batch."""
+import collections
 import csv
+import io
 import json
 import os
 import shutil
@@ -13,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import results, sandbox
-from autograder.assignments.backprop_basics import rubric
+from autograder import grading, results, sandbox
+from autograder.assignments.backprop_basics import ASSIGNMENT, rubric
 
 from .conftest import ASSIGNMENT_01, FILES, ROOT, VENV_BIN, run_cli
 
@@ -308,7 +310,7 @@ def test_ids_a_name_filter_would_merge_each_keep_their_own_result(tmp_path):
     # A result file that claims another id -- planted, or left by an older grader -- is never used.
     planted = json.loads(results.result_path(tmp_path / "g.results", "-alice").read_text(encoding="utf-8"))
     results.result_path(tmp_path / "g.results", "alice").write_text(json.dumps(planted), encoding="utf-8")
-    assert results.load(tmp_path / "g.results", "alice") is None
+    assert results.load(tmp_path / "g.results", "alice", ASSIGNMENT) is None
     again = run_cli("grade", folder, "--json", out, "--quiet")
     assert "6 already graded" in again.stderr
     assert {r["id"]: r["score"] for r in assert_strict_json(out)}["alice"] == 100
@@ -475,6 +477,28 @@ def test_regrading_one_student_updates_that_row_and_nothing_else(tmp_path):
     ids = [r["id"] for r in json.loads((out / "grades.json").read_text())]
     assert ids == ["stu001", "stu002", "stu003"]
     assert sorted(p.name.split(".")[0] for p in (out / "grades.results").glob("*.json")) == ids
+
+
+def test_grade_reads_each_result_file_once_for_the_views(tmp_path, monkeypatch):
+    """Counted, not timed: once to see whether a submission's result is up to date, once for the
+    views -- the class's results and the earlier ones in the folder come from one reading."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("a", "b", "c"):   # links: refused without a worker, so each is a load-error at once
+        os.symlink(CORPUS / CLASS[0], folder / f"{name}.py")
+    grading.grade(paths=[folder], assignment=ASSIGNMENT.id, results_dir=tmp_path / "res", quiet=True, out=io.StringIO())
+    (folder / "c.py").unlink()     # c's result stays in the folder: a result of an earlier run
+    reads = collections.Counter()
+    from_dict = results.SubmissionResult.from_dict.__func__
+
+    def counted(cls, data, rubric):
+        reads[data["id"]] += 1
+        return from_dict(cls, data, rubric)
+    monkeypatch.setattr(results.SubmissionResult, "from_dict", classmethod(counted))
+    collected = grading.grade(paths=[folder], assignment=ASSIGNMENT.id, results_dir=tmp_path / "res", quiet=True,
+                              out=io.StringIO())
+    assert [r.id for r in collected] == ["a", "b", "c"] and {r.status for r in collected} == {results.LOAD_ERROR}
+    assert reads == {"a": 2, "b": 2, "c": 1}, reads
 
 
 def test_merge_names_missing_shards_and_conflicting_students(small_class, tmp_path):

@@ -13,7 +13,7 @@ import nbformat
 
 import pytest
 
-from autograder.routes import gradescope
+from autograder.routes import gradescope, gradescope_bundle
 from autograder import results
 from autograder.assignments.backprop_basics import ASSIGNMENT, rubric, sample
 
@@ -59,20 +59,20 @@ def _intended_files():
     grader.add("autograder/assignments/__init__.py")
     grader |= {p.relative_to(ROOT).as_posix() for p in ASSIGNMENT.folder.rglob("*.py") if "__pycache__" not in p.parts}
     grader = {name for name in grader if not name.endswith("/sample.py")
-              and not any(name == left or name.startswith(left + "/") for left in gradescope.LEFT_OUT)}
+              and not any(name == left or name.startswith(left + "/") for left in gradescope_bundle.LEFT_OUT)}
     return grader | {"setup.sh", "run_autograder", "requirements.txt", "gradescope.json",
                      "solutions/__init__.py", "solutions/01_backprop_basics/backprop_basics.py"}
 
 
 def test_the_zip_holds_exactly_the_grader_the_reference_and_the_two_scripts(tmp_path):
-    out = gradescope.build(tmp_path / "dist" / "autograder.zip", ASSIGNMENT)
+    out = gradescope_bundle.build(tmp_path / "dist" / "autograder.zip", ASSIGNMENT)
     assert out == tmp_path / "dist" / "autograder.zip"
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()
         infos = {info.filename: info for info in archive.infolist()}
         pins = [line for line in archive.read("requirements.txt").decode().splitlines() if not line.startswith("#")]
         assert pins == [line for line in (ROOT / "requirements.txt").read_text().splitlines()
-                        if line.startswith(tuple(f"{name}==" for name in gradescope.GRADING_REQUIREMENTS))], \
+                        if line.startswith(tuple(f"{name}==" for name in gradescope_bundle.GRADING_REQUIREMENTS))], \
             "only what grading imports"
         assert (archive.read("solutions/01_backprop_basics/backprop_basics.py")
                 == (ROOT / "solutions/01_backprop_basics/backprop_basics.py").read_bytes())
@@ -83,7 +83,7 @@ def test_the_zip_holds_exactly_the_grader_the_reference_and_the_two_scripts(tmp_
                                                 "autograder", "solutions"}
     for must in ("autograder/__main__.py", "autograder/cli.py", "autograder/checks/plugin.py",
                  "autograder/sandbox/runner.py", "autograder/assignments/backprop_basics/checks/conftest.py",
-                 "autograder/routes/gradescope.py"):
+                 "autograder/routes/gradescope.py", "autograder/routes/gradescope_bundle.py"):
         assert must in names
     assert not [n for n in names if n.startswith(("tests/", "assignments/", "source/"))
                 or n.endswith(".ipynb") or "__pycache__" in n or n == "solutions/build.py"]
@@ -94,13 +94,13 @@ def test_the_zip_holds_exactly_the_grader_the_reference_and_the_two_scripts(tmp_
     assert "/autograder/venv" in scripts["setup.sh"] or "$ROOT/venv" in scripts["setup.sh"]
     assert "bubblewrap" in scripts["setup.sh"] and "requirements.txt" in scripts["setup.sh"]
     # The same tree gives the same bytes (fixed timestamps, sorted entries).
-    again = gradescope.build(tmp_path / "again.zip", ASSIGNMENT)
+    again = gradescope_bundle.build(tmp_path / "again.zip", ASSIGNMENT)
     assert again.read_bytes() == out.read_bytes()
 
 
 def test_bad_language_is_refused(tmp_path):
     with pytest.raises(ValueError):
-        gradescope.build(tmp_path / "a.zip", ASSIGNMENT, lang="fr")
+        gradescope_bundle.build(tmp_path / "a.zip", ASSIGNMENT, lang="fr")
 
 
 @pytest.mark.parametrize("files, chosen", [
@@ -127,7 +127,7 @@ def test_conversion_keeps_the_spec_keys_and_moves_the_rest_to_extra_data():
                                 tags=["hint"] if not i else [], part=t.part) for i, t in enumerate(rubric.TESTS)]
     result = results.SubmissionResult(submission="/x/backprop_basics.ipynb", id="backprop_basics",
                                       status=results.GRADED, tests=tests, output="note from the loader",
-                                      assignment=ASSIGNMENT.id,
+                                      assignment=ASSIGNMENT.id, rubric=ASSIGNMENT,
                                       execution_time=1.25, isolation="bubblewrap", fingerprint="abc")
     data = gradescope.to_results(result.to_gradescope(), file_name="backprop_basics.ipynb", lang="en")
     assert_gradescope_results(data)
@@ -142,7 +142,7 @@ def test_conversion_keeps_the_spec_keys_and_moves_the_rest_to_extra_data():
 # ------------------------------------------------------------------ the real thing
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
-    zip_path = gradescope.build(tmp_path_factory.mktemp("dist") / "autograder.zip", ASSIGNMENT)
+    zip_path = gradescope_bundle.build(tmp_path_factory.mktemp("dist") / "autograder.zip", ASSIGNMENT)
     # Stands in for a Python with only what the bundle installs: grading never needs the rest.
     poison = tmp_path_factory.mktemp("poison")
     for module in ("nbformat", "nbgrader", "matplotlib"):
@@ -269,7 +269,7 @@ def test_the_bundle_set_up_where_bwrap_cannot_unshare_keeps_the_reference_from_s
     try:
         home.chmod(0o755)
         root = home / "autograder"
-        zip_path = gradescope.build(home / "autograder.zip", ASSIGNMENT, visibility=["train_xor*=after_published"])
+        zip_path = gradescope_bundle.build(home / "autograder.zip", ASSIGNMENT, visibility=["train_xor*=after_published"])
         for name in ("source", "submission", "results"):
             (root / name).mkdir(parents=True)
         with zipfile.ZipFile(zip_path) as archive:

@@ -191,7 +191,7 @@ def result(sid, *, status=results.GRADED, reason="", tags=(), fail=False, output
     tests = [results.TestResult(t.name, 0.0 if fail else t.points, t.points, output=output, tags=list(tags), part=t.part)
              for t in rubric.TESTS]
     return results.SubmissionResult(submission=f"class/{sid}.py", id=sid, status=status, reason=reason, tests=tests,
-                                     assignment=ASSIGNMENT.id)
+                                     assignment=ASSIGNMENT.id, rubric=ASSIGNMENT)
 
 
 RED_TEAM = ["good1", "good2", "good1 ", " good2", "good1\u00a0", "good1\u3000", "g\u043eod2"]

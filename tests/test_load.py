@@ -1,4 +1,4 @@
-"""What the grader executes of a submission (autograder/load.py)."""
+"""What the grader executes of a submission (autograder/find: notebook, statements, load)."""
 import json
 import re
 import symtable
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from autograder.find import load
+from autograder.find import load, notebook, statements
 
 # The names a grader calls in these tests (an assignment's entry points).
 ENTRY_POINTS = ("FullyConnectedLayer", "Sigmoid", "TwoLayerNet", "train_xor")
@@ -92,7 +92,7 @@ def test_unreadable_submissions_get_a_one_line_reason(tmp_path, content, reason)
 def test_too_large_files_are_refused_without_reading_them(tmp_path):
     path = tmp_path / "big.py"
     with open(path, "wb") as f:
-        f.truncate(load.MAX_BYTES + 1)
+        f.truncate(notebook.MAX_BYTES + 1)
     with pytest.raises(load.LoadError, match="MB"):
         load.load_path(path, ENTRY_POINTS)
 
@@ -133,8 +133,8 @@ def test_a_long_chain_of_assignments_is_followed_in_linear_work(monkeypatch):
             calls[key] += 1
             return function(*args, **kwargs)
         return wrapper
-    monkeypatch.setattr(load, "_names_bound", counted("bound", load._names_bound))
-    monkeypatch.setattr(load, "_names_read", counted("read", load._names_read))
+    monkeypatch.setattr(statements, "names_bound", counted("bound", statements.names_bound))
+    monkeypatch.setattr(statements, "names_read", counted("read", statements.names_read))
     monkeypatch.setattr(symtable, "symtable", counted("symtable", symtable.symtable))
     text, program = kept([("chain.py", source)])
     assert program.problems == []
@@ -176,9 +176,9 @@ def test_ipython_lines_are_recognised_in_linear_time():
     """Backtracking once took minutes on a long line. Eight times the line takes about eight times as
     long (quadratic: 64): the ratio of two sizes in one run, each the fastest of five."""
     for n in (50_000, 400_000):
-        assert load.strip_magics(" " * n + "x") == " " * n + "x"
-    small = _fastest(lambda: load.strip_magics(" " * 50_000 + "x"))
-    large = _fastest(lambda: load.strip_magics(" " * 400_000 + "x"))
+        assert notebook.strip_magics(" " * n + "x") == " " * n + "x"
+    small = _fastest(lambda: notebook.strip_magics(" " * 50_000 + "x"))
+    large = _fastest(lambda: notebook.strip_magics(" " * 400_000 + "x"))
     assert large / small < 24, (small, large)
 
 
@@ -187,7 +187,7 @@ def test_ipython_lines_are_recognised_in_linear_time():
                                   "np.exp? x", "?? x"])
 def test_the_linear_ipython_pattern_matches_what_the_old_one_did(line):
     old = re.compile(r"\s*([%!]|[\w.,\s]+=\s*[%!]|\?{1,2}[\w.]+\s*$|[\w.]+\?{1,2}\s*$)")
-    assert bool(load.IPYTHON_LINE.match(line)) == bool(old.match(line))
+    assert bool(notebook.IPYTHON_LINE.match(line)) == bool(old.match(line))
 
 
 def test_too_much_code_is_refused_before_parsing():

@@ -25,7 +25,7 @@ def result(sid, output="", status=results.GRADED, reason="", score=True):
     tests = [results.TestResult(t.name, t.points if score else 0.0, t.points, output=output, part=t.part)
              for t in rubric.TESTS]
     return results.SubmissionResult(submission=sid, id=sid, status=status, reason=reason, tests=tests, output=output,
-                                     assignment=ASSIGNMENT.id)
+                                     assignment=ASSIGNMENT.id, rubric=ASSIGNMENT)
 
 
 def save_training(results_dir, sid, losses, params, compressed=False):

@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from autograder.find import discover
+from autograder.find import discover, fingerprint
 from autograder import results
-from autograder.assignments.backprop_basics import rubric
+from autograder.assignments.backprop_basics import ASSIGNMENT, rubric
 
 IDS = ["alice", "Alice", "ALICE", "aLiCe", "-alice", "--alice", ".alice", "..alice", "-.alice", "alice-", "alice.",
        "a lice", "a_lice", "a%6cice", "a%2flice", "a/lice", "al~1ce", "al+ce", "+alice", "學生", "a\\xe9", "a\udce9",
@@ -33,18 +33,25 @@ def test_ordinary_ids_keep_readable_names():
 def result(sid, output=""):
     tests = [results.TestResult(t.name, t.points, t.points, output=output, part=t.part) for t in rubric.TESTS]
     return results.SubmissionResult(submission=sid, id=sid, status=results.GRADED, tests=tests, output=output,
-                                    assignment="01_backprop_basics",
+                                    assignment="01_backprop_basics", rubric=ASSIGNMENT,
                                     fingerprint="f")
 
 
 def test_a_result_is_only_ever_read_back_by_its_own_id(tmp_path):
     results.save(result("alice"), tmp_path)
-    assert results.load(tmp_path, "alice").id == "alice"
+    assert results.load(tmp_path, "alice", ASSIGNMENT).id == "alice"
     other = json.loads(results.result_path(tmp_path, "alice").read_text(encoding="utf-8"))
     other["id"] = "-alice"
     results.result_path(tmp_path, "alice").write_text(json.dumps(other), encoding="utf-8")
-    assert results.load(tmp_path, "alice") is None
-    assert results.load(tmp_path, "-alice") is None
+    assert results.load(tmp_path, "alice", ASSIGNMENT) is None
+    assert results.load(tmp_path, "-alice", ASSIGNMENT) is None
+
+
+def test_a_result_is_read_back_only_with_the_rubric_of_its_own_assignment(tmp_path):
+    from autograder.assignments.layers import ASSIGNMENT as OTHER
+    results.save(result("alice"), tmp_path)
+    assert results.load(tmp_path, "alice", ASSIGNMENT).rubric is ASSIGNMENT
+    assert results.load(tmp_path, "alice", OTHER) is None
 
 
 def jq_accepts(path):
@@ -61,7 +68,7 @@ def test_json_is_strict_whatever_the_text(tmp_path):
     assert data["id"] == "a\\xe9b"     # the byte as discover writes it in ids
     assert data["output"] == "lone \ufffd and \ufffd, bytes \\xff\\xfe"
     assert data["tests"][0]["score"] is None
-    assert results.load(tmp_path, "a\udce9b").id == "a\\xe9b"
+    assert results.load(tmp_path, "a\udce9b", ASSIGNMENT).id == "a\\xe9b"
 
 
 def test_student_text_is_cleaned_and_bounded_where_it_is_stored():
@@ -80,6 +87,22 @@ def test_student_text_is_cleaned_and_bounded_where_it_is_stored():
     for text in [data["output"], data["reason"], data["tests"][0]["output"], *data["tests"][0]["tags"]]:
         assert not any(c in text for c in "\x1b\x07\x00\r"), text[:200]
     assert data["tests"][0]["output"].startswith("ALL TESTS PASSED\n")
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("a\x1b[31mred\x1b[0m b", "ared b"),             # a terminal escape
+    ("tab\tand\nnewline", "tab\tand\nnewline"),    # the two controls text may hold
+    ("bell\x07 nul\x00 del\x7f", "bell nul del"),   # C0 and DEL
+    ("csi\x9b31m nel\x85", "csi31m nel"),            # C1: a terminal reads \x9b as ESC [
+])
+def test_one_cleaner_removes_escapes_and_control_characters(text, kept):
+    assert results.without_controls(text) == kept
+
+
+def test_the_sandbox_handle_cleans_student_text_with_the_same_cleaner():
+    from autograder.sandbox import child
+    text = "a\x1b[31m\x9b\x85\x07b"
+    assert child.clean(text, 100) == results.without_controls(text) == "ab"
 
 
 def _no_hang(function, seconds=10):
@@ -116,7 +139,7 @@ def test_read_regular_never_blocks_or_follows(tmp_path, make):
 def test_fingerprinting_a_pipe_does_not_block(tmp_path):
     os.mkfifo(tmp_path / "p.ipynb")
     submission = discover.Submission(id="p", path=tmp_path / "p.ipynb", given="p")
-    assert len(_no_hang(lambda: results.fingerprint(submission, "g"))) == 24
+    assert len(_no_hang(lambda: fingerprint.of_submission(submission, "g"))) == 24
 
 
 def test_ids_from_file_names_are_text_and_distinct():

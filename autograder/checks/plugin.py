@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.find import discover, load
+from autograder.find import discover, fingerprint, load
 from autograder import messages, results, sandbox
 from autograder.checks import numerics
 from autograder.sandbox.child import StudentProcess
@@ -363,11 +363,11 @@ def student(request):
     lang = request.config.getoption("lang")
     started = time.monotonic()
     kind = sandbox.isolation()
-    grader = results.grader_fingerprint(assignment)
+    grader = fingerprint.of_grader(assignment)
     record = results.SubmissionResult(submission=submission.given, id=submission.id, status=results.GRADED,
                                       assignment=assignment.id, isolation=str(kind),
-                                      fingerprint=results.fingerprint(submission, grader),
-                                      submitted_at=submission.submitted_at)
+                                      fingerprint=fingerprint.of_submission(submission, grader),
+                                      submitted_at=submission.submitted_at, rubric=assignment)
     state["results"][submission.id] = record
     state["order"].append(submission.id)
     handle = None

@@ -5,16 +5,18 @@ an untouched release, a syntax error) is built from the committed release notebo
 ``submitted/<student>/<assignment>/`` layout, and graded exactly as ``python -m autograder grade``.
 """
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
 
 from autograder import grading
+from autograder.assignment import Assignment
 
 
-def run_solved_notebook(assignment, excerpt):
+def run_solved_notebook(assignment: Assignment, excerpt: str) -> str:
     """Execute the solved notebook top to bottom; return what it printed from ``excerpt`` on."""
-    from nbclient import NotebookClient
     nb = nbformat.read(assignment.solved, as_version=4)
     NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(Path(assignment.solved).parent)}}).execute()
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
@@ -22,7 +24,7 @@ def run_solved_notebook(assignment, excerpt):
     return printed[printed.index(excerpt):].strip() if excerpt and excerpt in printed else printed[-500:]
 
 
-def build_class(assignment, folder):
+def build_class(assignment: Assignment, folder: Path) -> None:
     """The assignment's sample class in ``folder`` (nbgrader's submitted/ layout)."""
     sample = assignment.module("sample")
     if folder.exists():
@@ -31,7 +33,8 @@ def build_class(assignment, folder):
         sample.write_notebook(sample.filled_notebook(variant), folder / student / assignment.id / assignment.notebook)
 
 
-def main(chosen, *, out=Path("demo-output")):
+def main(chosen: Iterable[Assignment], *, out: Path = Path("demo-output")) -> None:
+    """For each assignment: run its solved notebook, then grade its sample class into ``out``."""
     for assignment in chosen:
         where = Path(out) / assignment.id
         sample = assignment.module("sample")

@@ -9,7 +9,11 @@ installed (``pip install /path/to/kit[nbgrader]``) or this checkout's venv.
 import shutil
 import sys
 import sysconfig
+from collections.abc import Iterable
 from pathlib import Path
+
+from autograder import assignments as registry
+from autograder.assignment import Assignment
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = "backprop-exercise-kit"
@@ -31,7 +35,7 @@ class CourseError(Exception):
     """The course folder cannot be written (one-line reason)."""
 
 
-def source_root():
+def source_root() -> Path:
     """Where the assignments' nbgrader source notebooks are: this checkout, or the installed copy."""
     candidates = [ROOT / "source", Path(sysconfig.get_path("data")) / "share" / DATA / "source",
                   Path(sys.prefix) / "share" / DATA / "source"]
@@ -42,16 +46,15 @@ def source_root():
                       + ", ".join(str(c) for c in candidates) + ")")
 
 
-def source_folder(assignment):
+def source_folder(assignment: Assignment) -> Path:
     """The assignment's nbgrader source folder: where its package says, or the installed copy."""
     if Path(assignment.source).is_dir():
         return Path(assignment.source)
     return source_root() / assignment.id
 
 
-def assignments():
+def assignments() -> list[str]:
     """The assignments a course can use: those with a grader package and a source notebook."""
-    from autograder import assignments as registry
     found = []
     for assignment in registry.known().values():
         try:
@@ -62,7 +65,7 @@ def assignments():
     return found
 
 
-def create(folder, *, names=None, lang="zh", force=False):
+def create(folder: str | Path, *, names: Iterable[str] | None = None, lang: str = "zh", force: bool = False) -> list[str]:
     """Write the course folder; returns the assignments it holds."""
     folder = Path(folder)
     available = assignments()
@@ -75,7 +78,6 @@ def create(folder, *, names=None, lang="zh", force=False):
         raise CourseError(f"{config} exists; --force overwrites it (and the kit's source notebooks)")
     folder.mkdir(parents=True, exist_ok=True)
     config.write_text(CONFIG.format(course_id=folder.resolve().name, lang=lang), encoding="utf-8")
-    from autograder import assignments as registry
     for name in names:
         target = folder / "source" / name
         target.mkdir(parents=True, exist_ok=True)
@@ -84,7 +86,8 @@ def create(folder, *, names=None, lang="zh", force=False):
     return names
 
 
-def next_steps(folder, names):
+def next_steps(folder: str | Path, names: list[str]) -> str:
+    """What to do next in the course folder, as shell lines."""
     first = names[0]
     return "\n".join([
         f"course folder ready: {folder}",

@@ -20,38 +20,44 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from autograder import assignments, results, sandbox
+from autograder.assignment import Assignment
+from autograder.find import discover, fingerprint
+from autograder.find.notebook import MAX_BYTES
+from autograder.results import SubmissionResult
 from autograder.sandbox import cgroup
-from autograder.find import discover, load
-from autograder import results, sandbox
 
 WORKER_START_SECONDS = 60.0   # a worker's own start (pytest, numpy) before its first submission
 
 
-def shard(submissions, index, count):
+def shard(submissions: Sequence[discover.Submission], index: int, count: int) -> list[discover.Submission]:
     """The ``index``-th (1-based) of ``count`` deterministic slices of a class sorted by id."""
     if not 1 <= index <= count:
         raise ValueError(f"shard {index}/{count}: K must be between 1 and N")
     return [s for i, s in enumerate(submissions) if i % count == index - 1]
 
 
-def pending(submissions, results_dir, assignment, force=False):
+def pending(submissions: Sequence[discover.Submission], results_dir: str | Path, assignment: Assignment,
+            force: bool = False) -> list[discover.Submission]:
     """Submissions without an up-to-date result in ``results_dir`` (all of them with ``force``).
     A grader-error result, or one of another assignment, is never up to date: it is graded again."""
     if force:
         return list(submissions)
-    grader = results.grader_fingerprint(assignment)
+    grader = fingerprint.of_grader(assignment)
     todo = []
     for submission in submissions:
-        done = results.load(results_dir, submission.id)
+        done = results.load(results_dir, submission.id, assignment)
         if (done is None or done.status == results.GRADER_ERROR or done.assignment != assignment.id
-                or done.fingerprint != results.fingerprint(submission, grader)):
+                or done.fingerprint != fingerprint.of_submission(submission, grader)):
             todo.append(submission)
     return todo
 
 
-def worker_command(list_file, results_dir, lang, assignment, limits=()):
+def worker_command(list_file: Path, results_dir: Path, lang: str, assignment: Assignment,
+                   limits: Sequence[str] = ()) -> list[str]:
     """The pytest command one worker runs over a list of submissions: the assignment's checks."""
     checks = str(assignment.checks)
     return [sys.executable, "-m", "pytest", checks, "--submission-list", str(list_file),
@@ -60,7 +66,7 @@ def worker_command(list_file, results_dir, lang, assignment, limits=()):
             *(arg for limit in limits for arg in ("--limit", limit))]
 
 
-def stall_seconds(limits):
+def stall_seconds(limits: sandbox.Limits) -> float:
     """The longest one submission can keep a worker busy without a result: its definitions, its
     request budget, and a last request that restarts the sandbox (definitions again, then the
     request), each at its wall-clock backstop, plus a margin. A worker's first submission also has
@@ -75,7 +81,7 @@ def _snapshot(submission, folder, grader):
     if submission.problem:
         return None, submission.problem
     try:
-        data = discover.read_regular(submission.path, load.MAX_BYTES)
+        data = discover.read_regular(submission.path, MAX_BYTES)
     except discover.Refused as exc:
         return None, str(exc)
     folder.mkdir()
@@ -87,7 +93,7 @@ def _snapshot(submission, folder, grader):
             f.truncate(data[1])   # sparse: the loader reports the real size of a file too large to grade
     entry = {"id": submission.id, "path": str(copy), "given": submission.given,
              "duplicate_of": list(submission.duplicate_of), "submitted_at": submission.submitted_at}
-    return entry, results.fingerprint(submission, grader, data)
+    return entry, fingerprint.of_submission(submission, grader, data)
 
 
 class _Worker:
@@ -109,14 +115,17 @@ class _Worker:
             self.log.close()
 
 
-def run(submissions, results_dir, *, assignment, jobs=None, lang="zh", limits=(), progress=None):
-    """Grade ``submissions`` of ``assignment`` into ``results_dir`` with ``jobs`` parallel workers."""
+def run(submissions: Sequence[discover.Submission], results_dir: str | Path, *, assignment: Assignment,
+        jobs: int | None = None, lang: str = "zh", limits: Sequence[str] = (),
+        progress: Callable[[SubmissionResult], object] | None = None) -> float | None:
+    """Grade ``submissions`` of ``assignment`` into ``results_dir`` with ``jobs`` parallel workers;
+    returns the seconds it took (None when there was nothing to grade)."""
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
     if not submissions:
-        return
+        return None
     started = time.monotonic()
-    grader = results.grader_fingerprint(assignment)
+    grader = fingerprint.of_grader(assignment)
     kind = str(sandbox.isolation())
     stall = stall_seconds(sandbox.parse_limits(limits))
     env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", AUTOGRADER_FINGERPRINT=grader,
@@ -128,7 +137,7 @@ def run(submissions, results_dir, *, assignment, jobs=None, lang="zh", limits=()
             entry, outcome = _snapshot(submission, Path(tmp) / f"s{number}", grader)
             if entry is None:
                 result = results.ungraded(submission, results.LOAD_ERROR, outcome, kind, assignment=assignment)
-                result.fingerprint = results.fingerprint(submission, grader)
+                result.fingerprint = fingerprint.of_submission(submission, grader)
                 results.save(result, results_dir)
                 if progress:
                     progress(result)
@@ -149,7 +158,7 @@ def run(submissions, results_dir, *, assignment, jobs=None, lang="zh", limits=()
                 fresh = [e.name for e in listing if e.name in waiting]
             for name in fresh:
                 sid = waiting[name]
-                result = results.load(results_dir, sid)
+                result = results.load(results_dir, sid, assignment)
                 if result is not None and result.fingerprint == expected[sid]:
                     del waiting[name]
                     done.add(sid)
@@ -209,11 +218,52 @@ def run(submissions, results_dir, *, assignment, jobs=None, lang="zh", limits=()
     return time.monotonic() - started
 
 
-def collect(submissions, results_dir, assignment):
-    """The results of ``submissions``, in their (id-sorted) order."""
+def rubric_of(assignment_id: str) -> Assignment:
+    """The assignment a stored result names; ValueError, as for any file this grader cannot use, when
+    the kit has no such assignment."""
+    try:
+        return assignments.get(assignment_id)
+    except assignments.UnknownAssignment as exc:
+        raise ValueError(f"{exc} (graded by another version of the kit? regrade)") from None
+
+
+# A results folder as read once: file name -> the result it holds, or why it holds none usable.
+Stored = dict[str, SubmissionResult | Exception]
+
+
+def read_folder(folder: str | Path) -> Stored:
+    """Every result file in ``folder``, read once, each with the rubric of the assignment it names. A
+    hidden file (a half-written ``.tmp-`` file of a killed run, ``.run.json``) is not a result."""
+    stored: Stored = {}
+    for path in sorted(Path(folder).glob("*.json")):
+        if path.name.startswith("."):
+            continue
+        try:
+            data = results.read_json(path)
+            stored[path.name] = SubmissionResult.from_dict(data, rubric_of(data.get("assignment", "")))
+        except results.UNREADABLE as exc:
+            stored[path.name] = exc
+    return stored
+
+
+def _stored_result(stored: Stored, results_dir: str | Path, submission_id: str) -> SubmissionResult | None:
+    """What ``results.load`` gives, from a folder already read: the result under this id's name, if it is this id's."""
+    result = stored.get(results.result_path(results_dir, submission_id).name)
+    if isinstance(result, SubmissionResult) and result.id == results.strict_text(submission_id):
+        return result
+    return None
+
+
+def collect(submissions: Sequence[discover.Submission], results_dir: str | Path, assignment: Assignment,
+            stored: Stored | None = None) -> list[SubmissionResult]:
+    """The results of ``submissions``, in their (id-sorted) order; from ``stored`` (``read_folder``)
+    when the folder has been read already."""
     collected = []
     for submission in submissions:
-        result = results.load(results_dir, submission.id)
+        if stored is None:
+            result = results.load(results_dir, submission.id, assignment)
+        else:
+            result = _stored_result(stored, results_dir, submission.id)
         if result is None or result.assignment != assignment.id:
             result = results.ungraded(submission, results.GRADER_ERROR, "no result was recorded", assignment=assignment)
         collected.append(result)
@@ -223,12 +273,12 @@ def collect(submissions, results_dir, assignment):
 RUN_FILE = ".run.json"   # in a results folder graded with --shard: which slice of which class it holds
 
 
-def class_digest(submissions):
+def class_digest(submissions: Sequence[discover.Submission]) -> str:
     """Names a class (its sorted ids): the shards of one class carry the same digest."""
     return hashlib.sha256("\0".join(s.id for s in submissions).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def write_run(results_dir, whole_class, shard_spec):
+def write_run(results_dir: str | Path, whole_class: Sequence[discover.Submission], shard_spec: tuple[int, int]) -> None:
     """Record which slice of which class ``results_dir`` holds, for ``merge`` to check completeness."""
     index, count = shard_spec
     mine = shard(whole_class, index, count)
@@ -248,22 +298,23 @@ def _read_run(folder):
         return None
 
 
-def merge(result_dirs):
+def merge(result_dirs: Sequence[str | Path],
+          read: Mapping[str | Path, Stored] | None = None) -> tuple[list[SubmissionResult], list[str]]:
     """All results in ``result_dirs`` joined by id, sorted by id, and one line for each thing the
     instructor must know: a result file that could not be used (not a result of this grader, or not
     stored under its id's name); a student found in two folders (the newer result is kept, and the
     line says which and why); shards of a class that are missing, with how many submissions they
-    held. A half-written ``.tmp-`` file of a killed run is not a result and is passed over silently."""
-    by_id, found_in, problems = {}, {}, []
+    held. A half-written ``.tmp-`` file of a killed run is not a result and is passed over silently.
+    ``read`` holds the folders already read (``read_folder``)."""
+    by_id: dict[str, SubmissionResult] = {}
+    found_in: dict[str, list[tuple[str | Path, SubmissionResult]]] = {}
+    problems: list[str] = []
     for folder in result_dirs:
-        for path in sorted(Path(folder).glob("*.json")):
-            if path.name.startswith("."):
-                continue
-            try:
-                with open(path, encoding="utf-8") as f:
-                    result = results.SubmissionResult.from_dict(json.load(f))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-                problems.append(f"{path}: skipped, not a result of this grader ({type(exc).__name__}: {exc})"[:300])
+        stored = read[folder] if read is not None and folder in read else read_folder(folder)
+        for name, result in stored.items():
+            path = Path(folder) / name
+            if isinstance(result, Exception):
+                problems.append(f"{path}: skipped, not a result of this grader ({type(result).__name__}: {result})"[:300])
                 continue
             if path.name != results.result_path(folder, result.id).name:
                 problems.append(f"{path}: skipped, it holds the result of another id "
@@ -311,14 +362,15 @@ def _missing_shards(result_dirs, by_id):
     return lines
 
 
-def summary(collected, assignment):
+def summary(collected: Sequence[SubmissionResult], assignment: Assignment) -> dict:
+    """The class in numbers for the terminal: counts, mean and median score, full marks per part, isolation."""
     graded = [r for r in collected if r.status == results.GRADED]
     scores = sorted(r.score for r in graded)
     median = (scores[len(scores) // 2] if len(scores) % 2 else
               (scores[len(scores) // 2 - 1] + scores[len(scores) // 2]) / 2) if scores else 0.0
     passing = {part: sum(1 for r in graded if r.part_scores()[part] >= assignment.part_points[part])
                for part in assignment.parts}
-    isolation = {}
+    isolation: dict[str, int] = {}
     for r in collected:
         isolation[r.isolation or "none (not run)"] = isolation.get(r.isolation or "none (not run)", 0) + 1
     return {"submissions": len(collected), "graded": len(graded), "not_graded": len(collected) - len(graded),

@@ -26,10 +26,9 @@ from autograder.sandbox import cgroup, forkserver, launch, runner, unprivileged
 from autograder.sandbox.modes import Isolation
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.policy import isolation
+from autograder.results.text import without_controls
 
 PR_SET_CHILD_SUBREAPER = 36
-ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")   # not encodable as UTF-8: the JSON must stay strict
 # Children this process started on purpose and has not closed yet; any other child is a stray.
 _LIVE_CHILDREN = set()
@@ -56,7 +55,7 @@ STUDENT_ERROR_KINDS = ("raised", "missing", "returned-none", "not-array", "struc
 
 def clean(text, limit):
     """Student-derived text for feedback: no terminal escapes or control bytes, at most ``limit`` chars."""
-    text = LONE_SURROGATE.sub("\ufffd", CONTROL.sub("", ANSI_ESCAPE.sub("", text)))
+    text = LONE_SURROGATE.sub("\ufffd", without_controls(text))
     return text if len(text) <= limit else text[:limit] + " […]"
 
 
