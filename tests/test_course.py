@@ -149,7 +149,10 @@ def test_the_kit_installs_into_another_environment_and_grades(tmp_path):
     made = subprocess.run([python, "-m", "autograder", "course", tmp_path / "c"], cwd=tmp_path, capture_output=True,
                           text=True)
     assert made.returncode == 0, made.stderr
-    assert (tmp_path / "c" / "source" / ASSIGNMENT / "backprop_basics.ipynb").is_file()
+    # every assignment's source notebooks are installed, without a line per assignment in pyproject.toml
+    for folder in sorted(p for p in (ROOT / "source").iterdir() if p.is_dir()):
+        for notebook in folder.glob("*.ipynb"):
+            assert (tmp_path / "c" / "source" / folder.name / notebook.name).is_file(), notebook
     graded = subprocess.run([python, "-m", "autograder", "grade", ROOT / "tests/files/corpus/correct/c01_split_abs.py",
                              "--json", tmp_path / "g.json", "--quiet", "--assignment", ASSIGNMENT], cwd=tmp_path, capture_output=True, text=True)
     assert graded.returncode == 0, graded.stderr
