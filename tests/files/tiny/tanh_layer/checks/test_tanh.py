@@ -38,6 +38,9 @@ def test_backward(student, check):
         if check.numerical(reply, "Tanh.backward", "dx", "x"):
             return finish(check, 0)
         dx = reply.value["dx"]
+        if dx.shape != x.shape:
+            check.wrong_shape("Tanh.backward", got=dx.shape, expected=x.shape)
+            return finish(check, 0)
         worst = max(worst, rel_error(dx, reference.backward(x, dout)))
         if reference.matches(dx, 1 - np.tanh(x) ** 2):
             check.hint("tanh-ignores-dout")
