@@ -121,7 +121,8 @@ def _graded(sid, output, kind, exception=""):
     first = ASSIGNMENT.tests[0]
     tests[0] = results.TestResult(first.name, 0.0, first.points, output=output, part=first.part, kind=kind,
                                   exception=exception)
-    return results.SubmissionResult(submission=sid, id=sid, status=results.GRADED, assignment=ASSIGNMENT.id, tests=tests)
+    return results.SubmissionResult(submission=sid, id=sid, status=results.GRADED, assignment=ASSIGNMENT.id,
+                                    tests=tests)
 
 
 def test_the_class_report_groups_by_the_stored_kind_not_by_the_words():
@@ -135,8 +136,8 @@ def test_the_class_report_groups_by_the_stored_kind_not_by_the_words():
 
 # ------------------------------------------------------------------ end to end, on the tiny assignment
 TINY = FILES / "tiny"
-TANH = ('import numpy as np\n\nclass Tanh:\n    def forward(self, x):\n        self.y = np.tanh(x)\n        return {forward}\n\n'
-        '    def backward(self, dout):\n        return {backward}\n')
+TANH = ('import numpy as np\n\nclass Tanh:\n    def forward(self, x):\n        self.y = np.tanh(x)\n'
+        '        return {forward}\n\n    def backward(self, dout):\n        return {backward}\n')
 SUBMISSIONS = {
     "good": TANH.format(forward="self.y", backward="dout * (1 - self.y ** 2)"),
     "raises": TANH.format(forward="self.y", backward="dout * self.missing"),

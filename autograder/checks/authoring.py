@@ -9,10 +9,10 @@ lost points on its ``Check`` (``check.failed``, ``check.wrong_shape``, ``check.f
 """
 from autograder.assignment import Assignment, Test
 from autograder.checks.check import Check, Incomplete, finish
-from autograder.checks.numerics import (BACKPROPAGATION_RULE, REL_ERROR_FLOOR, matches, numerical_gradient,
-                                        rel_error, tier, tiers_text)
+from autograder.checks.numerics import (BACKPROPAGATION_RULE, REL_ERROR_FLOOR, matches, numerical_gradient, rel_error,
+                                        tier, tiers_text)
 from autograder.checks.student import Student
 from autograder.results.kinds import Kind
 
-__all__ = ["Assignment", "Test", "Check", "Incomplete", "finish", "Student", "Kind", "BACKPROPAGATION_RULE",
-           "REL_ERROR_FLOOR", "matches", "numerical_gradient", "rel_error", "tier", "tiers_text"]
+__all__ = ["BACKPROPAGATION_RULE", "REL_ERROR_FLOOR", "Assignment", "Check", "Incomplete", "Kind", "Student", "Test",
+           "finish", "matches", "numerical_gradient", "rel_error", "tier", "tiers_text"]

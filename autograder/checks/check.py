@@ -5,6 +5,7 @@ import re
 from autograder import messages, sandbox
 from autograder.assignment import Assignment, Test
 from autograder.checks import numerics
+from autograder.checks.student import Student
 from autograder.results.kinds import Kind
 from autograder.sandbox.child import Reply
 
@@ -40,7 +41,7 @@ class Incomplete(AssertionError):
 class Check:
     """A test's outcome: its share of the points, what the student reads, the hints it gives."""
 
-    def __init__(self, test: Test, lang: str, student=None, limits: sandbox.Limits | None = None,
+    def __init__(self, test: Test, lang: str, student: Student | None = None, limits: sandbox.Limits | None = None,
                  assignment: Assignment | None = None):
         self.test, self.lang, self.student = test, lang, student
         self.assignment = assignment or (student.assignment if student is not None else None)
@@ -132,7 +133,8 @@ class Check:
         elif kind in (Kind.EXITED, Kind.MISSING, Kind.RETURNED_NONE, Kind.NOT_ARRAY, Kind.STRUCTURE):
             self.say(kind.value, what=what, message=error.get("message", ""))
         else:
-            self.say("raised", what=what, message=error.get("message", ""), where=self.where(error.get("where") or what))
+            self.say("raised", what=what, message=error.get("message", ""),
+                     where=self.where(error.get("where") or what))
             self._why_undefined(error.get("message", ""))
 
     def _why_undefined(self, message):
@@ -197,7 +199,7 @@ class Check:
             return ""
         return (self.kind or Kind.WRONG_VALUES).value
 
-    def adopt(self, attempts: list["Check"], student) -> None:
+    def adopt(self, attempts: list["Check"], student: Student) -> None:
         """Keep the best of the attempts (the first on a tie) and say which setup it used."""
         # The most points; on a tie, an attempt whose calls all ran (its feedback measured more), then
         # the first (max keeps the first of equals).
@@ -213,7 +215,8 @@ class Check:
         if others:
             tries = [messages.say("setup-try", self.lang, setup=_setup_name(assignment, part, a.setup, self.lang),
                                   points=round(a.points, 2), total=self.test.points) for a in others]
-            self.lines.append(messages.say("setup-tried", self.lang, tries=("；" if self.lang != "en" else "; ").join(tries)))
+            separator = "；" if self.lang != "en" else "; "
+            self.lines.append(messages.say("setup-tried", self.lang, tries=separator.join(tries)))
         if self.points < self.test.points:
             # Code that runs only with the student's own pieces, one of them wrong: say so plainly.
             used = {piece for a in attempts for piece in assignment.needs[part] if piece not in a.setup}
@@ -242,7 +245,8 @@ def _shape(value):
 def _setup_text(assignment, part, setup, lang):
     others = [name for name in assignment.needs[part] if name != part]
     if tuple(setup) == tuple(assignment.setups[part][0]):
-        return messages.say("setup-reference", lang, pieces="、".join(setup) if lang != "en" else ", ".join(setup), part=part)
+        pieces = "、".join(setup) if lang != "en" else ", ".join(setup)
+        return messages.say("setup-reference", lang, pieces=pieces, part=part)
     own = [name for name in others if name not in setup]
     join = "、" if lang != "en" else ", "
     with_reference = messages.say("setup-with-reference", lang, pieces=join.join(setup)) if setup else ""

@@ -4,6 +4,7 @@ fixtures, and the hooks that turn each test's outcome into a result.
 An assignment's checks folder registers it in a ``conftest.py`` that also names the assignment::
 
     from .. import ASSIGNMENT  # noqa: F401 -- the assignment these checks grade
+
     pytest_plugins = ["autograder.checks.plugin"]
 
 Each check is a pytest test marked ``@pytest.mark.rubric(name)`` with the rubric test it grades, taking
@@ -100,7 +101,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     parts = config.getoption("part")
     for item in items:
         if _rubric_name(item) not in assignment.by_name:
-            raise pytest.UsageError(f"{item.nodeid}: rubric test {_rubric_name(item)!r} is not in {assignment.id}'s rubric")
+            raise pytest.UsageError(
+                f"{item.nodeid}: rubric test {_rubric_name(item)!r} is not in {assignment.id}'s rubric")
     if parts:
         items[:] = [item for item in items if assignment.by_name[_rubric_name(item)].part in parts]
     # Submission by submission, parts in grading order (a reference piece reaches a sandbox only

@@ -10,11 +10,11 @@ import numpy as np
 
 from autograder import messages, results, sandbox
 from autograder.assignment import Assignment
-from autograder.results import SubmissionResult
 from autograder.checks.student import Student
 from autograder.checks.where import load_report
 from autograder.find import load
 from autograder.find.discover import Submission
+from autograder.results import SubmissionResult
 
 
 @dataclasses.dataclass
@@ -54,7 +54,8 @@ def submission_graded(submission: Submission, grading: Grading, *, lang: str, re
         yield handle
     except load.LoadError as exc:
         status = results.DUPLICATE if submission.duplicate_of else results.LOAD_ERROR
-        grading.results[submission.id] = results.ungraded(submission, status, str(exc), str(kind), assignment=assignment)
+        grading.results[submission.id] = results.ungraded(submission, status, str(exc), str(kind),
+                                                          assignment=assignment)
         grading.results[submission.id].fingerprint = record.fingerprint
         yield None
     except Exception as exc:  # a bug of ours while loading: recorded as such, never an empty "graded"

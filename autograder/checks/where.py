@@ -19,7 +19,8 @@ def where(text: str, program: Program, lang: str) -> tuple[str, bool]:
         return messages.say("where-file", lang, file=match["file"], line=match["line"], function=function), False
     info = program.cells.get(f"cell {match['cell']}")
     if info is None:
-        return messages.say("where-file", lang, file=f"cell {match['cell']}", line=match["line"], function=function), False
+        cell = f"cell {match['cell']}"
+        return messages.say("where-file", lang, file=cell, line=match["line"], function=function), False
     label = messages.say("where-label", lang, label=info["label"]) if info["label"] else ""
     return messages.say("where-cell", lang, cell=match["cell"], first=info["first_line"], label=label,
                         line=match["line"], function=function), True
