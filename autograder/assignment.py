@@ -1,18 +1,24 @@
 """What the engine knows of an assignment: the object an assignment package declares.
 
 An assignment package (``autograder/assignments/<name>/``, or a folder named in
-``AUTOGRADER_ASSIGNMENTS``) defines ``ASSIGNMENT = Assignment(...)`` in its ``__init__.py`` and holds
-everything specific to that notebook: the rubric, the child-side operations that call student
-code, the pytest checks, the reference's expected values and mistake models, hints and messages
-in both languages, feedback plots and a sample class. The engine (CLI, batch, loader, sandbox,
-results, views, nbgrader and Gradescope routes) reads only this object; it never names a part.
-docs/AUTHORING.md walks through writing one.
+``AUTOGRADER_ASSIGNMENTS``) declares ``ASSIGNMENT = Assignment.from_rubric(rubric, ...)`` in its
+``__init__.py`` and holds everything specific to that notebook: the rubric, the child-side operations
+that call student code, the pytest checks, the reference's expected values and mistake models, hints
+and messages in both languages, feedback plots and a sample class. The engine (CLI, batch, loader,
+sandbox, results, views, nbgrader and Gradescope routes) reads only this object; it never names a
+part. docs/AUTHORING.md walks through writing one.
 """
+import ast
 import dataclasses
 import functools
 import importlib
 import importlib.util
 from pathlib import Path
+from types import ModuleType
+
+# The kit's own folder: source/, solutions/ and assignments/ of the assignments under autograder/
+# (in an installed kit, site-packages, where solutions/ is installed beside autograder/).
+KIT_ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,19 +37,42 @@ class Assignment:
     title: str                  # the notebook's title
     package: str                # the package that declares it: "autograder.assignments.backprop_basics"
     notebook: str               # the notebook's file name: "backprop_basics.ipynb"
-    tests: tuple                # Test, in grading order within each part
-    parts: tuple                # in grading order (a reference piece reaches a sandbox only after its part)
-    needs: dict                 # part -> the names its code calls (itself included)
-    setups: dict                # part -> reference pieces to swap in, one tuple per attempt, in order
-    entry_points: tuple         # the names graded code starts from (the loader keeps what they read)
+    tests: tuple[Test, ...]     # in grading order within each part
+    parts: tuple[str, ...]      # in grading order (a reference piece reaches a sandbox only after its part)
+    needs: dict[str, tuple[str, ...]]          # part -> the names its code calls (itself included)
+    setups: dict[str, tuple[tuple[str, ...], ...]]   # part -> reference pieces to swap in, per attempt, in order
+    entry_points: tuple[str, ...]   # the names graded code starts from (the loader keeps what they read)
     reference: Path             # the reference module, generated from the source notebook
     source: Path                # the nbgrader source folder (source/<id>/)
-    release: Path = None        # the generated student release (assignments/<id>/)
-    solved: Path = None         # the generated solved notebook
+    release: Path | None = None     # the generated student release (assignments/<id>/)
+    solved: Path | None = None      # the generated solved notebook
     rubric_notes: str = ""      # what the points table says under it (tiers, tolerances)
-    course_modules: tuple = ()  # modules the notebook itself imports (an unused import of them is no news)
+    course_modules: tuple[str, ...] = ()   # modules the notebook itself imports (an unused import of them is no news)
     overwrite_share: float = 0.5   # share a test keeps when the student's code overwrote its caller's array
-    folder: Path = None         # the package's folder (set from ``package`` when omitted)
+    folder: Path | None = None  # the package's folder (set from ``package`` when omitted)
+
+    @classmethod
+    def from_rubric(cls, rubric: ModuleType, *, id: str, title: str, notebook: str,
+                    root: Path = KIT_ROOT) -> "Assignment":
+        """The assignment of the package that holds ``rubric`` (its ``rubric.py``), graded on the
+        notebook ``<root>/source/<id>/<notebook>``.
+
+        The rubric gives ``TESTS`` and ``PARTS``, and may give ``PART_NEEDS`` (default: each part needs
+        only itself), ``PART_SETUPS`` (default: one attempt, the student's own code), ``NOTES``,
+        ``COURSE_MODULES`` and ``OVERWRITE_SHARE``. Graded code starts from every name a part needs; the
+        reference, solved notebook and release are where ``make solutions`` and ``make release`` write."""
+        parts = tuple(rubric.PARTS)
+        needs = getattr(rubric, "PART_NEEDS", {part: (part,) for part in parts})
+        optional = {"setups": "PART_SETUPS", "rubric_notes": "NOTES", "course_modules": "COURSE_MODULES",
+                    "overwrite_share": "OVERWRITE_SHARE"}
+        given = {field: getattr(rubric, name) for field, name in optional.items() if hasattr(rubric, name)}
+        given.setdefault("setups", {part: ((),) for part in parts})
+        root = Path(root)
+        return cls(id=id, title=title, package=rubric.__name__.rpartition(".")[0], notebook=notebook,
+                   tests=tuple(rubric.TESTS), parts=parts, needs=needs,
+                   entry_points=tuple(dict.fromkeys(name for part in parts for name in needs.get(part, ()))),
+                   reference=root / "solutions" / id / f"{Path(notebook).stem}.py", source=root / "source" / id,
+                   release=root / "assignments" / id, solved=root / "solutions" / id / notebook, **given)
 
     def __post_init__(self):
         if self.folder is None:
@@ -60,18 +89,18 @@ class Assignment:
 
     # ------------------------------------------------------------------ the rubric
     @property
-    def by_name(self):
+    def by_name(self) -> dict[str, Test]:
         return {t.name: t for t in self.tests}
 
     @property
-    def part_points(self):
+    def part_points(self) -> dict[str, float]:
         return {part: sum(t.points for t in self.tests if t.part == part) for part in self.parts}
 
     @property
-    def total_points(self):
+    def total_points(self) -> float:
         return sum(t.points for t in self.tests)
 
-    def markdown_table(self):
+    def markdown_table(self) -> str:
         lines = ["| test | points | what is checked |", "|---|---:|---|"]
         for part in self.parts:
             for test in self.tests:
@@ -86,11 +115,11 @@ class Assignment:
     # ------------------------------------------------------------------ the package's pieces
     # (read once per process: every submission's Student and every test's Check asks for them)
     @property
-    def checks(self):
+    def checks(self) -> Path:
         """The folder of pytest checks (``pytest <it> --submission FILE`` grades one submission)."""
         return self.folder / "checks"
 
-    def module(self, name):
+    def module(self, name: str) -> ModuleType | None:
         """A module of the package (``messages``, ``operations``, ``plots``, ``sample``), or None."""
         try:
             return importlib.import_module(f"{self.package}.{name}")
@@ -100,28 +129,28 @@ class Assignment:
             raise
 
     @functools.cached_property
-    def operations_source(self):
+    def operations_source(self) -> str:
         """The child-side operations, sent to the sandbox as source (the child imports nothing of ours)."""
         return (self.folder / "operations.py").read_text(encoding="utf-8")
 
     @functools.cached_property
-    def reply_schema(self):
+    def reply_schema(self) -> dict:
         return self.module("operations").REPLY_SCHEMA
 
     @functools.cached_property
-    def messages(self):
+    def messages(self) -> dict[str, tuple[str, str]]:
         module = self.module("messages")
         return getattr(module, "MESSAGES", {}) if module else {}
 
     @functools.cached_property
-    def hints(self):
+    def hints(self) -> dict[str, tuple[str, str]]:
         module = self.module("messages")
         return getattr(module, "HINTS", {}) if module else {}
 
-    def reference_module(self):
+    def reference_module(self) -> ModuleType:
         return _load_reference(self.reference)
 
-    def reference_source(self, *names):
+    def reference_source(self, *names: str) -> str:
         return _reference_source(self.reference, names)
 
 
@@ -139,7 +168,6 @@ def _load_reference(path):
 def _reference_source(path, names):
     """Source text of the reference definitions ``names``, with the imports they need (sent to a part's
     process, which has only numpy)."""
-    import ast
     text = Path(path).read_text(encoding="utf-8")
     tree = ast.parse(text)
     pieces = {node.name: ast.get_source_segment(text, node) for node in tree.body

@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.views import fonts
-from autograder.assignments.backprop_basics import rubric
+from autograder.assignments.backprop_basics import ASSIGNMENT, rubric
 from solutions import build
 
 from .conftest import ROOT
@@ -154,7 +154,7 @@ def test_test_cells_carry_the_rubric_points():
     nb = nbformat.read(SOURCE / "backprop_basics.ipynb", as_version=4)
     points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
               for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
-    assert points == {f"test_{part}": rubric.PART_POINTS[part] for part in rubric.PARTS}
+    assert points == {f"test_{part}": ASSIGNMENT.part_points[part] for part in rubric.PARTS}
 
 
 def test_solutions_are_generated_from_the_source_notebook():
@@ -162,7 +162,6 @@ def test_solutions_are_generated_from_the_source_notebook():
 
 
 def test_reference_module_defines_the_student_api():
-    from autograder.assignments.backprop_basics import ASSIGNMENT
     ref = ASSIGNMENT.reference_module()
     for name in ("FullyConnectedLayer", "Sigmoid", "TwoLayerNet", "train_xor"):
         assert hasattr(ref, name)

@@ -13,7 +13,7 @@ import pytest
 from nbclient import NotebookClient
 from numpy.lib.stride_tricks import sliding_window_view
 
-from autograder.assignments.layers import rubric
+from autograder.assignments.layers import ASSIGNMENT
 from solutions import build
 
 from .conftest import ROOT
@@ -24,7 +24,7 @@ RELEASE = ROOT / "assignments" / "02_layers" / "layers.ipynb"
 SOLVED = ROOT / "solutions" / "02_layers" / "layers.ipynb"
 EXERCISE_IDS = ("ReLU", "SoftmaxCrossEntropy", "Conv2D", "MaxPool2D", "train_classifier")
 # The rubric owns the points: each grade cell test_<part> is worth its part's total.
-POINTS = {f"test_{part}": points for part, points in rubric.PART_POINTS.items()}
+POINTS = {f"test_{part}": points for part, points in ASSIGNMENT.part_points.items()}
 STUBBED_METHODS = ["ReLU.forward", "ReLU.backward", "SoftmaxCrossEntropy.forward", "SoftmaxCrossEntropy.backward",
                    "Conv2D.forward", "Conv2D.backward", "MaxPool2D.forward", "MaxPool2D.backward", "train_classifier"]
 SELF_CHECK_TITLES = {"ReLU": "練習 1 ReLU", "SoftmaxCrossEntropy": "練習 2 SoftmaxCrossEntropy",

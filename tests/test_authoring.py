@@ -1,6 +1,7 @@
 """docs/AUTHORING.md's promise, proven: a tiny assignment kept under tests/ (``00_tanh``, one part)
 is graded through the CLI, through real nbgrader autograde and through the Gradescope bundle, and
 no engine file names it."""
+import ast
 import csv
 import json
 import os
@@ -11,6 +12,8 @@ import zipfile
 
 import nbformat
 import pytest
+
+from autograder import assignments
 
 from .conftest import FILES, ROOT
 
@@ -42,9 +45,36 @@ def notebook(release, code):
 
 
 def test_no_engine_file_names_the_tiny_assignment():
-    for path in (ROOT / "autograder").glob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        assert "00_tanh" not in text and "tanh_layer" not in text and "Tanh" not in text, path
+    engine = ROOT / "autograder"
+    for path in engine.rglob("*.py"):
+        if path.relative_to(engine).parts[0] != "assignments":
+            text = path.read_text(encoding="utf-8")
+            assert "00_tanh" not in text and "tanh_layer" not in text and "Tanh" not in text, path
+
+
+def engine_imports(path):
+    """The engine modules a file imports (absolute imports of ``autograder``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    names |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 0}
+    return {name for name in names if name.split(".")[0] == "autograder"}
+
+
+def test_it_imports_the_engine_through_one_module():
+    # operations.py runs in the sandbox, where autograder.sandbox.runner is the only engine module
+    for path in (TINY / "tanh_layer").rglob("*.py"):
+        allowed = {"autograder.sandbox.runner"} if path.name == "operations.py" else {"autograder.checks.authoring"}
+        assert engine_imports(path) <= allowed, path
+
+
+def test_every_checks_conftest_is_the_same_two_lines():
+    def code(path):
+        body = ast.parse(path.read_text(encoding="utf-8")).body[1:]   # after the docstring
+        return [ast.dump(node) for node in body]
+    tiny = TINY / "tanh_layer" / "checks" / "conftest.py"
+    assert len(code(tiny)) == 2
+    for assignment in assignments.known().values():
+        assert code(assignment.checks / "conftest.py") == code(tiny), assignment.id
 
 
 def test_its_reference_is_generated_from_its_source_notebook(tmp_path):

@@ -41,7 +41,7 @@ def test_json_is_gradescope_shaped_and_sorted_and_csv_is_a_gradebook(small_class
     assert [r["id"] for r in data] == sorted(r["id"] for r in data) == sorted(n.split("/")[1][:-3] for n in CLASS)
     for result in data:
         assert {"score", "max_score", "execution_time", "output", "tests", "submission"} <= set(result)
-        assert result["max_score"] == rubric.TOTAL_POINTS
+        assert result["max_score"] == ASSIGNMENT.total_points
         assert result["execution_time"] > 0
         assert result["score"] == pytest.approx(sum(t["score"] for t in result["tests"]))
         assert [t["name"] for t in result["tests"]] == [t.name for t in rubric.TESTS]
@@ -141,7 +141,7 @@ def test_a_missing_import_the_code_uses_is_reported_and_costs_only_what_needs_it
     run_cli("grade", tmp_path / "sub.py", "--json", tmp_path / "g.json", "--quiet")
     result = json.loads((tmp_path / "g.json").read_text())[0]
     assert "sub.py 第 1 行：ModuleNotFoundError" in result["output"]
-    scores = {part: sum(t["score"] for t in result["tests"] if rubric.BY_NAME[t["name"]].part == part) for part in rubric.PARTS}
+    scores = {part: sum(t["score"] for t in result["tests"] if ASSIGNMENT.by_name[t["name"]].part == part) for part in rubric.PARTS}
     assert scores == {"Sigmoid": 30, "TwoLayerNet": 40, "train_xor": 0}
 
 
@@ -545,7 +545,7 @@ def test_notebooks_of_two_assignments_are_named_and_the_odd_one_shown(tmp_path):
     run_cli("grade", tmp_path, "--json", tmp_path / "g.json", "--quiet", assignment="01_backprop_basics")
     results = {r["id"]: r for r in json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))}
     assert {r["assignment"] for r in results.values()} == {"01_backprop_basics"} and len(results) == 4
-    assert results["odd"]["status"] == "graded" and results["odd"]["score"] == rubric.PART_POINTS["Sigmoid"]
+    assert results["odd"]["status"] == "graded" and results["odd"]["score"] == ASSIGNMENT.part_points["Sigmoid"]
     assert all(results[f"s{k}"]["score"] == 0 for k in range(3))
 
 

@@ -17,7 +17,7 @@ SAME_RUNS = {"train-shuffle-once": "train-rng-per-epoch"}
 def test_every_test_names_its_part_and_parts_sum_to_100():
     for test in rubric.TESTS:
         assert test.name.startswith(test.part) and test.part in rubric.PARTS
-    assert rubric.PART_POINTS == {"ReLU": 15, "SoftmaxCrossEntropy": 20, "Conv2D": 30, "MaxPool2D": 15,
+    assert ASSIGNMENT.part_points == {"ReLU": 15, "SoftmaxCrossEntropy": 20, "Conv2D": 30, "MaxPool2D": 15,
                                   "train_classifier": 20}
     assert ASSIGNMENT.total_points == 100
 

@@ -11,7 +11,8 @@ import sys
 import nbformat
 import pytest
 
-from autograder.assignments.backprop_basics import rubric, sample
+from autograder.assignments import backprop_basics
+from autograder.assignments.backprop_basics import sample
 
 from .conftest import ROOT, run_cli
 
@@ -95,8 +96,8 @@ def test_readme_course_grades_like_the_cli_even_a_forging_notebook(course, tmp_p
     cli = {r["id"]: r["score"] for r in json.loads((tmp_path / "g.json").read_text())}
     rows = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader((folder / "grades.csv").open())}
     assert rows == pytest.approx(cli)
-    assert cli["alice"] == rubric.TOTAL_POINTS and cli["mallory"] == 0
-    assert cli["carol"] == rubric.TOTAL_POINTS - rubric.PART_POINTS["Sigmoid"] / 2
+    assert cli["alice"] == backprop_basics.ASSIGNMENT.total_points and cli["mallory"] == 0
+    assert cli["carol"] == backprop_basics.ASSIGNMENT.total_points - backprop_basics.ASSIGNMENT.part_points["Sigmoid"] / 2
 
 
 @pytest.mark.slow
@@ -148,8 +149,11 @@ def test_the_kit_installs_into_another_environment_and_grades(tmp_path):
     made = subprocess.run([python, "-m", "autograder", "course", tmp_path / "c"], cwd=tmp_path, capture_output=True,
                           text=True)
     assert made.returncode == 0, made.stderr
-    assert (tmp_path / "c" / "source" / ASSIGNMENT / "backprop_basics.ipynb").is_file()
+    # every assignment's source notebooks are installed, without a line per assignment in pyproject.toml
+    for folder in sorted(p for p in (ROOT / "source").iterdir() if p.is_dir()):
+        for notebook in folder.glob("*.ipynb"):
+            assert (tmp_path / "c" / "source" / folder.name / notebook.name).is_file(), notebook
     graded = subprocess.run([python, "-m", "autograder", "grade", ROOT / "tests/files/corpus/correct/c01_split_abs.py",
                              "--json", tmp_path / "g.json", "--quiet", "--assignment", ASSIGNMENT], cwd=tmp_path, capture_output=True, text=True)
     assert graded.returncode == 0, graded.stderr
-    assert json.loads((tmp_path / "g.json").read_text())[0]["score"] == rubric.TOTAL_POINTS
+    assert json.loads((tmp_path / "g.json").read_text())[0]["score"] == backprop_basics.ASSIGNMENT.total_points

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from autograder.views import gradebook
-from autograder.assignments.backprop_basics import rubric, sample
+from autograder.assignments.backprop_basics import ASSIGNMENT, sample
 
 from .conftest import FILES, run_cli
 
@@ -43,7 +43,7 @@ def test_the_csv_is_a_spreadsheet_gradebook(graded):
     rows = {r["id"]: r for r in rows_of(root / "g.csv")}
     assert list(rows) == ["s01", "s02", "s03", "s04", "s05"]
     assert rows["s01"]["name"] == "王小明" and rows["s01"]["email"] == "s01@example.edu"
-    assert rows["s01"]["total"] == f"{rubric.TOTAL_POINTS:g}" and rows["s01"]["late_by"] == ""
+    assert rows["s01"]["total"] == f"{ASSIGNMENT.total_points:g}" and rows["s01"]["late_by"] == ""
     assert rows["s01"]["submitted_at"] == "2026-11-30T15:00:00+00:00"
     assert rows["s02"]["total"] == "0" and rows["s02"]["late_by"] == "1d 02:31:05"
     assert rows["s03"]["total"] == "98" and rows["s03"]["submitted_at"] == ""
@@ -57,9 +57,9 @@ def test_the_canvas_import_file(graded):
     root, _ = graded
     rows = list(csv.reader(io.StringIO((root / "canvas.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "01_backprop_basics"]
-    assert rows[1] == ["Points Possible", "", "", "", "", f"{rubric.TOTAL_POINTS:g}"]
+    assert rows[1] == ["Points Possible", "", "", "", "", f"{ASSIGNMENT.total_points:g}"]
     by_id = {r[2]: r for r in rows[2:]}
-    assert by_id["s01"] == ["王小明", "", "s01", "s01@example.edu", "A", f"{rubric.TOTAL_POINTS:g}"]
+    assert by_id["s01"] == ["王小明", "", "s01", "s01@example.edu", "A", f"{ASSIGNMENT.total_points:g}"]
     assert by_id["s04"][5] == "" and by_id["s05"][5] == ""
 
 

@@ -21,7 +21,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def part_scores(result):
     scores = {part: 0.0 for part in rubric.PARTS}
     for test in result["tests"]:
-        scores[rubric.BY_NAME[test["name"]].part] += test["score"]
+        scores[ASSIGNMENT.by_name[test["name"]].part] += test["score"]
     return scores
 
 
@@ -50,16 +50,16 @@ def test_each_part_keeps_or_loses_exactly_its_points(graded, name):
     assert result["status"] == "graded"
     scores = part_scores(result)
     for part in expected["keeps"]:
-        assert scores[part] == rubric.PART_POINTS[part], (part, result)
+        assert scores[part] == ASSIGNMENT.part_points[part], (part, result)
     for part in expected["loses"]:
-        assert scores[part] < rubric.PART_POINTS[part], part
+        assert scores[part] < ASSIGNMENT.part_points[part], part
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_the_right_hint_in_the_right_part_and_none_on_correct_code(graded, name):
     hint = MANIFEST[name]["hint"]
     result = graded[name.removesuffix(".py")]
-    tags = {(rubric.BY_NAME[t["name"]].part, tag) for t in result["tests"] for tag in t["tags"]}
+    tags = {(ASSIGNMENT.by_name[t["name"]].part, tag) for t in result["tests"] for tag in t["tags"]}
     if hint is None:
         assert tags == set()
     else:
@@ -151,6 +151,6 @@ def test_xor_accuracy_counts_a_trained_network_whose_loop_returns_no_losses(tmp_
     (tmp_path / "silent.py").write_text(silent, encoding="utf-8")
     result = grade([tmp_path / "silent.py"], tmp_path)["silent"]
     tests = {t["name"]: t["score"] for t in result["tests"]}
-    assert tests["train_xor XOR accuracy"] == rubric.BY_NAME["train_xor XOR accuracy"].points
-    assert tests["train_xor final parameters"] == rubric.BY_NAME["train_xor final parameters"].points
+    assert tests["train_xor XOR accuracy"] == ASSIGNMENT.by_name["train_xor XOR accuracy"].points
+    assert tests["train_xor final parameters"] == ASSIGNMENT.by_name["train_xor final parameters"].points
     assert tests["train_xor loss trajectory"] == 0

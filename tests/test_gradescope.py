@@ -48,7 +48,7 @@ def assert_gradescope_results(data):
         assert test["status"] == ("passed" if test["score"] >= test["max_score"] else "failed")
         assert isinstance(test["tags"], list) and all(isinstance(tag, str) for tag in test["tags"])
     assert data["score"] == pytest.approx(sum(t["score"] for t in tests))
-    assert sum(t["max_score"] for t in tests) == rubric.TOTAL_POINTS
+    assert sum(t["max_score"] for t in tests) == ASSIGNMENT.total_points
 
 
 def _intended_files():
@@ -131,10 +131,10 @@ def test_conversion_keeps_the_spec_keys_and_moves_the_rest_to_extra_data():
                                       execution_time=1.25, isolation="bubblewrap", fingerprint="abc")
     data = gradescope.to_results(result.to_gradescope(), file_name="backprop_basics.ipynb", lang="en")
     assert_gradescope_results(data)
-    assert data["score"] == rubric.TOTAL_POINTS - rubric.TESTS[0].points / 2
+    assert data["score"] == ASSIGNMENT.total_points - rubric.TESTS[0].points / 2
     assert data["tests"][0]["status"] == "failed" and data["tests"][0]["tags"] == ["hint"]
     assert data["extra_data"] == {"status": "graded", "reason": "", "isolation": "bubblewrap",
-                                  "file": "backprop_basics.ipynb", "max_score": rubric.TOTAL_POINTS}
+                                  "file": "backprop_basics.ipynb", "max_score": ASSIGNMENT.total_points}
     assert "note from the loader" in data["output"] and data["output_format"] == "text"
     assert data["execution_time"] == 1.25
 
@@ -218,12 +218,12 @@ def test_run_autograder_writes_gradescope_results(tmp_path, bundle, variant):
         assert all(t["status"] == "passed" for t in data["tests"])
     else:
         assert data["score"] < 100
-        assert by_part["Sigmoid"] < rubric.PART_POINTS["Sigmoid"]
+        assert by_part["Sigmoid"] < ASSIGNMENT.part_points["Sigmoid"]
         backward = next(t for t in data["tests"] if t["name"] == "Sigmoid.backward gradient check")
         assert backward["status"] == "failed" and "sigmoid-ignores-dout" in backward["tags"]
         # One mistake costs one part's points: the other parts are graded against the reference.
-        assert by_part["TwoLayerNet"] == rubric.PART_POINTS["TwoLayerNet"]
-        assert by_part["train_xor"] == rubric.PART_POINTS["train_xor"]
+        assert by_part["TwoLayerNet"] == ASSIGNMENT.part_points["TwoLayerNet"]
+        assert by_part["train_xor"] == ASSIGNMENT.part_points["train_xor"]
 
 
 @pytest.mark.slow
@@ -309,7 +309,7 @@ def test_the_bundle_set_up_where_bwrap_cannot_unshare_keeps_the_reference_from_s
                                   timeout=600)
             outcomes[name] = read_results(root, done), done
         data, done = outcomes["reference"]
-        assert data["score"] == rubric.TOTAL_POINTS
+        assert data["score"] == ASSIGNMENT.total_points
         assert data["extra_data"]["isolation"].startswith("limits-only")
         assert "bubblewrap is installed but cannot run here: bwrap: No permissions" in done.stderr
         assert "as host uid" in done.stderr and "one of their own per grading process" in done.stderr

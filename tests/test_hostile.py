@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 
 from autograder import sandbox
-from autograder.assignments.backprop_basics import rubric
+from autograder.assignments.backprop_basics import ASSIGNMENT, rubric
 
 from .conftest import ASSIGNMENT_01, FILES, ROOT, VENV_BIN
 
@@ -307,7 +307,7 @@ def results_for(batch, name):
 def part_scores(result):
     scores = {part: 0.0 for part in rubric.PARTS}
     for test in result["tests"]:
-        scores[rubric.BY_NAME[test["name"]].part] += test["score"]
+        scores[ASSIGNMENT.by_name[test["name"]].part] += test["score"]
     return {part: round(score, 4) for part, score in scores.items()}
 
 
@@ -400,7 +400,7 @@ def test_no_test_scores_more_than_its_max(batch):
     over = [(r["id"], t["name"], t["score"], t["max_score"])
             for r in batch["results"] for t in r["tests"] if t["score"] > t["max_score"]]
     assert not over
-    assert all(r["score"] <= r["max_score"] == rubric.TOTAL_POINTS for r in batch["results"])
+    assert all(r["score"] <= r["max_score"] == ASSIGNMENT.total_points for r in batch["results"])
 
 
 def test_no_code_ran_on_the_host(batch):
@@ -437,12 +437,12 @@ def test_parts_score_as_the_manifest_says(batch, name):
     for part in entry["zero_parts"]:
         assert scores[part] == 0, (part, _brief(result))
     for part in entry["full_parts"]:
-        assert scores[part] == rubric.PART_POINTS[part], (part, _brief(result))
+        assert scores[part] == ASSIGNMENT.part_points[part], (part, _brief(result))
     tests = {t["name"]: t["score"] for t in result["tests"]}
     for test in entry.get("zero_tests", []):
         assert tests.get(test) == 0, (test, _brief(result))
     for test in entry.get("full_tests", []):
-        assert tests.get(test) == rubric.BY_NAME[test].points, (test, _brief(result))
+        assert tests.get(test) == ASSIGNMENT.by_name[test].points, (test, _brief(result))
 
 
 EXPLAINED = [n for n in NAMES if MANIFEST[n].get("reason_contains") or MANIFEST[n].get("output_contains")]
@@ -462,7 +462,7 @@ def test_result_lists_every_rubric_test_within_its_points(batch, name):
     result = results_for(batch, name)
     assert [t["name"] for t in result["tests"]] == [t.name for t in rubric.TESTS], _brief(result)
     for test in result["tests"]:
-        assert test["max_score"] == rubric.BY_NAME[test["name"]].points
+        assert test["max_score"] == ASSIGNMENT.by_name[test["name"]].points
         assert 0 <= test["score"] <= test["max_score"], test
     assert "\n" not in result["reason"] and len(result["reason"]) <= 300, result["reason"][:1000]
     assert len(json.dumps(result)) < 1024 ** 2, "one submission's feedback must stay bounded"

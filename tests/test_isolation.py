@@ -15,7 +15,7 @@ import pytest
 
 from autograder.sandbox import cgroup
 from autograder.find import discover, load
-from autograder.checks import plugin
+from autograder.checks.student import Student
 from autograder import sandbox
 from autograder.assignments.backprop_basics import ASSIGNMENT, reference
 from autograder.sandbox import child as child_module
@@ -28,7 +28,7 @@ def student_for(tmp_path):
     path = tmp_path / "s.py"
     path.write_text(Path(ASSIGNMENT.reference).read_text(encoding="utf-8"), encoding="utf-8")
     submission = discover.Submission(id="s", path=path, given=str(path), duplicate_of=())
-    return plugin.Student(submission, load.load_path(path, ASSIGNMENT.entry_points), sandbox.Limits(),
+    return Student(submission, load.load_path(path, ASSIGNMENT.entry_points), sandbox.Limits(),
                           sandbox.isolation(), ASSIGNMENT)
 
 
@@ -81,7 +81,7 @@ needs_bwrap = pytest.mark.skipif(not FULL.bubblewrap, reason="bubblewrap is not 
 
 
 def process(path, kind=FULL, **limits):
-    """The child the grader starts for the file at ``path`` (as plugin.Student does)."""
+    """The child the grader starts for the file at ``path`` (as checks.student.Student does)."""
     program = load.load_path(Path(path), ASSIGNMENT.entry_points)
     return StudentProcess(program.chunks, operations=ASSIGNMENT.operations_source, schema=ASSIGNMENT.reply_schema,
                           limits=sandbox.Limits(**limits), kind=kind, entry_points=ASSIGNMENT.entry_points,

@@ -8,6 +8,7 @@ import sys
 import nbformat
 import pytest
 
+from autograder.assignments import backprop_basics
 from autograder.assignments.backprop_basics import rubric, sample
 
 from .conftest import ROOT, run_cli
@@ -52,7 +53,7 @@ def cli_part_scores(course, tmp_path):
     for result in json.loads((tmp_path / "g.json").read_text()):
         per_part = {part: 0.0 for part in rubric.PARTS}
         for test in result["tests"]:
-            per_part[rubric.BY_NAME[test["name"]].part] += test["score"]
+            per_part[backprop_basics.ASSIGNMENT.by_name[test["name"]].part] += test["score"]
         scores[result["id"]] = {p: round(s, 4) for p, s in per_part.items()}
     return scores
 
@@ -62,9 +63,9 @@ def test_autograde_gives_each_exercise_the_cli_points(course, tmp_path):
     cli = cli_part_scores(course, tmp_path)
     for student in STUDENTS:
         assert nbgrader_part_scores(course, student) == pytest.approx(cli[student]), student
-    assert cli["alice"] == rubric.PART_POINTS
+    assert cli["alice"] == backprop_basics.ASSIGNMENT.part_points
     assert cli["bob"] == {part: 0.0 for part in rubric.PARTS}
-    assert 0 < cli["erin"]["train_xor"] < rubric.PART_POINTS["train_xor"], "partial credit survives nbgrader"
+    assert 0 < cli["erin"]["train_xor"] < backprop_basics.ASSIGNMENT.part_points["train_xor"], "partial credit survives nbgrader"
 
 
 @pytest.mark.slow
@@ -72,15 +73,15 @@ def test_a_deleted_test_cell_is_restored(course):
     graded = nbformat.read(course / "autograded" / "dave" / ASSIGNMENT / "backprop_basics.ipynb", as_version=4)
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in graded.cells]
     assert "test_Sigmoid" in ids
-    assert nbgrader_part_scores(course, "dave") == rubric.PART_POINTS
+    assert nbgrader_part_scores(course, "dave") == backprop_basics.ASSIGNMENT.part_points
 
 
 @pytest.mark.slow
 def test_export_gradebook_totals(course):
     rows = {r["student_id"]: r for r in csv.DictReader((course / "grades.csv").open())}
-    assert float(rows["alice"]["score"]) == rubric.TOTAL_POINTS
+    assert float(rows["alice"]["score"]) == backprop_basics.ASSIGNMENT.total_points
     assert float(rows["bob"]["score"]) == 0.0
-    assert float(rows["carol"]["score"]) == rubric.TOTAL_POINTS - rubric.PART_POINTS["Sigmoid"] / 2
+    assert float(rows["carol"]["score"]) == backprop_basics.ASSIGNMENT.total_points - backprop_basics.ASSIGNMENT.part_points["Sigmoid"] / 2
 
 
 @pytest.mark.slow

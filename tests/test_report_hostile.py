@@ -172,7 +172,7 @@ def test_student_text_never_leaves_its_code_block(spoof):
     assert opened is None
     html = mistune_html(text)
     assert "<img" not in html and "<script" not in html and "<b>" not in html and "<a " not in html, html
-    expected = ["Feedback: <code>a</code>"] + [f"{p} — 0 / {rubric.PART_POINTS[p]:g}" for p in rubric.PARTS]
+    expected = ["Feedback: <code>a</code>"] + [f"{p} — 0 / {ASSIGNMENT.part_points[p]:g}" for p in rubric.PARTS]
     expected += [f"✗ {t.name} — 0 / {t.points:g}" for t in rubric.TESTS]
     assert sorted(re.findall(r"<h\d>(.*?)</h\d>", html)) == sorted(expected)
     assert not RAW_CONTROL.search(text)
@@ -220,9 +220,9 @@ def test_csv_text_cells_are_never_formulas(tmp_path, sid, cell):
     row, graded, header = rows[1], rows[2], rows[0]
     assert row[0] == cell and row[1] == cell
     assert row[header.index("reason")] == "'=HYPERLINK(\"http://x\") more" and row[header.index("status")] == results.LOAD_ERROR
-    assert row[2:7] == ["", "", "", "", f"{rubric.TOTAL_POINTS:g}"], "no score: blank, never a 0"
-    assert graded[2:7] == [f"{rubric.TOTAL_POINTS:g}", *(f"{rubric.PART_POINTS[p]:g}" for p in rubric.PARTS),
-                           f"{rubric.TOTAL_POINTS:g}"], "numbers stay numbers"
+    assert row[2:7] == ["", "", "", "", f"{ASSIGNMENT.total_points:g}"], "no score: blank, never a 0"
+    assert graded[2:7] == [f"{ASSIGNMENT.total_points:g}", *(f"{ASSIGNMENT.part_points[p]:g}" for p in rubric.PARTS),
+                           f"{ASSIGNMENT.total_points:g}"], "numbers stay numbers"
     assert not RAW_CONTROL.search((tmp_path / "g.csv").read_text(encoding="utf-8").replace("\n", ""))
 
 

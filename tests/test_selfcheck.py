@@ -5,7 +5,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.assignments.backprop_basics import rubric, sample
+from autograder.assignments.backprop_basics import ASSIGNMENT, rubric, sample
 
 from .conftest import run_cli
 
@@ -40,7 +40,7 @@ def test_visible_checks_agree_with_the_grader(graded, variant, tmp_path):
     visible = self_checks(folder / f"{variant}.ipynb", tmp_path)
     scores = {part: 0.0 for part in rubric.PARTS}
     for test in results[variant]["tests"]:
-        scores[rubric.BY_NAME[test["name"]].part] += test["score"]
+        scores[ASSIGNMENT.by_name[test["name"]].part] += test["score"]
     for part in rubric.PARTS:
         # (The reverse need not hold: a self-check uses the student's own earlier classes, while the
         # grader swaps in the reference, so a Sigmoid mistake can fail exercise 2's self-check.)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from autograder.assignments.backprop_basics import rubric
+from autograder.assignments.backprop_basics import ASSIGNMENT, rubric
 
 from .conftest import FILES, run_cli
 
@@ -50,7 +50,7 @@ def test_each_part_scores_exactly_and_says_what_was_measured(graded, name):
     assert result["status"] == "graded"
     got = {part: 0.0 for part in rubric.PARTS}
     for test in result["tests"]:
-        got[rubric.BY_NAME[test["name"]].part] += test["score"]
+        got[ASSIGNMENT.by_name[test["name"]].part] += test["score"]
     assert got == pytest.approx(points), got
     assert {tag for t in result["tests"] for tag in t["tags"]} == tags
     everything = result["output"] + "\n".join(t["output"] for t in result["tests"])

@@ -10,6 +10,9 @@ import importlib
 import os
 import pkgutil
 import sys
+from collections.abc import Iterator
+
+from autograder.assignment import Assignment
 
 ENVIRONMENT = "AUTOGRADER_ASSIGNMENTS"
 
@@ -18,7 +21,7 @@ class UnknownAssignment(LookupError):
     """No assignment by that name (the message lists the ones there are)."""
 
 
-def _packages():
+def _packages() -> Iterator[str]:
     for module in pkgutil.iter_modules(__path__):
         if module.ispkg:
             yield f"{__name__}.{module.name}"
@@ -32,7 +35,7 @@ def _packages():
 
 
 @functools.lru_cache(maxsize=None)
-def _known(extra):
+def _known(extra: str) -> dict[str, Assignment]:
     found = {}
     for name in _packages():
         assignment = getattr(importlib.import_module(name), "ASSIGNMENT", None)
@@ -45,12 +48,12 @@ def _known(extra):
     return dict(sorted(found.items()))
 
 
-def known():
+def known() -> dict[str, Assignment]:
     """{id: Assignment}, sorted by id."""
     return _known(os.environ.get(ENVIRONMENT, ""))
 
 
-def get(assignment_id):
+def get(assignment_id: str) -> Assignment:
     assignments = known()
     if assignment_id not in assignments:
         raise UnknownAssignment(f"unknown assignment {assignment_id!r}; known: {', '.join(assignments) or 'none'}")

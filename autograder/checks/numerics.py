@@ -3,9 +3,13 @@
 Relative error is ``max |a − b| / (|a| + |b| + floor)`` (the notebooks' formula); ``numerical_gradient``
 is the central difference of ``L = sum(f(x) * dout)``, the gradient check the students run.
 """
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 REL_ERROR_FLOOR = 1e-8
+Tiers = tuple[tuple[float, float], ...]   # ((threshold, share), ...) by rising threshold
 # A gradient is numerical, not backpropagated, when its backward evaluated code on this many copies of
 # the input it is the gradient of with one or two entries nudged (differences entry by entry) ...
 NUDGED_EVALUATIONS = 2
@@ -19,7 +23,7 @@ BACKPROPAGATION_RULE = (
     "backward during which the grader's trace function was replaced or removed.")
 
 
-def rel_error(a, b, floor=REL_ERROR_FLOOR):
+def rel_error(a: ArrayLike, b: ArrayLike, floor: float = REL_ERROR_FLOOR) -> float:
     """Largest relative error; inf when shapes differ, and where either side is nan."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
@@ -31,7 +35,7 @@ def rel_error(a, b, floor=REL_ERROR_FLOOR):
     return float(np.max(np.where(np.isnan(error), np.inf, error)))
 
 
-def matches(a, b, tol, floor=REL_ERROR_FLOOR):
+def matches(a: ArrayLike | list | None, b: ArrayLike | list, tol: float, floor: float = REL_ERROR_FLOOR) -> bool:
     """Equal within ``tol``; ``a`` and ``b`` may be arrays or lists of arrays (parameters)."""
     if a is None:
         return False
@@ -40,7 +44,7 @@ def matches(a, b, tol, floor=REL_ERROR_FLOOR):
     return rel_error(a, b, floor) <= tol
 
 
-def tier(error, tiers):
+def tier(error: float, tiers: Tiers) -> float:
     """Share of the points earned by ``error`` under ``tiers``, ((threshold, share), ...) by rising
     threshold: the share of the first threshold the error is within, else 0."""
     for threshold, share in tiers:
@@ -49,7 +53,13 @@ def tier(error, tiers):
     return 0.0
 
 
-def numerical_gradient(f, x, dout, eps=1e-6, indices=None):
+def tiers_text(tiers: Tiers) -> str:
+    """``tiers`` as the feedback shows them: "≤1e-07→100%, ≤1e-05→70%"."""
+    return ", ".join(f"≤{threshold:g}→{share:.0%}" for threshold, share in tiers)
+
+
+def numerical_gradient(f: Callable[[np.ndarray], ArrayLike], x: ArrayLike, dout: ArrayLike, eps: float = 1e-6,
+                       indices: list[tuple] | None = None) -> np.ndarray:
     """Central differences of L = sum(f(x) * dout) with respect to x (x is not modified); only at
     ``indices`` (a list of index tuples) when given, the rest left 0: a sparse check."""
     x = np.array(x, dtype=np.float64)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from autograder.results import kinds
 from autograder.results.text import clean_text
 
 if TYPE_CHECKING:   # for the type only: the results never look an assignment up
@@ -43,6 +44,8 @@ class TestResult:
     output: str = ""
     tags: list[str] = dataclasses.field(default_factory=list)
     part: str = ""        # the part of the assignment it grades (its name begins with it)
+    kind: str = ""        # why it lost points, a ``kinds.Kind`` value; "" with full points
+    exception: str = ""   # the exception's type name when kind is "raised"
 
     @property
     def status(self) -> str:
@@ -51,7 +54,8 @@ class TestResult:
     def to_gradescope(self) -> dict:
         tags = [clean_text(t, TAG_CHARS, one_line=True) for t in list(self.tags)[:MAX_TAGS]]
         return {"name": self.name, "part": self.part, "score": self.score, "max_score": self.max_score,
-                "status": self.status, "output": clean_text(self.output, TEST_OUTPUT_CHARS), "tags": tags}
+                "status": self.status, "output": clean_text(self.output, TEST_OUTPUT_CHARS), "tags": tags,
+                "kind": self.kind, "exception": clean_text(self.exception, TAG_CHARS, one_line=True)}
 
 
 @dataclasses.dataclass
@@ -107,7 +111,9 @@ class SubmissionResult:
         if unknown:
             raise ValueError(f"test {unknown[0]!r} is not in this rubric (graded by another version? regrade)")
         tests = [TestResult(name=t["name"], score=t["score"], max_score=t["max_score"], output=t.get("output", ""),
-                            tags=t.get("tags", []), part=by_name[t["name"]].part) for t in data.get("tests", [])]
+                            tags=t.get("tags", []), part=by_name[t["name"]].part,
+                            kind=kinds.of_stored(t.get("kind"), t["score"] >= t["max_score"]),
+                            exception=t.get("exception", "")) for t in data.get("tests", [])]
         return cls(submission=data["submission"], id=data["id"], status=data["status"], assignment=data["assignment"],
                    reason=data.get("reason", ""), tests=tests, output=data.get("output", ""),
                    execution_time=data.get("execution_time", 0.0), isolation=data.get("isolation", ""),

@@ -4,8 +4,8 @@ The checks read them from here; the nbgrader test cells' points, the README's ta
 (``python -m autograder rubric --assignment 01_backprop_basics``) and the engine (through
 ``ASSIGNMENT`` in ``__init__.py``) are generated from or checked against them.
 """
-from autograder.checks import numerics
-from autograder.assignment import Test
+from autograder.checks import authoring
+from autograder.checks.authoring import BACKPROPAGATION_RULE, Test
 
 PARTS = ("Sigmoid", "TwoLayerNet", "train_xor")
 # Modules the notebook itself imports: a grading environment without one (Gradescope's installs only
@@ -74,11 +74,6 @@ TESTS = (
          "gradient descent on XOR: the reference loop, one epoch more or less, one-sample or unaveraged steps"),
 )
 
-# Derived from TESTS (no new numbers): for the checks and the kit's own tests.
-BY_NAME = {test.name: test for test in TESTS}
-PART_POINTS = {part: sum(t.points for t in TESTS if t.part == part) for part in PARTS}
-TOTAL_POINTS = sum(PART_POINTS.values())
-
 # Relative error |a - b| / (|a| + |b| + REL_ERROR_FLOOR), the notebook's own formula.
 REL_ERROR_FLOOR = 1e-8
 # Forward values and trajectories are compared with this relative tolerance.
@@ -98,7 +93,7 @@ OVERWRITE_SHARE = 0.5
 
 def tier(error):
     """Share of the points a gradient with this relative error earns."""
-    return numerics.tier(error, GRADIENT_TIERS)
+    return authoring.tier(error, GRADIENT_TIERS)
 
 
 NOTES = (f"Gradient tiers (largest relative error against the reference): "
@@ -108,4 +103,4 @@ NOTES = (f"Gradient tiers (largest relative error against the reference): "
          f"|a − b| / (|a| + |b| + {REL_ERROR_FLOOR:g}), the notebook's formula. A test whose calls "
          f"overwrite an array their caller passed in (x, dout, X) keeps {OVERWRITE_SHARE:.0%} of its points. "
          "Each part is graded with the setups in PART_SETUPS (the reference's other pieces, then the "
-         f"student's own) and each test keeps the best. {numerics.BACKPROPAGATION_RULE}")
+         f"student's own) and each test keeps the best. {BACKPROPAGATION_RULE}")

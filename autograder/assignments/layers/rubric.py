@@ -4,8 +4,8 @@ The checks read them from here; the nbgrader test cells' points (test_<part> = t
 README's table (``python -m autograder rubric --assignment 02_layers``) and the engine (through
 ``ASSIGNMENT`` in ``__init__.py``) are generated from or checked against them.
 """
-from autograder.checks import numerics
-from autograder.assignment import Test
+from autograder.checks import authoring
+from autograder.checks.authoring import BACKPROPAGATION_RULE, Test
 
 PARTS = ("ReLU", "SoftmaxCrossEntropy", "Conv2D", "MaxPool2D", "train_classifier")
 COURSE_MODULES = ("numpy", "matplotlib")
@@ -86,10 +86,6 @@ TESTS = (
          "or shuffles the labels apart from their points (that trains on other data), nor weights found elsewhere"),
 )
 
-BY_NAME = {test.name: test for test in TESTS}
-PART_POINTS = {part: sum(t.points for t in TESTS if t.part == part) for part in PARTS}
-TOTAL_POINTS = sum(PART_POINTS.values())
-
 REL_ERROR_FLOOR = 1e-8
 # Forward values: relative error |a − b| / (|a| + |b| + 1e-8) at most this.
 VALUE_REL_TOL = 1e-7
@@ -109,7 +105,7 @@ HE_STD_TOLERANCE = 0.2
 
 def tier(error):
     """Share of the points a gradient with this relative error earns."""
-    return numerics.tier(error, GRADIENT_TIERS)
+    return authoring.tier(error, GRADIENT_TIERS)
 
 
 NOTES = (f"Gradient tiers (largest relative error against the reference's analytic gradient, floor "
@@ -119,4 +115,4 @@ NOTES = (f"Gradient tiers (largest relative error against the reference's analyt
          f"A test whose calls overwrite an array their caller passed in keeps {OVERWRITE_SHARE:.0%} of its "
          "points. train_classifier is graded with the reference FullyConnectedLayer, ReLU, SoftmaxCrossEntropy "
          "and MLPClassifier, then with the student's own, and each test keeps the better. "
-         + numerics.BACKPROPAGATION_RULE)
+         + BACKPROPAGATION_RULE)

@@ -4,7 +4,7 @@ import functools
 import numpy as np
 import pytest
 
-from autograder.checks.plugin import finish
+from autograder.checks.authoring import finish, tiers_text
 
 from .. import reference
 from ..rubric import GRADIENT_TIERS, UNSTABLE_FORWARD_SHARE, VALUE_REL_TOL, tier
@@ -13,7 +13,7 @@ SHAPES = [(5,), (3, 4), (2, 3, 4)]
 # Extremes where 1 / (1 + e^-x) overflows, and ordinary values, so that only a sigmoid passes
 # (a step function is right at ±1000 and ±50, not at ±3 and ±0.5).
 EXTREME = np.array([-1000.0, -50.0, -3.0, -0.5, 0.0, 0.5, 3.0, 50.0, 1000.0])
-TIERS = ", ".join(f"≤{t:g}→{s:.0%}" for t, s in GRADIENT_TIERS)
+TIERS = tiers_text(GRADIENT_TIERS)
 
 
 def case(k):
@@ -48,7 +48,7 @@ def test_forward_values(student, check):
         kept = min(kept, check.overwrote(reply))
         out = reply.value["out"]
         if out.shape != x.shape:
-            check.say("shape", what="Sigmoid.forward", got=out.shape, expected=x.shape)
+            check.wrong_shape("Sigmoid.forward", got=out.shape, expected=x.shape)
             continue
         error = reference.rel_error(out, reference.sigmoid(x))
         worst = max(worst, error)
@@ -69,10 +69,10 @@ def test_forward_extreme_inputs(student, check):
     kept = check.overwrote(reply)
     out = reply.value["out"]
     if out.shape != EXTREME.shape:
-        check.say("shape", what="Sigmoid.forward", got=out.shape, expected=EXTREME.shape)
+        check.wrong_shape("Sigmoid.forward", got=out.shape, expected=EXTREME.shape)
         return finish(check, 0)
     if not np.all(np.isfinite(out)):
-        check.say("not-finite", what="Sigmoid.forward(±1000)")
+        check.not_finite("Sigmoid.forward(±1000)")
         check.hint("sigmoid-unstable")
         return finish(check, 0)
     expected = reference.sigmoid(EXTREME)
@@ -103,7 +103,7 @@ def test_backward_gradient_check(student, check):
             return finish(check, 0)
         dx = reply.value["dx"]
         if dx.shape != dout.shape:
-            check.say("shape", what="Sigmoid.backward dx", got=dx.shape, expected=dout.shape)
+            check.wrong_shape("Sigmoid.backward dx", got=dx.shape, expected=dout.shape)
             check.hint("sigmoid-wrong-shape")
             return finish(check, 0)
         expected, numerical = expected_backward(k)

@@ -7,7 +7,7 @@ off in one known way -- so hand-set weights behind a made-up list of losses earn
 import numpy as np
 import pytest
 
-from autograder.checks.plugin import finish
+from autograder.checks.authoring import finish
 
 from .. import reference
 from ..rubric import TRAIN_RUNS as RUNS

@@ -5,17 +5,16 @@ import functools
 import numpy as np
 import pytest
 
-from autograder.checks.plugin import finish
+from autograder.checks.authoring import Kind, finish, tiers_text
 
 from .. import reference
+from ..operations import GRAD_NAMES, PARAM_NAMES
 from ..rubric import GRADIENT_TIERS, VALUE_REL_TOL, tier
 
 # Not only the notebook's 2-8-1: a net that hard-codes 8 hidden units must fail.
 DIMS = [(2, 8, 1), (3, 5, 2), (4, 3, 3)]
 SAMPLES = 5
-PARAM_NAMES = ("fc1.W", "fc1.b", "fc2.W", "fc2.b")
-GRAD_NAMES = ("fc1.dW", "fc1.db", "fc2.dW", "fc2.db")
-TIERS = ", ".join(f"≤{t:g}→{s:.0%}" for t, s in GRADIENT_TIERS)
+TIERS = tiers_text(GRADIENT_TIERS)
 UPDATE_STEP = 0.1
 BACKWARD_ORDER = ["fc2.backward", "sigmoid.backward", "fc1.backward"]
 
@@ -124,6 +123,7 @@ def test_structure(student, check):
                 hardcoded |= hidden != 8 and got is not None and 8 in got
         if problems:
             key, values = problems[0]
+            check.fault(Kind.STRUCTURE)
             check.say("structure-bad", dims=dims, problem=check.text(key, **values))
             continue
         # The layers and shapes are claims; the network computing with the grader's parameters of
@@ -153,7 +153,7 @@ def test_forward_values(student, check):
         kept = min(kept, check.overwrote(reply))
         out, wanted = reply.value["out"], reference.net_forward(params, X)
         if out.shape != wanted.shape:
-            check.say("shape", what="TwoLayerNet.forward", got=out.shape, expected=wanted.shape)
+            check.wrong_shape("TwoLayerNet.forward", got=out.shape, expected=wanted.shape)
             continue
         error = reference.rel_error(out, wanted)
         worst = max(worst, error)
@@ -182,7 +182,7 @@ def test_backward_dX(student, check):
             return finish(check, 0)
         want, _, numerical, _ = expected(k)
         if dX.shape != want.shape:
-            check.say("shape", what="TwoLayerNet.backward dX", got=dX.shape, expected=want.shape)
+            check.wrong_shape("TwoLayerNet.backward dX", got=dX.shape, expected=want.shape)
             order_hint(check, reply.value["calls"])
             return finish(check, 0)
         errors.append(reference.rel_error(dX, want))
@@ -216,7 +216,7 @@ def test_backward_parameters(student, check):
                 check.say("gradient-none", what=name)
                 return finish(check, 0)
             if got.shape != want.shape:
-                check.say("shape", what=name, got=got.shape, expected=want.shape)
+                check.wrong_shape(name, got=got.shape, expected=want.shape)
                 if name.endswith(".db"):
                     check.hint("net-bias-grad-shape")
                 return finish(check, 0)

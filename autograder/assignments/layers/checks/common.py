@@ -1,7 +1,9 @@
 """Helpers shared by 02's checks."""
+from autograder.checks.authoring import tiers_text
+
 from ..rubric import GRADIENT_TIERS
 
-TIERS = ", ".join(f"≤{t:g}→{s:.0%}" for t, s in GRADIENT_TIERS)
+TIERS = tiers_text(GRADIENT_TIERS)
 
 
 def shape_of(value):

@@ -3,7 +3,7 @@ backward's dx, dW and db, each against the reference's analytic gradients on six
 import numpy as np
 import pytest
 
-from autograder.checks.plugin import finish
+from autograder.checks.authoring import finish
 
 from .. import reference
 from ..rubric import HE_STD_TOLERANCE, VALUE_REL_TOL, tier

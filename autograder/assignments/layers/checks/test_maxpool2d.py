@@ -2,7 +2,7 @@
 accumulate), against the reference on six cases."""
 import pytest
 
-from autograder.checks.plugin import finish
+from autograder.checks.authoring import finish
 
 from .. import reference
 from ..rubric import VALUE_REL_TOL, tier

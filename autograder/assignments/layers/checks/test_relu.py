@@ -1,7 +1,7 @@
 """Exercise 1: ReLU.forward values and ReLU.backward's gradient (0 at exactly 0)."""
 import pytest
 
-from autograder.checks.plugin import finish
+from autograder.checks.authoring import finish
 
 from .. import reference
 from ..rubric import VALUE_REL_TOL, tier
@@ -35,7 +35,7 @@ def test_forward_values(student, check):
         out, want = reply.value["out"], reference.expected("ReLU", k)[0]
         error = reference.rel_error(out, want)
         if out.shape != want.shape:
-            check.say("shape", what="ReLU.forward", got=out.shape, expected=want.shape)
+            check.wrong_shape("ReLU.forward", got=out.shape, expected=want.shape)
         worst = max(worst, error)
         right += error <= VALUE_REL_TOL
     check.say("values", what="ReLU.forward", right=right, total=len(CASES), error=worst, tol=VALUE_REL_TOL)
@@ -55,7 +55,7 @@ def test_backward(student, check):
             return finish(check, 0)
         dx, want = reply.value["dx"], reference.expected("ReLU", k)[1]
         if dx.shape != want.shape:
-            check.say("shape", what="ReLU.backward", got=dx.shape, expected=want.shape)
+            check.wrong_shape("ReLU.backward", got=dx.shape, expected=want.shape)
             return finish(check, 0)
         error = reference.grad_error(dx, want)
         worst = max(worst, error)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks.plugin import finish
+from autograder.checks.authoring import finish
 
 from .. import reference
 from ..rubric import UNSTABLE_FORWARD_SHARE, VALUE_REL_TOL, tier
@@ -36,7 +36,7 @@ def test_forward_values(student, check):
         kept = min(kept, check.overwrote(reply))
         loss, want = reply.value["loss"], reference.expected("SoftmaxCrossEntropy", k)[0]
         if loss.shape not in ((), (1,)):
-            check.say("shape", what="SoftmaxCrossEntropy.forward", got=loss.shape, expected="()")
+            check.wrong_shape("SoftmaxCrossEntropy.forward", got=loss.shape, expected="()")
             loss_hints(check, k, loss)
             continue
         error = reference.rel_error(loss.reshape(()), want)
@@ -89,7 +89,7 @@ def test_backward(student, check):
             return finish(check, 0)
         got, want = reply.value["dscores"], reference.expected("SoftmaxCrossEntropy", k)[1]
         if got.shape != want.shape:
-            check.say("shape", what="SoftmaxCrossEntropy.backward", got=got.shape, expected=want.shape)
+            check.wrong_shape("SoftmaxCrossEntropy.backward", got=got.shape, expected=want.shape)
             return finish(check, 0)
         error = reference.grad_error(got, want)
         worst = max(worst, error)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from autograder.checks.plugin import finish
+from autograder.checks.authoring import finish
 
 from .. import reference
 from ..rubric import PARAMS_NORM_TOL, SPIRAL_MIN_ACCURACY, TRAIN_RUNS

@@ -2,24 +2,10 @@
 engine change: docs/AUTHORING.md walks through writing it. One part, ``Tanh``."""
 from pathlib import Path
 
-from autograder.assignment import Assignment
+from autograder.checks.authoring import Assignment
 
 from . import rubric
 
-HERE = Path(__file__).resolve().parent
-
-ASSIGNMENT = Assignment(
-    id="00_tanh",
-    title="00 Tanh",
-    package=__name__,
-    notebook="tanh.ipynb",
-    tests=rubric.TESTS,
-    parts=rubric.PARTS,
-    needs={"Tanh": ("Tanh",)},
-    setups={"Tanh": ((),)},
-    entry_points=("Tanh",),
-    reference=HERE.parent / "solutions" / "00_tanh" / "tanh.py",
-    source=HERE.parent / "source" / "00_tanh",
-    rubric_notes=rubric.NOTES,
-    course_modules=("numpy",),
-)
+# Its notebooks live beside this package (tests/files/tiny/source, solutions), not in the kit's folders.
+ASSIGNMENT = Assignment.from_rubric(rubric, id="00_tanh", title="00 Tanh", notebook="tanh.ipynb",
+                                    root=Path(__file__).resolve().parents[1])

@@ -1,7 +1,8 @@
 """00's rules, written once: its tests and points, and how close is right."""
-from autograder.assignment import Test
+from autograder.checks.authoring import Test
 
 PARTS = ("Tanh",)
+COURSE_MODULES = ("numpy",)
 TESTS = (
     Test("Tanh.forward values", "Tanh", 4, "tanh(x) against the reference on random inputs of two shapes; share right"),
     Test("Tanh.backward gradient check", "Tanh", 6,

@@ -1,11 +1,4 @@
-"""Makes these checks a pytest suite: ``pytest <this folder> --submission FILE``."""
-from autograder.checks import plugin
-from autograder.checks.plugin import (  # noqa: F401 -- pytest finds hooks and fixtures by name here
-    check, pytest_addoption, pytest_collection_modifyitems, pytest_generate_tests, pytest_pyfunc_call,
-    pytest_report_header, pytest_runtest_makereport, pytest_terminal_summary, student)
+"""These checks grade the assignment of this package: ``pytest <this folder> --submission FILE``."""
+from .. import ASSIGNMENT  # noqa: F401 -- the assignment the plugin grades
 
-from .. import ASSIGNMENT
-
-
-def pytest_configure(config):
-    plugin.configure(config, ASSIGNMENT)
+pytest_plugins = ["autograder.checks.plugin"]

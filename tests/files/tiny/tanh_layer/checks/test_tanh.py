@@ -2,9 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder.checks.plugin import finish
-
-from autograder.checks import numerics
+from autograder.checks.authoring import finish, rel_error
 
 from .. import reference
 
@@ -18,9 +16,12 @@ def test_forward_values(student, check):
         if check.failed(reply, "Tanh.forward"):
             return finish(check, right / 2)
         kept = min(kept, check.overwrote(reply))
-        error = numerics.rel_error(reply.value["out"], reference.forward(x))
-        worst = max(worst, error)
-        right += reference.matches(reply.value["out"], reference.forward(x))
+        out = reply.value["out"]
+        if out.shape != x.shape:
+            check.wrong_shape("Tanh.forward", got=out.shape, expected=x.shape)   # the test's kind: "shape"
+            continue
+        worst = max(worst, rel_error(out, reference.forward(x)))
+        right += reference.matches(out, reference.forward(x))
     check.say("values", what="Tanh.forward", right=right, total=2, error=worst)
     return finish(check, kept * right / 2)
 
@@ -37,7 +38,10 @@ def test_backward(student, check):
         if check.numerical(reply, "Tanh.backward", "dx", "x"):
             return finish(check, 0)
         dx = reply.value["dx"]
-        worst = max(worst, numerics.rel_error(dx, reference.backward(x, dout)))
+        if dx.shape != x.shape:
+            check.wrong_shape("Tanh.backward", got=dx.shape, expected=x.shape)
+            return finish(check, 0)
+        worst = max(worst, rel_error(dx, reference.backward(x, dout)))
         if reference.matches(dx, 1 - np.tanh(x) ** 2):
             check.hint("tanh-ignores-dout")
     check.say("gradient", error=worst)
