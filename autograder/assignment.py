@@ -108,16 +108,6 @@ class Assignment:
     def reply_schema(self):
         return self.module("operations").REPLY_SCHEMA
 
-    @functools.cached_property
-    def messages(self):
-        module = self.module("messages")
-        return getattr(module, "MESSAGES", {}) if module else {}
-
-    @functools.cached_property
-    def hints(self):
-        module = self.module("messages")
-        return getattr(module, "HINTS", {}) if module else {}
-
     def reference_module(self):
         return _load_reference(self.reference)
 

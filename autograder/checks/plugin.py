@@ -110,8 +110,7 @@ class Check:
     def __init__(self, test, lang, student=None, limits=None, assignment=None):
         self.test, self.lang, self.student = test, lang, student
         self.assignment = assignment or (student.assignment if student is not None else None)
-        self.catalog = self.assignment.messages if self.assignment else {}
-        self.hints = self.assignment.hints if self.assignment else {}
+        self.words = messages.catalog(lang, self.assignment)   # the assignment's words over the engine's
         self.share = 0.0
         self.lines, self.tags = [], []
         self.limits = limits or sandbox.Limits()
@@ -126,7 +125,7 @@ class Check:
 
     def text(self, key, **values):
         """One sentence in the student's language: the assignment's, else the engine's."""
-        return messages.say(key, self.lang, self.catalog, **values)
+        return self.words(key, **values)
 
     def say(self, key, **values):
         line = self.text(key, **values)
@@ -136,7 +135,7 @@ class Check:
     def hint(self, hint_id):
         if hint_id not in self.tags:
             self.tags.append(hint_id)
-            self.lines.append(messages.hint(hint_id, self.lang, self.hints))
+            self.lines.append(self.words.hint(hint_id))
 
     def where(self, text):
         return self.student.where(text, self.lang) if self.student is not None else text
@@ -158,7 +157,7 @@ class Check:
             self.say(clock, what=what, seconds=error.get("seconds") or self.limits.request_seconds)
         elif kind in ("load-timeout", "load-exited"):
             self.say(kind, seconds=self.limits.load_seconds)
-        elif key in messages.MESSAGES and kind in ("missing", "returned-none", "not-array", "structure"):
+        elif key in messages.catalog(self.lang) and kind in ("missing", "returned-none", "not-array", "structure"):
             values = {name: detail.get(name) or "" for name in ("what", "name", "type", "error")}
             values.update(got=_shape(detail.get("got")), expected=_shape(detail.get("expected")))
             if detail.get("key") == "param-shape" and detail.get("got") is None:
@@ -245,7 +244,7 @@ class Check:
         if others:
             tries = [messages.say("setup-try", self.lang, setup=_setup_name(assignment, part, a.setup, self.lang),
                                   points=round(a.points, 2), total=self.test.points) for a in others]
-            self.lines.append(messages.say("setup-tried", self.lang, tries=("；" if self.lang != "en" else "; ").join(tries)))
+            self.lines.append(messages.say("setup-tried", self.lang, tries=messages.say("tries-separator", self.lang).join(tries)))
         if self.points < self.test.points:
             # Code that runs only with the student's own pieces, one of them wrong: say so plainly.
             used = {piece for a in attempts for piece in assignment.needs[part] if piece not in a.setup}
@@ -261,15 +260,15 @@ def _shape(value):
 def _setup_text(assignment, part, setup, lang):
     others = [name for name in assignment.needs[part] if name != part]
     if tuple(setup) == tuple(assignment.setups[part][0]):
-        return messages.say("setup-reference", lang, pieces="、".join(setup) if lang != "en" else ", ".join(setup), part=part)
+        return messages.say("setup-reference", lang, pieces=messages.say("list-separator", lang).join(setup), part=part)
     own = [name for name in others if name not in setup]
-    join = "、" if lang != "en" else ", "
+    join = messages.say("list-separator", lang)
     with_reference = messages.say("setup-with-reference", lang, pieces=join.join(setup)) if setup else ""
     return messages.say("setup-own", lang, own=join.join(own), with_reference=with_reference)
 
 
 def _setup_name(assignment, part, setup, lang):
-    join = "、" if lang != "en" else ", "
+    join = messages.say("list-separator", lang)
     if setup:
         return messages.say("setup-name-reference", lang, pieces=join.join(setup))
     own = [name for name in assignment.needs[part] if name != part]
@@ -431,9 +430,9 @@ def _load_report(student, problems, lang):
     for problem in problems:
         if problem.get("line"):
             in_cell = problem["origin"].startswith("cell ")
-            scope = ("這一格" if in_cell else "這個檔案") if lang != "en" else ("this cell" if in_cell else "this file")
+            scope = messages.say("scope-cell" if in_cell else "scope-file", lang)
             if problem["kind"] != "SyntaxError":
-                scope = "這一行" if lang != "en" else "this statement"
+                scope = messages.say("scope-statement", lang)
             where = student.where(f"{problem['origin']}, line {problem['line']}, in <module>", lang)
             lines.append(messages.say("load-problem", lang, where=where, message=problem["message"], scope=scope))
         else:

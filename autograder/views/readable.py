@@ -28,6 +28,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from autograder import messages
 from autograder.results import strict_text
 
 # Characters that would act on a terminal or hide or reorder text: C0 and C1 controls, DEL, format
@@ -202,14 +203,6 @@ def _render(sid, look_alike=False):
 
 
 SHOWN_TWINS = 5       # ids named in one "looks like" note
-NOTES = {
-    "escaped": ("含以跳脫碼顯示的字元（不可見字元，或開頭、結尾、連續的空白）",
-                "escaped characters (invisible, or spaces at an end or in a row)"),
-    "mixed": ("同一個字混用 {scripts} 字母", "mixes {scripts} letters in one word"),
-    "looks_like": ("看起來像 {ids}", "looks like {ids}"),
-}
-
-
 class IdNames:
     """How the ids of one class are shown (``show``), and which need a look and why (``notes``).
 
@@ -242,15 +235,16 @@ class IdNames:
             notes.append(("looks_like", {"ids": self.twins[str(sid)]}))
         return notes
 
-    def note(self, sid, lang="en"):
-        """The notes as one line (``id_note`` in the CSVs); empty when the id is fine."""
+    def note(self, sid: str, lang: str = "en") -> str:
+        """The notes as one line in ``lang`` (``id_note`` in the CSVs); empty when the id is fine."""
+        words = messages.catalog(lang)
         said = []
         for kind, values in self.notes(sid):
             others = [self.show(o) for o in values.get("ids", ())]
             if len(others) > SHOWN_TWINS:
                 others[SHOWN_TWINS:] = [(f"… (+{len(others) - SHOWN_TWINS})")]
-            said.append(NOTES[kind][lang == "en"].format(
-                scripts=(" and " if lang == "en" else " 與 ").join(values.get("scripts", ())), ids=", ".join(others)))
+            said.append(words(f"id-note.{kind.replace('_', '-')}", ids=", ".join(others),
+                              scripts=words("id-note.and").join(values.get("scripts", ()))))
         return "; ".join(said)
 
     def flagged(self):
