@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from autograder import assignments, messages
-from autograder.grading import UsageError, grade, merge
+from autograder.grading import UsageError, grade, merge, report
 
 
 def _shard(text):
@@ -165,10 +165,7 @@ def main(argv=None):
         elif args.command == "merge":
             merge(**{k: v for k, v in vars(args).items() if k != "command"})
         elif args.command == "report":
-            from autograder.views import classreport
-            classreport.run(result_dirs=args.result_dirs, out=args.report_dir, assignment=args.assignment,
-                            lang=args.lang, feedback_dirs=args.feedback_dirs, similarity=args.similarity,
-                            submissions=args.submissions, base_corpus=args.base_corpus)
+            report(**{k: v for k, v in vars(args).items() if k != "command"})
         elif args.command == "list":
             print(listing())
         elif args.command == "rubric":

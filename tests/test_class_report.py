@@ -235,14 +235,14 @@ def test_report_command_english_and_merged_shards(mistakes, tmp_path):
 
 
 def test_student_text_is_escaped(tmp_path):
-    from autograder.views import classreport
+    from autograder.views import report
     from autograder import results
     from autograder.assignments import get
     assignment = get(ASSIGNMENT)
     evil = "<script>alert(1)</script>\x1b[31m"
     result = results.ungraded(type("S", (), {"given": evil, "id": evil, "submitted_at": ""})(), results.LOAD_ERROR,
                               f"bad <img src=x onerror=alert(1)> {evil}", assignment=assignment)
-    page = classreport.write(tmp_path, [result], assignment, lang="en").read_text(encoding="utf-8")
+    page = report.write(tmp_path, [result], assignment, lang="en").read_text(encoding="utf-8")
     assert "<script>" not in page and "<img src=x" not in page and "\x1b" not in page
     assert "&lt;script&gt;" in page
 

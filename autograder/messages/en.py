@@ -196,6 +196,7 @@ MESSAGES = {
     "similarity.too-little-code": "{tokens} tokens of own code (fewer than {minimum})",
     "similarity.refused": "{reason}",
     "similarity.duplicate": "duplicate id",
+    "similarity.not-found": "submission file not found (report: give --submissions with the class folder)",
     # The terminal (views/terminal.py) and the report's line in it
     "terminal.student": "student",
     "terminal.total": "total",

@@ -188,6 +188,7 @@ MESSAGES = {
     "similarity.too-little-code": "自己寫的程式只有 {tokens} 個 token（少於 {minimum}）",
     "similarity.refused": "不讀取：{reason}",
     "similarity.duplicate": "學號重複",
+    "similarity.not-found": "找不到繳交的檔案（report 指令請加上 --submissions 和班級資料夾）",
     # The terminal (views/terminal.py) and the report's line in it
     "terminal.student": "學生",
     "terminal.total": "總分",
