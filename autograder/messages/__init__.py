@@ -80,7 +80,11 @@ def languages() -> tuple:
     return tuple(sorted(_languages(), key=lambda code: (code != DEFAULT, code)))
 
 
-LANGUAGES = languages()
+def __getattr__(name: str):
+    # LANGUAGES (what --lang accepts) is looked up when asked for: importing this package reads no catalog.
+    if name == "LANGUAGES":
+        return languages()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _package(assignment: Assignment | str | None) -> str | None:

@@ -83,7 +83,8 @@ class _Page:
     def image(self, name, alt):
         if name not in self.images:
             return []
-        return [f'<p><img src="data:image/png;base64,{base64.b64encode(self.images[name]).decode()}" alt="{esc(alt)}"></p>']
+        data = base64.b64encode(self.images[name]).decode()
+        return [f'<p><img src="data:image/png;base64,{data}" alt="{esc(alt)}"></p>']
 
     def table(self, columns, rows):
         head = "".join(f"<th>{self.w(f'report.{c}')}</th>" for c in columns)
@@ -107,8 +108,9 @@ def _head(p):
 
 def _summary(p):
     d = p.data
-    lines = [f'<h2 id="summary">{p.w("report.summary")}</h2>',
-             f'<p>{p.w("report.summary-line", n=d["submissions"], graded=d["graded"], not_graded=d["not_graded"], mean=d["mean"], median=d["median"], total=d["total_points"])}</p>']
+    line = p.w("report.summary-line", n=d["submissions"], graded=d["graded"], not_graded=d["not_graded"],
+               mean=d["mean"], median=d["median"], total=d["total_points"])
+    lines = [f'<h2 id="summary">{p.w("report.summary")}</h2>', f"<p>{line}</p>"]
     if d["problems"]:
         lines.append(f'<details><summary>{p.w("report.problems")} ({len(d["problems"])})</summary><ul>'
                      + "".join(f"<li>{esc(problem)}</li>" for problem in d["problems"]) + "</ul></details>")
@@ -121,7 +123,8 @@ def _distribution(p):
     for name, dist in p.data["distribution"].items():
         values = [s["score"] if name == "total" else s["parts"][name] for s in graded]
         mean = sum(values) / len(values) if values else 0.0
-        rows.append(f'<tr><td>{p.w("report.total") if name == "total" else esc(name)}</td><td class="n">{dist["max"]:g}</td>'
+        shown = p.w("report.total") if name == "total" else esc(name)
+        rows.append(f'<tr><td>{shown}</td><td class="n">{dist["max"]:g}</td>'
                     f'<td class="n">{mean:.2f}</td><td class="n">{dist["full"]}/{len(values)}</td></tr>')
     return [f'<h2 id="distribution">{p.w("report.distribution")}</h2>',
             *p.image("distribution.png", p.words("report.distribution")),
@@ -161,8 +164,8 @@ def _unhinted(p):
         kinds = ", ".join(kind_word(p.words, k) for k in g["kinds"])
         shown = ", ".join(p.linked(sid, feedback.get(sid)) for sid in g["students"][:SHOWN_STUDENTS])
         more = f" … (+{g['count'] - SHOWN_STUDENTS})" if g["count"] > SHOWN_STUDENTS else ""
-        rows.append(f'<tr><td class="n">{g["count"]}</td><td>' + "<br>".join(f"<code>{esc(t)}</code>" for t in g["tests"])
-                    + f'</td><td>{esc(kinds)}</td><td>{shown}{more}</td></tr>')
+        tests = "<br>".join(f"<code>{esc(t)}</code>" for t in g["tests"])
+        rows.append(f'<tr><td class="n">{g["count"]}</td><td>{tests}</td><td>{esc(kinds)}</td><td>{shown}{more}</td></tr>')
     return lines + p.table(("students", "failing-tests", "error-kind", "examples"), rows)
 
 
@@ -170,8 +173,8 @@ def _ungraded(p):
     lines = [f'<h2 id="ungraded">{p.w("report.ungraded")}</h2>']
     if not p.data["ungraded"]:
         return lines + p.none()
-    rows = [f'<tr><td>{p.id(u["id"])}</td><td>{esc(status_word(p.words, u["status"]))}</td><td>{esc(u["reason"])}</td></tr>'
-            for u in p.data["ungraded"]]
+    rows = [f'<tr><td>{p.id(u["id"])}</td><td>{esc(status_word(p.words, u["status"]))}</td>'
+            f'<td>{esc(u["reason"])}</td></tr>' for u in p.data["ungraded"]]
     return lines + p.table(("student", "status", "reason"), rows)
 
 
@@ -180,7 +183,8 @@ def _ids(p):
     flagged = p.names.flagged()
     if not flagged:
         return lines + p.none()
-    rows = [f'<tr><td><code>{p.id(sid)}</code></td><td>{esc(p.names.note(sid, p.words.lang))}</td></tr>' for sid in flagged]
+    rows = [f'<tr><td><code>{p.id(sid)}</code></td><td>{esc(p.names.note(sid, p.words.lang))}</td></tr>'
+            for sid in flagged]
     return lines + [f'<p class="note">{p.w("report.ids-note")}</p>'] + p.table(("student", "note"), rows)
 
 
@@ -200,8 +204,10 @@ def _similarity(p):
     if not sim:
         return lines + [f'<p class="note">{p.w("report.similarity-off")}</p>']
     base = p.words("report.base-compared", n=sim["base"]) if sim.get("base") else ""
+    found = p.w("report.pairs-found", n=sim["pair_count"], threshold=sim["threshold"], compared=sim["compared"],
+                seconds=sim["seconds"])
     lines += [f'<p class="note">{p.w("report.similarity-note", threshold=sim["threshold"], base=base)}</p>',
-              f'<p>{p.w("report.pairs-found", n=sim["pair_count"], threshold=sim["threshold"], compared=sim["compared"], seconds=sim["seconds"])}</p>']
+              f"<p>{found}</p>"]
     if sim["skipped"]:
         lines.append(f'<details><summary>{p.w("report.not-compared", n=len(sim["skipped"]))}</summary><ul>'
                      + "".join(f'<li>{p.id(s["id"])}: {esc(skipped_reason(p.words, s))}</li>'
@@ -233,8 +239,8 @@ def _feedback(p):
 def _files(p):
     files = ["report.json", "students.csv", "distribution.csv", "tests.csv", "hints.csv", "unhinted.csv",
              "ungraded.csv", *(["similarity.csv"] if p.data.get("similarity") else []), *sorted(p.images)]
-    return [f'<h2 id="files">{p.w("report.files")}</h2><p>' + " · ".join(f'<a href="{f}">{f}</a>' for f in files) + "</p>",
-            "</body>\n</html>\n"]
+    links = " · ".join(f'<a href="{f}">{f}</a>' for f in files)
+    return [f'<h2 id="files">{p.w("report.files")}</h2><p>{links}</p>', "</body>\n</html>\n"]
 
 
 SECTIONS = (_head, _summary, _distribution, _tests, _hints, _unhinted, _ungraded, _ids, _similarity, _feedback, _files)
