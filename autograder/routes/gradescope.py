@@ -24,6 +24,7 @@ other assignments, nor the modules that need them (demo.py, course.py, the sampl
 Its helpers are this module's command line, ``python -m autograder.routes.gradescope pick|sandbox-check|convert``.
 """
 import argparse
+import fnmatch
 import json
 import os
 import subprocess
@@ -31,7 +32,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from autograder import messages, results
+from autograder import assignments, messages, results, sandbox
+from autograder.find import discover
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
@@ -205,7 +207,6 @@ def parse_visibility(items):
 
 def visibility_of(test_name, part, rules):
     """The visibility of a test: the last rule matching its name or its part, else Gradescope's default."""
-    import fnmatch
     chosen = None
     for pattern, value in rules:
         if fnmatch.fnmatchcase(test_name, pattern) or fnmatch.fnmatchcase(part, pattern):
@@ -250,7 +251,6 @@ def _entries(folder):
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    from autograder.find import discover
     return sorted(discover.entries(folder), key=lambda s: str(s.path))
 
 
@@ -265,7 +265,6 @@ def pick(folder, notebook):
     """(file to grade, None) or (None, why not): the assignment's ``notebook`` (the shallowest), else
     the only notebook, else the only .py file. ``discover.Refused`` when the entry so chosen is not a
     regular file inside the upload: it is never read, the student is told why."""
-    from autograder.find import discover
     found = _entries(folder)
     named = sorted((s for s in found if s.path.name == notebook), key=lambda s: (len(s.path.parts), str(s.path)))
     notebooks = [s for s in found if s.path.suffix == ".ipynb"]
@@ -279,9 +278,8 @@ def pick(folder, notebook):
     return chosen.path, None
 
 
-def refused(folder, reason, assignment, lang="zh"):
+def refused(folder, reason: str, assignment, lang: str = "zh") -> dict:
     """results.json for an upload whose file to grade is not a regular file: 0, and why."""
-    from autograder.find import discover
     uploaded = discover.all_names(folder) if Path(folder).is_dir() else []
     words = messages.catalog(lang)
     why = words("gradescope.refused", reason=reason)
@@ -298,10 +296,9 @@ def _ungraded_tests(reason, assignment):
              if k in TEST_KEYS} for t in assignment.tests]
 
 
-def not_submitted(folder, found, assignment, lang="zh"):
+def not_submitted(folder, found: list, assignment, lang: str = "zh") -> dict:
     """results.json for a submission with no file (or no one file) to grade: 0, and what was expected."""
     folder = Path(folder)
-    from autograder.find import discover
     notebook = assignment.notebook
     names = [discover.name_text(p.relative_to(folder)) for p in found]
     uploaded = discover.all_names(folder) if folder.is_dir() else []
@@ -319,7 +316,8 @@ def not_submitted(folder, found, assignment, lang="zh"):
             "extra_data": {"status": "no-submission", "files": uploaded}}
 
 
-def to_results(result, *, file_name="", execution_time=None, lang="zh", visibility=()):
+def to_results(result: dict, *, file_name: str = "", execution_time: float | None = None, lang: str = "zh",
+               visibility=()) -> dict:
     """Gradescope's results.json for one kit result (``SubmissionResult.to_gradescope()``).
 
     Tests keep only the keys Gradescope defines; the top-level score is set to their sum (a top-level
@@ -358,7 +356,6 @@ def to_results(result, *, file_name="", execution_time=None, lang="zh", visibili
 
 def sandbox_usable():
     """(usable, description): False only when bubblewrap is installed but cannot start a child here."""
-    from autograder import sandbox
     if not sandbox.isolation().bubblewrap:
         return True, "bubblewrap not in use"
     probe = f"import sys; sys.path.append({sandbox.site_packages()!r}); import numpy"
@@ -398,11 +395,8 @@ def main(argv=None):
     args = p.parse_args(argv)
 
     if args.command == "build":
-        from autograder import assignments
         print(build(args.out, assignments.get(args.assignment), lang=args.lang))
     elif args.command == "pick":
-        from autograder import assignments
-        from autograder.find import discover
         assignment = assignments.get(args.assignment)
         try:
             chosen, found = pick(args.folder, assignment.notebook)

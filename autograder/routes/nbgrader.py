@@ -123,7 +123,7 @@ def grade_one(submission, store, assignment, *, lang="zh", limits=()):
     return batch.collect([submission], store, assignment)[0]
 
 
-def part_text(result, assignment, part, lang, include_submission=False):
+def part_text(result, assignment, part: str, lang: str, include_submission: bool = False) -> str:
     """What a grade cell shows: the part's points, then each test with its feedback."""
     tests = [t for t in result.tests if t.part == part]
     lines = [f"{part}: {results.display(sum(t.score for t in tests))} / {assignment.part_points[part]:g}"]
@@ -139,7 +139,7 @@ def part_text(result, assignment, part, lang, include_submission=False):
     return "\n".join(lines) + "\n"
 
 
-def cell_outputs(result, assignment, part, lang, include_submission=False):
+def cell_outputs(result, assignment, part: str, lang: str, include_submission: bool = False) -> list:
     """A grade cell's outputs: the feedback as text, the exact points as its value (partial credit)."""
     from nbformat.v4 import new_output
     points = sum(t.score for t in result.tests if t.part == part)

@@ -33,7 +33,7 @@ def _backtick_run(text):
     return max((len(run) for run in re.findall("`+", text)), default=0)
 
 
-def md_inline(text):
+def md_inline(text: str) -> str:
     """Student-derived text inline in Markdown: a code span, so nothing in it is Markdown or HTML.
 
     Its delimiter is one backtick longer than the longest run in the text (CommonMark code spans end
@@ -44,7 +44,7 @@ def md_inline(text):
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
-def md_fence(text):
+def md_fence(text) -> list:
     """Student-derived text as a fenced code block, as lines: the fence is longer than any run of
     backticks in the text, so no line of it can close the block (CommonMark)."""
     text = visible(str(text).replace("\r\n", "\n"), keep="\n\t")
@@ -52,12 +52,12 @@ def md_fence(text):
     return [fence, text, fence]
 
 
-def md_text(text):
+def md_text(text: str) -> str:
     """Grader-written text that quotes values (a shape, a dtype): Markdown punctuation escaped."""
     return re.sub(r"([\\`*_\[\]<>&!|~#])", r"\\\1", visible(text))
 
 
-def feedback_path(folder, submission_id):
+def feedback_path(folder, submission_id: str) -> Path:
     """The student's Markdown feedback file: named like their result file (``results.result_path``)."""
     return results.result_path(folder, submission_id, ".md")
 
@@ -127,7 +127,7 @@ def _warn_stderr(line):
     print(line, file=sys.stderr, flush=True)
 
 
-def write_feedback(collected, folder, lang="zh", results_dir=None, warn=_warn_stderr):
+def write_feedback(collected: list, folder, lang: str = "zh", results_dir=None, warn=_warn_stderr) -> None:
     """One Markdown file per student; with the results folder (or folders, as ``merge`` joins them),
     the assignment's feedback figure (its ``plots.py``) beside it.
 
@@ -184,7 +184,7 @@ def _record_digest(result, results_dir):
     return "none"
 
 
-def digest(result, lang, results_dir, code):
+def digest(result: results.SubmissionResult, lang: str, results_dir, code: str) -> str:
     data = result.to_gradescope()
     for volatile in ("graded_at", "execution_time", "isolation"):
         data.pop(volatile, None)
@@ -193,7 +193,7 @@ def digest(result, lang, results_dir, code):
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def read_index(folder):
+def read_index(folder) -> dict:
     try:
         with open(Path(folder) / INDEX, encoding="utf-8") as f:
             data = json.load(f)
@@ -207,7 +207,7 @@ def _write_chunk(chunk, folder, lang, results_dir):
     return len(chunk)
 
 
-def write(collected, folder, lang="zh", results_dir=None, jobs=None):
+def write(collected: list, folder, lang: str = "zh", results_dir=None, jobs: int | None = None) -> tuple:
     """Feedback for ``collected`` in ``folder``; returns (written, skipped)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -59,7 +59,7 @@ def escape(c):
                                     else f"\\U{code:08x}")
 
 
-def visible(text, keep=""):
+def visible(text, keep: str = "") -> str:
     """``text`` with every control or invisible character written as an escape (``\\x1b``, ``\\u202e``);
     characters in ``keep`` (e.g. newline and tab in a code block) stay."""
     text = str(text)
@@ -128,7 +128,7 @@ def _invisible(c):
     return bool(HIDDEN.match(c) or ID_HIDDEN.match(c)) or unicodedata.category(c) in ("Cc", "Cf", "Cn", "Co")
 
 
-def skeleton(text):
+def skeleton(text: str) -> str:
     """What ``text`` looks like (TR39's skeleton, with the common confusables): compatibility forms
     decomposed, invisible characters dropped, look-alikes replaced by their prototype, spaces at the
     ends dropped and runs of them one. Two ids with one skeleton look alike."""
@@ -223,10 +223,10 @@ class IdNames:
             self._rendered[sid] = _render(sid, look_alike=sid in self.twins)
         return self._rendered[sid]
 
-    def show(self, sid):
+    def show(self, sid: str) -> str:
         return self._get(sid)[0]
 
-    def notes(self, sid):
+    def notes(self, sid: str) -> list:
         """``[(kind, values)]``: ``escaped``, ``mixed`` (scripts), ``looks_like`` (ids); empty when fine."""
         _, escaped, mixes = self._get(sid)
         notes = [("escaped", {})] if escaped else []
@@ -247,17 +247,17 @@ class IdNames:
                               scripts=words("id-note.and").join(values.get("scripts", ()))))
         return "; ".join(said)
 
-    def flagged(self):
+    def flagged(self) -> list:
         """The ids that need a look, sorted."""
         return [sid for sid in self.ids if self.notes(sid)]
 
 
-def show_id(sid):
+def show_id(sid) -> str:
     """One id shown on its own (no class to compare it with)."""
     return _render(sid)[0]
 
 
-def short(text, limit):
+def short(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters for a terminal column: the cut ends in ``…#`` and a digest
     of the whole, so two cut texts are still told apart."""
     if len(text) <= limit:
@@ -267,7 +267,7 @@ def short(text, limit):
 
 
 # ---------------------------------------------------------------------------------------- CSV
-def csv_cell(value):
+def csv_cell(value) -> str:
     """A cell of a CSV the kit writes: visible characters only, never read as a formula (a text that
     would be starts with ``'``). None is an empty cell; an int or float is written as the number."""
     if value is None:
@@ -280,7 +280,7 @@ def csv_cell(value):
     return CSV_GUARD + text if risky else text
 
 
-def write_csv(path, rows):
+def write_csv(path, rows) -> None:
     """``rows`` (lists of cells) as a CSV file, atomically: UTF-8 with a byte-order mark (Excel reads
     UTF-8 Chinese only with it), every cell through ``csv_cell``."""
     buffer = io.StringIO()

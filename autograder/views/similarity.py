@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy
 
-from autograder.find import load
+from autograder.find import discover, load
 
 K = 5                   # tokens per k-gram
 MIN_TOKENS = 30         # own code shorter than this is not compared (nothing of one's own to copy)
@@ -122,7 +122,7 @@ class Given:
 
 def template(assignment):
     """The release notebook's ``Given``; an empty one when the assignment has no release."""
-    from autograder.course import sample
+    from autograder.course import sample   # needs nbformat and solutions/: not in the Gradescope bundle
     try:
         nb = sample.release_notebook(assignment)
     except (OSError, ValueError, TypeError):      # no release (a folder of its own, or none)
@@ -286,7 +286,7 @@ def _read(key, kind, path, given, assignment, skipped, path_shown=None):
 
 def reference_program(assignment, given):
     """The reference solution as a program (the release with the source notebook's solved cells), or None."""
-    from autograder.course import sample
+    from autograder.course import sample   # as in template()
     try:
         nb = sample.filled(assignment, sample.solved_cells(assignment))
     except (OSError, ValueError, TypeError, KeyError):     # no source notebook or no release to fill
@@ -300,7 +300,6 @@ def reference_program(assignment, given):
 def base_programs(folders, assignment, given, skipped):
     """Earlier terms' submissions under ``folders`` (class folders as ``grade`` takes them), keyed
     ``<folder name>/<id>``."""
-    from autograder.find import discover
     found = []
     for folder in folders:
         try:
@@ -338,7 +337,7 @@ def _clusters(edges):
     return sorted((sorted(c) for c in groups.values()), key=lambda c: (-len(c), c))
 
 
-def find_pairs(collected, assignment, files, threshold=0.8, base=()):
+def find_pairs(collected: list, assignment, files: dict, threshold: float = 0.8, base=()) -> dict:
     """The similarity section of the report: ``pairs`` at or above ``threshold`` (highest first) --
     two students (``with`` "class"), a student and the reference ("reference"), a student and an
     earlier term's submission under ``base`` ("base") -- ``clusters``, the groups of students the class
