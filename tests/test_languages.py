@@ -17,6 +17,7 @@ import re
 import matplotlib
 import numpy as np
 import pytest
+from nbformat.v4 import new_code_cell
 
 matplotlib.use("Agg")
 import matplotlib.figure  # noqa: E402
@@ -25,7 +26,7 @@ import matplotlib.text  # noqa: E402
 from autograder import assignments, messages, results  # noqa: E402
 from autograder.assignments.backprop_basics import plots as plots01, reference, rubric  # noqa: E402
 from autograder.grading import batch  # noqa: E402
-from autograder.routes import gradescope  # noqa: E402
+from autograder.routes import gradescope, nbgrader  # noqa: E402
 from autograder.views import feedback, fonts, report, terminal  # noqa: E402
 from autograder.views.readable import IdNames  # noqa: E402
 
@@ -84,18 +85,25 @@ SIMILARITY = {"threshold": 0.8, "pair_count": 2, "compared": 3, "seconds": 0.1, 
                   {"id": "crash", "with": "class", "kind": "unreadable", "reason": "UnicodeDecodeError"}]}
 
 
-@pytest.fixture
-def drawn(monkeypatch):
-    """The text of every figure saved while the test runs (titles, labels, legends, ticks)."""
-    texts = []
-    save = matplotlib.figure.Figure.savefig
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """``rendered(lang)``: (the class, {view: its text}), rendered once per language."""
+    done = {}
 
-    def savefig(fig, *args, **kwargs):
-        out = save(fig, *args, **kwargs)
-        texts.extend(t.get_text() for t in fig.findobj(matplotlib.text.Text))
-        return out
-    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
-    return texts
+    def get(lang):
+        if lang not in done:
+            drawn = []          # the text of every figure saved (titles, labels, legends, ticks)
+            save = matplotlib.figure.Figure.savefig
+
+            def savefig(fig, *args, **kwargs):
+                out = save(fig, *args, **kwargs)
+                drawn.extend(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+                return out
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(matplotlib.figure.Figure, "savefig", savefig)
+                done[lang] = render(lang, tmp_path_factory.mktemp(lang), drawn)
+        return done[lang]
+    return get
 
 
 def render(lang, tmp_path, drawn):
@@ -120,19 +128,20 @@ def render(lang, tmp_path, drawn):
                         similarity=SIMILARITY)
     out["report page"] = html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>|data:image/png;base64,[^\"]+", " ",
                                               page.read_text(encoding="utf-8"), flags=re.S))
-    out["report CSVs"] = "\n".join(p.read_text(encoding="utf-8-sig") for p in sorted((tmp_path / "report").glob("*.csv")))
+    out["report CSVs"] = "\n".join(p.read_text(encoding="utf-8-sig")
+                                   for p in sorted((tmp_path / "report").glob("*.csv")))
     out["report figures"] = "\n".join(drawn)
+    upload = tmp_path / "upload"
+    upload.mkdir()
     out["gradescope"] = "\n".join(
         [gradescope.to_results(r.to_gradescope(), file_name="hw.ipynb", lang=lang)["output"] for r in collected]
-        + [gradescope.refused(tmp_path, "hw.ipynb is a symbolic link", ASSIGNMENT, lang)["output"],
-           gradescope.not_submitted(tmp_path, [], ASSIGNMENT, lang)["output"]])
-    nbgrader = pytest.importorskip("autograder.routes.nbgrader")
-    from nbformat.v4 import new_code_cell
+        + [gradescope.refused(upload, "hw.ipynb is a symbolic link", ASSIGNMENT, lang)["output"],
+           gradescope.not_submitted(upload, [], ASSIGNMENT, lang)["output"]])
     cell = new_code_cell("class Sigmoid:\n    def forward(self, x):\n        ### BEGIN SOLUTION\n        return x\n"
                          "        ### END SOLUTION\n")
     nbgrader.NamedStubs(lang=lang)._replace_solution_region(cell, "python")
-    out["nbgrader"] = "\n".join([cell.source] + [nbgrader.part_text(r, ASSIGNMENT, part, lang, include_submission=True)
-                                                 for r in collected for part in ASSIGNMENT.parts])
+    out["nbgrader"] = "\n".join([cell.source, *(nbgrader.part_text(r, ASSIGNMENT, part, lang, include_submission=True)
+                                                for r in collected for part in ASSIGNMENT.parts)])
     return collected, out
 
 
@@ -162,8 +171,8 @@ def catalog_ids(lang):
 
 
 @pytest.mark.parametrize("lang", messages.LANGUAGES)
-def test_every_view_speaks_its_language_only(lang, tmp_path, drawn):
-    collected, views = render(lang, tmp_path, drawn)
+def test_every_view_speaks_its_language_only(lang, rendered):
+    collected, views = rendered(lang)
     ids = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, catalog_ids(lang))) + r")(?![\w-])")
     cjk_drawn = bool(fonts.cjk_font())
     for view, text in views.items():
@@ -177,8 +186,8 @@ def test_every_view_speaks_its_language_only(lang, tmp_path, drawn):
             assert not CJK.search(shown), (view, CJK.search(shown).group(), shown[:2000])
 
 
-def test_the_chinese_report_names_statuses_kinds_and_hints_in_chinese(tmp_path, drawn):
-    _, views = render("zh", tmp_path, drawn)
+def test_the_chinese_report_names_statuses_kinds_and_hints_in_chinese(rendered):
+    _, views = rendered("zh")
     words = messages.catalog("zh", ASSIGNMENT)
     for word in (words("status.load-error"), words("status.duplicate"), words("status.grader-error"),
                  words("kind.timeout"), words("kind.wrong-values")):

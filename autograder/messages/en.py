@@ -1,11 +1,10 @@
 """English: the engine's words.
 
-Every key here is in every other language's file with the same placeholders (tests/test_messages.py).
+Every id here is in every other language's file, with the same placeholders (tests/test_messages.py).
 """
-LANG = "en"              # the --lang value
+LANG = "en"               # the --lang value
 TAG = "en"                # the HTML page's lang
-CJK = False              # figures need a CJK font for these words (else they are drawn in English)
-
+CJK = False               # figures need a CJK font for these words (else they are drawn in English)
 
 MESSAGES = {
     # What happened to a call into student code, and where (checks/)

@@ -1,13 +1,12 @@
 """繁體中文（台灣）: the engine's words, and the default language (``--lang zh``).
 
 Terms follow the notebooks: 反向傳播 backpropagation, 梯度檢驗 gradient check, 上游梯度 upstream
-gradient, 就地更新 in-place update, 連鎖律 chain rule, 純量 scalar. Every key here is in every other
-language's file with the same placeholders (tests/test_messages.py).
+gradient, 就地更新 in-place update, 連鎖律 chain rule, 純量 scalar. Every id here is in every other
+language's file, with the same placeholders (tests/test_messages.py).
 """
-LANG = "zh"              # the --lang value
+LANG = "zh"               # the --lang value
 TAG = "zh-Hant-TW"        # the HTML page's lang
-CJK = True               # figures need a CJK font for these words (else they are drawn in English)
-
+CJK = True                # figures need a CJK font for these words (else they are drawn in English)
 
 MESSAGES = {
     # What happened to a call into student code, and where (checks/)
