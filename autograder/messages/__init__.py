@@ -8,8 +8,8 @@ adding a module here and one to each assignment's ``messages/``: nothing else na
 
 ``catalog(lang, assignment)`` is the one way to the words: ``words = catalog("zh", assignment)``,
 then ``words("timeout", what=..., seconds=...)`` for a sentence (the assignment's, else the
-engine's) and ``words.hint(hint_id)`` for a hint as a student reads it. Sentences are made only
-here, from ids and values that travel as data.
+engine's) and ``words.hint(hint_id)`` for a hint as a student reads it. Ids and values travel as
+data; a view makes the sentence, last, from a catalog.
 """
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ class Catalog:
         self.lang: str = module.LANG
         self.tag: str = module.TAG
         self.cjk: bool = module.CJK
-        self.module = module.__name__.rsplit(".", 1)[-1]
         self.messages, self.hints = messages, hints
 
     def __call__(self, key: str, **values) -> str:
