@@ -137,16 +137,6 @@ class Assignment:
     def reply_schema(self) -> dict:
         return self.module("operations").REPLY_SCHEMA
 
-    @functools.cached_property
-    def messages(self) -> dict[str, tuple[str, str]]:
-        module = self.module("messages")
-        return getattr(module, "MESSAGES", {}) if module else {}
-
-    @functools.cached_property
-    def hints(self) -> dict[str, tuple[str, str]]:
-        module = self.module("messages")
-        return getattr(module, "HINTS", {}) if module else {}
-
     def reference_module(self) -> ModuleType:
         return _load_reference(self.reference)
 

@@ -1,7 +1,7 @@
 """Command line: ``python -m autograder {grade,merge,report,list,rubric,gradescope,course,demo}``.
 
 The CLI only parses arguments and calls one keyword-only function per command (``grading``,
-``classreport``, ``gradescope_bundle``, ``course``, ``demo``); errors the user can fix (a path that
+``views.report``, ``gradescope_bundle``, ``course``, ``demo``); errors the user can fix (a path that
 does not exist, a bad --shard, an unknown assignment) end it with a one-line reason and exit status 2.
 """
 import argparse
@@ -12,9 +12,8 @@ from pathlib import Path
 
 from autograder import assignments, messages
 from autograder.assignment import Assignment
-from autograder.grading import UsageError, grade, merge
+from autograder.grading import UsageError, grade, merge, report
 from autograder.routes import gradescope_bundle
-from autograder.views import classreport
 
 
 def _shard(text):
@@ -171,9 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "merge":
             merge(**{k: v for k, v in vars(args).items() if k != "command"})
         elif args.command == "report":
-            classreport.run(result_dirs=args.result_dirs, out=args.report_dir, assignment=args.assignment,
-                            lang=args.lang, feedback_dirs=args.feedback_dirs, similarity=args.similarity,
-                            submissions=args.submissions, base_corpus=args.base_corpus)
+            report(**{k: v for k, v in vars(args).items() if k != "command"})
         elif args.command == "list":
             print(listing())
         elif args.command == "rubric":

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import assignments
+from autograder import assignments, messages
 
 from .conftest import run_cli
 
@@ -37,11 +37,15 @@ def test_notebooks_carry_their_assignment_id(assignment):
 
 
 @EACH
-def test_every_message_and_hint_has_both_languages(assignment):
-    for table in (assignment.messages, assignment.hints):
-        for key, texts in table.items():
-            assert isinstance(texts, tuple) and len(texts) == 2 and all(t.strip() for t in texts), key
-            assert not any(c in texts[0] for c in "标数据这设"), f"{key}: simplified characters in the zh-TW text"
+def test_every_message_and_hint_has_every_language(assignment):
+    catalogs = [messages.catalog(lang, assignment) for lang in messages.LANGUAGES]
+    for words in catalogs:
+        assert set(words.messages) == set(catalogs[0].messages) and set(words.hints) == set(catalogs[0].hints)
+        for key, text in [*words.messages.items(), *words.hints.items()]:
+            assert text.strip(), (words.lang, key)
+    zh = messages.catalog("zh", assignment)
+    for key, text in [*zh.messages.items(), *zh.hints.items()]:
+        assert not any(c in text for c in "标数据这设"), f"{key}: simplified characters in the zh-TW text"
 
 
 @EACH

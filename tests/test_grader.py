@@ -67,7 +67,7 @@ def test_the_right_hint_in_the_right_part_and_none_on_correct_code(graded, name)
         assert (part, hint) in tags
         assert {tag for _, tag in tags} == {hint}, "only the mistake's own hint"
         shown = [t["output"] for t in result["tests"] if hint in t["tags"]]
-        assert all(messages.hint(hint, "zh", ASSIGNMENT.hints) in output for output in shown)
+        assert all(messages.catalog("zh", ASSIGNMENT).hint(hint) in output for output in shown)
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MANIFEST if MANIFEST[n]["hint"]))
@@ -96,7 +96,7 @@ def test_english_feedback_gives_the_same_hint_in_english(graded, graded_en, name
     hint = MANIFEST[name]["hint"]
     assert hint in {tag for t in result["tests"] for tag in t["tags"]}
     feedback = "\n".join(t["output"] for t in result["tests"])
-    assert messages.hint(hint, "en", ASSIGNMENT.hints) in feedback
+    assert messages.catalog("en", ASSIGNMENT).hint(hint) in feedback
     assert not CJK.search(feedback.replace("σ", "")), feedback
     assert part_scores(result) == part_scores(graded[name.removesuffix(".py")])
 

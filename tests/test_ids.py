@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.views import classreport, feedback, gradebook, readable, terminal
+from autograder.views import feedback, gradebook, readable, report, terminal
 from autograder import results
 from autograder.assignments.backprop_basics import ASSIGNMENT, rubric
 from autograder.views.readable import IdNames, show_id
@@ -254,13 +254,13 @@ def test_the_red_team_class_in_the_feedback_and_its_index(red_team):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_red_team_class_in_the_class_report(red_team, lang):
     tmp_path, collected = red_team
-    page = classreport.write(tmp_path / "report", collected, ASSIGNMENT, lang=lang).read_text(encoding="utf-8")
+    page = report.write(tmp_path / "report", collected, ASSIGNMENT, lang=lang).read_text(encoding="utf-8")
     section = page[page.index('<h2 id="ids">'):page.index('<h2 id="similarity">')]
     names = IdNames(RED_TEAM)
     assert re.findall(r"<tr><td><code>(.*?)</code></td><td>(.*?)</td></tr>", section) == \
         [(SHOWN[sid], names.note(sid, lang).replace("'", "&#x27;")) for sid in sorted(RED_TEAM)]
-    rows = read_csv(tmp_path / "report" / "students.csv")
-    assert [(r[0], r[-1]) for r in rows[1:]] == [(SHOWN[sid], NOTE[sid]) for sid in sorted(RED_TEAM)]
+    rows = read_csv(tmp_path / "report" / "students.csv")      # in the report's language, as its page
+    assert [(r[0], r[-1]) for r in rows[1:]] == [(SHOWN[sid], names.note(sid, lang)) for sid in sorted(RED_TEAM)]
     data = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
     assert [a["id"] for a in data["attention"]] == sorted(RED_TEAM), "report.json keeps the ids exactly"
 
@@ -295,7 +295,7 @@ def every_csv_of_a_hostile_class(out):
             "shared": [("=1", "+2")]}
     similarity = {"threshold": 0.8, "pair_count": 1, "compared": 2, "seconds": 0.1, "pairs": [pair],
                   "clusters": [[pair["a"], pair["b"]]], "skipped": [{"id": "+y", "reason": "=no code"}]}
-    classreport.write(out / "report", collected, ASSIGNMENT, lang="en", feedback_dirs=[out / "fb"],
+    report.write(out / "report", collected, ASSIGNMENT, lang="en", feedback_dirs=[out / "fb"],
                       similarity=similarity)
 
 

@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from autograder import results
+from autograder import messages, results
 from autograder.assignments.backprop_basics import ASSIGNMENT
 from autograder.checks.check import Check, Incomplete, finish
 from autograder.results.kinds import Kind
 from autograder.sandbox.child import Reply
-from autograder.views import classreport
+from autograder.views import report as class_report
 
 from .conftest import FILES, ROOT
 
@@ -130,7 +130,7 @@ def test_the_class_report_groups_by_the_stored_kind_not_by_the_words():
     collected = [_graded("a", reworded, "timeout"), _graded("b", "ValueError: something else", "timeout"),
                  _graded("c", reworded, "raised", "ValueError"), _graded("d", reworded, "raised", "KeyError"),
                  _graded("e", "exceeded the time limit of 3 s (an endless loop?)", "missing")]
-    groups = sorted(sorted(g["students"]) for g in classreport.build(collected, ASSIGNMENT)["unhinted"])
+    groups = sorted(sorted(g["students"]) for g in class_report.build(collected, ASSIGNMENT, words=messages.catalog("en", ASSIGNMENT))["unhinted"])
     assert groups == [["a", "b"], ["c"], ["d"], ["e"]]
 
 
@@ -168,3 +168,9 @@ def test_kinds_are_stored_on_each_result_through_the_cli(tmp_path):
     got = {r["id"]: tuple((t["kind"], t["exception"]) for t in r["tests"])
            for r in json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))}
     assert got == EXPECTED
+
+
+def test_every_kind_has_words_in_every_language():
+    for lang in messages.languages():
+        words = messages.catalog(lang)
+        assert [k.value for k in Kind if f"kind.{k.value}" not in words] == [], lang

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from fontTools.ttLib import TTCollection, TTFont  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
+from autograder import messages  # noqa: E402
 from autograder.views import fonts  # noqa: E402
 from autograder.assignments.backprop_basics import plots, reference, rubric  # noqa: E402
 
@@ -27,7 +28,9 @@ FACES = fonts.candidates()          # found on disk, not from matplotlib's cache
 TRADITIONAL_FACES = [f for f in FACES if fonts.TRADITIONAL.search(f[0])]
 needs_tc_font = pytest.mark.skipif(not TRADITIONAL_FACES, reason="no Traditional Chinese font installed "
                                    "(Debian: fonts-noto-cjk; .ci/run installs it)")
-TITLE_TEXT = "".join(zh for zh, _ in plots.TITLES.values())
+PACKAGE = "autograder.assignments.backprop_basics"
+ZH, EN = messages.catalog("zh", PACKAGE), messages.catalog("en", PACKAGE)
+TITLE_TEXT = "".join(text for key, text in ZH.messages.items() if key.startswith("plot."))
 
 
 def cmap_of(path, index=0):
@@ -64,7 +67,7 @@ def test_chinese_titles_are_drawn_with_traditional_chinese_glyphs(tmp_path):
 def test_without_a_cjk_font_titles_fall_back_to_english(tmp_path, monkeypatch):
     import autograder.views.plots
     monkeypatch.setattr(autograder.views.plots, "cjk_font", lambda: None)
-    assert plots.text("loss", "zh") == plots.TITLES["loss"][1]
+    assert plots.text("loss", "zh") == EN("plot.loss")
     path, caught = render(tmp_path, "zh")
     assert path.exists()
     assert not [w for w in caught if "missing from font" in w], caught
@@ -108,7 +111,7 @@ def test_the_grader_finds_a_font_installed_after_matplotlibs_cache_was_built(tmp
         {PRINT_CACHED}
         print(json.dumps([cached, fonts.cjk_font(), plots.text("loss", "zh")]))
     """, env)
-    assert found == [[], TRADITIONAL_FACES[0][0], plots.TITLES["loss"][0]]
+    assert found == [[], TRADITIONAL_FACES[0][0], ZH("plot.loss")]
     assert list((tmp_path / "home" / ".cache" / "backprop-kit" / "fonts").iterdir())   # the TC face, copied once
 
 

@@ -277,9 +277,9 @@ def expected_pairs(ids):
 
 
 def collected(assignment_id, files):
-    from autograder import results
-    return [results.SubmissionResult(submission=str(path), id=sid, status=results.GRADED, assignment=assignment_id)
-            for sid, path in sorted(files.items())]
+    from autograder import assignments, results
+    return [results.SubmissionResult(submission=str(path), id=sid, status=results.GRADED, assignment=assignment_id,
+                                     rubric=assignments.get(assignment_id)) for sid, path in sorted(files.items())]
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
@@ -397,7 +397,7 @@ def test_earlier_terms_are_compared_as_a_base_corpus(tmp_path):
     (``with`` "base"), an earlier term's copies of each other are not reported, and the page names
     the earlier submission as such."""
     import json
-    from autograder.views import classreport
+    from autograder.views import report
     from autograder.course import sample
     from autograder.assignments import get
     assignment = get("01_backprop_basics")
@@ -408,9 +408,9 @@ def test_earlier_terms_are_compared_as_a_base_corpus(tmp_path):
     for where, class_ in ((base, earlier), (folder, now)):
         for sid, code in class_.items():
             sample.write_notebook(sample.filled(assignment, code), where / f"{sid}.ipynb")
-    page = classreport.run(result_dirs=[], out=tmp_path / "report", assignment=assignment, lang="en",
-                           similarity=THRESHOLD, submissions=[folder], base_corpus=[base],
-                           collected=collected(assignment.id, {sid: folder / f"{sid}.ipynb" for sid in now}))
+    page = report.run(result_dirs=[], out=tmp_path / "report", assignment=assignment, lang="en",
+                      similarity=THRESHOLD, submissions=[folder], base_corpus=[base],
+                      collected=collected(assignment.id, {sid: folder / f"{sid}.ipynb" for sid in now}))
     sim = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))["similarity"]
     assert {(p["a"], p["b"], p["with"]) for p in sim["pairs"]} == {("dora", "2025-fall/ann", "base"),
                                                                    ("dora", "2025-fall/ann_again", "base")}

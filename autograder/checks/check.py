@@ -45,8 +45,7 @@ class Check:
                  assignment: Assignment | None = None):
         self.test, self.lang, self.student = test, lang, student
         self.assignment = assignment or (student.assignment if student is not None else None)
-        self.catalog = self.assignment.messages if self.assignment else {}
-        self.hints = self.assignment.hints if self.assignment else {}
+        self.words = messages.catalog(lang, self.assignment)   # the assignment's words over the engine's
         self.share = 0.0
         self.lines, self.tags = [], []
         self.limits = limits or sandbox.Limits()
@@ -63,7 +62,7 @@ class Check:
 
     def text(self, key, **values):
         """One sentence in the student's language: the assignment's, else the engine's."""
-        return messages.say(key, self.lang, self.catalog, **values)
+        return self.words(key, **values)
 
     def say(self, key, **values):
         line = self.text(key, **values)
@@ -73,7 +72,7 @@ class Check:
     def hint(self, hint_id):
         if hint_id not in self.tags:
             self.tags.append(hint_id)
-            self.lines.append(messages.hint(hint_id, self.lang, self.hints))
+            self.lines.append(self.words.hint(hint_id))
 
     def where(self, text: str) -> str:
         return self.student.where(text, self.lang) if self.student is not None else text
@@ -116,7 +115,7 @@ class Check:
             self.say(kind.value, what=what, seconds=error.get("seconds") or self.limits.request_seconds)
         elif kind in (Kind.LOAD_TIMEOUT, Kind.LOAD_EXITED):
             self.say(kind.value, seconds=self.limits.load_seconds)
-        elif key in messages.MESSAGES and kind in (Kind.MISSING, Kind.RETURNED_NONE, Kind.NOT_ARRAY, Kind.STRUCTURE):
+        elif key in messages.catalog(self.lang) and kind in (Kind.MISSING, Kind.RETURNED_NONE, Kind.NOT_ARRAY, Kind.STRUCTURE):
             values = {name: detail.get(name) or "" for name in ("what", "name", "type", "error")}
             values.update(got=_shape(detail.get("got")), expected=_shape(detail.get("expected")))
             if detail.get("key") == "param-shape" and detail.get("got") is None:
@@ -215,7 +214,7 @@ class Check:
         if others:
             tries = [messages.say("setup-try", self.lang, setup=_setup_name(assignment, part, a.setup, self.lang),
                                   points=round(a.points, 2), total=self.test.points) for a in others]
-            separator = "；" if self.lang != "en" else "; "
+            separator = messages.say("tries-separator", self.lang)
             self.lines.append(messages.say("setup-tried", self.lang, tries=separator.join(tries)))
         if self.points < self.test.points:
             # Code that runs only with the student's own pieces, one of them wrong: say so plainly.
@@ -245,16 +244,16 @@ def _shape(value):
 def _setup_text(assignment, part, setup, lang):
     others = [name for name in assignment.needs[part] if name != part]
     if tuple(setup) == tuple(assignment.setups[part][0]):
-        pieces = "、".join(setup) if lang != "en" else ", ".join(setup)
+        pieces = messages.say("list-separator", lang).join(setup)
         return messages.say("setup-reference", lang, pieces=pieces, part=part)
     own = [name for name in others if name not in setup]
-    join = "、" if lang != "en" else ", "
+    join = messages.say("list-separator", lang)
     with_reference = messages.say("setup-with-reference", lang, pieces=join.join(setup)) if setup else ""
     return messages.say("setup-own", lang, own=join.join(own), with_reference=with_reference)
 
 
 def _setup_name(assignment, part, setup, lang):
-    join = "、" if lang != "en" else ", "
+    join = messages.say("list-separator", lang)
     if setup:
         return messages.say("setup-name-reference", lang, pieces=join.join(setup))
     own = [name for name in assignment.needs[part] if name != part]

@@ -34,9 +34,9 @@ def load_report(student, problems: list[dict], lang: str) -> str:
     for problem in problems:
         if problem.get("line"):
             in_cell = problem["origin"].startswith("cell ")
-            scope = ("這一格" if in_cell else "這個檔案") if lang != "en" else ("this cell" if in_cell else "this file")
+            scope = messages.say("scope-cell" if in_cell else "scope-file", lang)
             if problem["kind"] != "SyntaxError":
-                scope = "這一行" if lang != "en" else "this statement"
+                scope = messages.say("scope-statement", lang)
             where_ = student.where(f"{problem['origin']}, line {problem['line']}, in <module>", lang)
             lines.append(messages.say("load-problem", lang, where=where_, message=problem["message"], scope=scope))
         else:

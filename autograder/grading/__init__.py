@@ -3,7 +3,7 @@ which assignment a class is for (``choose``), and the batch of pytest workers th
 (``batch``). Errors the user can fix raise ``UsageError`` with a one-line reason.
 """
 from autograder.grading.choose import choose_assignment
-from autograder.grading.commands import grade, merge, write_views
-from autograder.grading.errors import UsageError
+from autograder.grading.commands import grade, merge, report, write_views
+from autograder.errors import UsageError
 
-__all__ = ["UsageError", "choose_assignment", "grade", "merge", "write_views"]
+__all__ = ["UsageError", "choose_assignment", "grade", "merge", "report", "write_views"]

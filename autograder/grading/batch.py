@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -366,15 +367,14 @@ def summary(collected: Sequence[SubmissionResult], assignment: Assignment) -> di
     """The class in numbers for the terminal: counts, mean and median score, full marks per part, isolation."""
     graded = [r for r in collected if r.status == results.GRADED]
     scores = sorted(r.score for r in graded)
-    median = (scores[len(scores) // 2] if len(scores) % 2 else
-              (scores[len(scores) // 2 - 1] + scores[len(scores) // 2]) / 2) if scores else 0.0
     passing = {part: sum(1 for r in graded if r.part_scores()[part] >= assignment.part_points[part])
                for part in assignment.parts}
     isolation: dict[str, int] = {}
     for r in collected:
         isolation[r.isolation or "none (not run)"] = isolation.get(r.isolation or "none (not run)", 0) + 1
     return {"submissions": len(collected), "graded": len(graded), "not_graded": len(collected) - len(graded),
-            "mean": round(sum(scores) / len(scores), 2) if scores else 0.0, "median": median,
+            "mean": round(sum(scores) / len(scores), 2) if scores else 0.0,
+            "median": statistics.median(scores) if scores else 0.0,
             "total_points": assignment.total_points,
             "full_marks_per_part": passing, "isolation": isolation,
             "grader_errors": [r for r in collected if r.status == results.GRADER_ERROR]}

@@ -6,7 +6,7 @@ from pathlib import Path
 from autograder import assignments
 from autograder.assignment import Assignment
 from autograder.find import discover
-from autograder.grading.errors import UsageError
+from autograder.errors import UsageError
 
 METADATA_BYTES = 20 * 1024 * 1024   # of a notebook read only for its metadata
 

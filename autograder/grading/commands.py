@@ -1,4 +1,5 @@
-"""What the CLI's commands do, as keyword-only functions: ``grade`` a class, ``merge`` result folders.
+"""What the CLI's commands do, as keyword-only functions: ``grade`` a class, ``merge`` result folders,
+``report`` on them.
 
 Both end in the same views of the results (JSON, CSV gradebook, Canvas file, feedback files, the
 terminal table). A run grades one assignment (``choose.choose_assignment``). Errors the user can
@@ -14,9 +15,10 @@ from autograder.assignment import Assignment
 from autograder.find import discover
 from autograder.grading import batch
 from autograder.grading.choose import choose_assignment
-from autograder.grading.errors import UsageError
+from autograder.errors import UsageError
 from autograder.results import SubmissionResult
-from autograder.views import classreport, feedback, gradebook, readable, terminal
+from autograder.views import feedback, gradebook, readable, terminal
+from autograder.views import report as class_report
 
 
 def _progress_bar(total: int, quiet: bool) -> tuple[Callable | None, Callable[[], None]]:
@@ -96,9 +98,9 @@ def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_pa
     write_views(collected, chosen, json_path=json_path, csv_path=csv_path, feedback_dir=feedback_dir, lang=lang,
                 out=out, results_dir=results_dir, pinned=pinned, views=views, canvas_path=canvas_path, jobs=jobs)
     if report_dir:
-        classreport.run(result_dirs=[results_dir], out=report_dir, assignment=chosen, lang=lang,
-                        feedback_dirs=[feedback_dir] if feedback_dir else [], similarity=similarity,
-                        submissions=paths, base_corpus=base_corpus, collected=collected, stream=out)
+        class_report.run(collected=collected, assignment=chosen, out=report_dir, lang=lang,
+                         feedback_dirs=[feedback_dir] if feedback_dir else [], similarity=similarity,
+                         submissions=paths, base_corpus=base_corpus, result_dirs=[results_dir], stream=out)
     return collected
 
 
@@ -152,3 +154,31 @@ def merge(*, result_dirs: Sequence[str | Path], json_path=None, csv_path=None, f
                 feedback_dir=feedback_dir, lang=lang, out=out, results_dir=result_dirs, views=views,
                 canvas_path=canvas_path)
     return collected
+
+
+def report(*, result_dirs: Sequence[str | Path], report_dir: str | Path, assignment: str | None = None,
+           lang: str = "zh", feedback_dirs: Sequence[str | Path] = (), similarity: float | None = None,
+           submissions: Sequence[str] = (), base_corpus: Sequence[str] = (), out: TextIO = sys.stdout) -> Path:
+    """The class report of the results in ``result_dirs`` (merged as ``merge`` merges them), in
+    ``report_dir``; returns the path of its page."""
+    class_report.check_options(similarity, base_corpus)
+    for folder in result_dirs:
+        if not Path(folder).is_dir():
+            raise UsageError(f"{folder}: no such results folder")
+    collected, problems = batch.merge(result_dirs)
+    ids = sorted({r.assignment for r in collected})
+    if assignment:
+        try:
+            chosen = assignments.get(assignment)
+        except assignments.UnknownAssignment as exc:
+            raise UsageError(str(exc)) from None
+        collected = [r for r in collected if r.assignment == chosen.id]
+    elif len(ids) > 1:
+        raise UsageError(f"the folders hold results of {' and '.join(ids)}: give --assignment NAME")
+    elif not ids:
+        raise UsageError("no results in " + ", ".join(str(f) for f in result_dirs))
+    else:
+        chosen = assignments.get(ids[0])
+    return class_report.run(collected=collected, assignment=chosen, out=report_dir, lang=lang,
+                            feedback_dirs=feedback_dirs, problems=problems, similarity=similarity,
+                            submissions=submissions, base_corpus=base_corpus, result_dirs=result_dirs, stream=out)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from autograder import assignments, results
+from autograder import assignments, messages, results
 from autograder.assignment import Assignment
 from autograder.find import discover
 from autograder.routes import gradescope_bundle
@@ -33,10 +33,6 @@ def visibility_of(test_name: str, part: str, rules: Iterable[Sequence[str]]) -> 
         if fnmatch.fnmatchcase(test_name, pattern) or fnmatch.fnmatchcase(part, pattern):
             chosen = value
     return chosen
-
-
-def _text(lang, zh, en):
-    return en if lang == "en" else zh
 
 
 def _entries(folder: str | Path) -> list[discover.Submission]:
@@ -73,12 +69,11 @@ def pick(folder: str | Path, notebook: str) -> tuple[Path | None, list[Path]]:
 def refused(folder: str | Path, reason: str, assignment: Assignment, lang: str = "zh") -> dict:
     """results.json for an upload whose file to grade is not a regular file: 0, and why."""
     uploaded = discover.all_names(folder) if Path(folder).is_dir() else []
-    why = _text(lang, f"無法評分：{reason}", f"Not graded: {reason}")
-    notebook = assignment.notebook
-    expected = _text(lang, f"請上傳你完成的 {notebook} 檔案本身（不是捷徑或連結）後重新提交。",
-                     f"Upload your completed {notebook} itself (not a link or shortcut) and submit again.")
-    seen = _text(lang, "收到的檔案：", "Files received: ") + (", ".join(uploaded) if uploaded else "—")
-    short = _text(lang, f"未評分：{reason}", f"not graded: {reason}")
+    words = messages.catalog(lang)
+    why = words("gradescope.refused", reason=reason)
+    expected = words("gradescope.upload-itself", notebook=assignment.notebook)
+    seen = words("gradescope.received", files=", ".join(uploaded) if uploaded else "—")
+    short = words("gradescope.refused-short", reason=reason)
     return {"score": 0.0, "execution_time": 0, "output": "\n".join((why, expected, seen)), "output_format": "text",
             "tests": _ungraded_tests(short, assignment),
             "extra_data": {"status": "load-error", "reason": reason, "files": uploaded}}
@@ -95,17 +90,15 @@ def not_submitted(folder: str | Path, found: list[Path], assignment: Assignment,
     notebook = assignment.notebook
     names = [discover.name_text(p.relative_to(folder)) for p in found]
     uploaded = discover.all_names(folder) if folder.is_dir() else []
+    words = messages.catalog(lang)
     if names:
-        why = _text(lang, f"找到多個可評分的檔案，無法判斷要評哪一個：{', '.join(names)}。",
-                    f"Several gradable files were found and none is {notebook}: {', '.join(names)}.")
+        why = words("gradescope.several", notebook=notebook, names=", ".join(names))
     else:
-        why = _text(lang, "沒有找到 .ipynb 或 .py 檔案。", "No .ipynb or .py file was found.")
-    expected = _text(lang, f"請上傳你完成的 {notebook}（或只上傳一個 .ipynb 或 .py 檔案）後重新提交。",
-                     f"Upload your completed {notebook} (or exactly one .ipynb or .py file) and "
-                     "submit again.")
-    seen = _text(lang, "收到的檔案：", "Files received: ") + (", ".join(uploaded) if uploaded else "—")
+        why = words("gradescope.none-found")
+    expected = words("gradescope.upload", notebook=notebook)
+    seen = words("gradescope.received", files=", ".join(uploaded) if uploaded else "—")
     output = "\n".join((why, expected, seen))
-    short = _text(lang, f"未評分：沒有 {notebook}", f"not graded: no {notebook} submitted")
+    short = words("gradescope.not-submitted-short", notebook=notebook)
     return {"score": 0.0, "execution_time": 0, "output": output, "output_format": "text",
             "tests": _ungraded_tests(short, assignment),
             "extra_data": {"status": "no-submission", "files": uploaded}}
@@ -128,8 +121,8 @@ def to_results(result: dict, *, file_name: str = "", execution_time: float | Non
         tests.append(test)
     score = round(sum(t["score"] for t in tests), 4)
     max_score = sum(t["max_score"] for t in tests)
-    lines = [_text(lang, f"總分 {score:g} / {max_score:g}（{file_name}）",
-                   f"Score {score:g} / {max_score:g} ({file_name})")]
+    words = messages.catalog(lang)
+    lines = [words("gradescope.score", score=score, max_score=max_score, file=file_name)]
     parts: dict[str, tuple[float, float]] = {}
     for t, given in zip(tests, result["tests"]):
         part = given.get("part") or t["name"].split(".")[0]
@@ -137,8 +130,8 @@ def to_results(result: dict, *, file_name: str = "", execution_time: float | Non
         parts[part] = (got + t["score"], out_of + t["max_score"])
     lines.append(", ".join(f"{p} {g:g}/{m:g}" for p, (g, m) in parts.items()))
     if result.get("status", "graded") != "graded":
-        lines.append(_text(lang, f"無法評分（{result['status']}）：{result.get('reason', '')}",
-                           f"Not graded ({result['status']}): {result.get('reason', '')}"))
+        # The recorded status, as the feedback file shows it (student-facing text is kept as it was).
+        lines.append(words("gradescope.not-graded", status=result["status"], reason=result.get("reason", "")))
     if result.get("output") and result.get("output") != result.get("reason"):
         lines += ["", result["output"]]
     elapsed = execution_time if execution_time is not None else result.get("execution_time", 0)

@@ -19,7 +19,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearSolutions, NbGraderPreprocessor
 from traitlets import List, Unicode
 
-from autograder import assignments, results, sandbox
+from autograder import assignments, messages, results, sandbox
 from autograder.grading import batch
 from autograder.find import discover
 
@@ -35,14 +35,18 @@ class NamedStubs(ClearSolutions):
     """Replace each solution region with a stub that names what to implement.
 
     nbgrader's own stub is a bare ``raise NotImplementedError()``; a student running the demo cell
-    should read *which* method is missing, e.g. "請實作 Sigmoid.forward".
+    should read *which* method is missing, e.g. "請實作 Sigmoid.forward" (``stub.implement`` in the
+    notebook's language, ``lang``).
     """
+
+    lang = Unicode("zh", help="the language of the stubs' words: the notebook's (zh or en)").tag(config=True)
 
     def _replace_solution_region(self, cell, language):
         if cell.cell_type != "code":
             return super()._replace_solution_region(cell, language)
         lines = cell.source.split("\n")
         new_lines, in_solution, replaced, owner = [], False, False, []
+        words = messages.catalog(self.lang)
         for line in lines:
             definition = re.match(r"(\s*)(class|def)\s+(\w+)", line)
             if definition and not in_solution:
@@ -53,9 +57,9 @@ class NamedStubs(ClearSolutions):
                     raise RuntimeError("encountered nested begin solution statements")
                 in_solution = replaced = True
                 indent = re.match(r"\s*", line).group(0)
-                name = ".".join(o[1] for o in owner) or "這一格"
+                name = ".".join(o[1] for o in owner) or words("stub.this-cell")
                 new_lines.append(f"{indent}# YOUR CODE HERE")
-                new_lines.append(f'{indent}raise NotImplementedError("請實作 {name}")')
+                new_lines.append(f'{indent}raise NotImplementedError("{words("stub.implement", name=name)}")')
             elif self.end_solution_delimeter in line:
                 in_solution = False
             elif not in_solution:
@@ -119,7 +123,7 @@ def grade_one(submission, store, assignment, *, lang="zh", limits=()):
     return batch.collect([submission], store, assignment)[0]
 
 
-def part_text(result, assignment, part, lang, include_submission=False):
+def part_text(result, assignment, part: str, lang: str, include_submission: bool = False) -> str:
     """What a grade cell shows: the part's points, then each test with its feedback."""
     tests = [t for t in result.tests if t.part == part]
     lines = [f"{part}: {results.display(sum(t.score for t in tests))} / {assignment.part_points[part]:g}"]
@@ -135,7 +139,7 @@ def part_text(result, assignment, part, lang, include_submission=False):
     return "\n".join(lines) + "\n"
 
 
-def cell_outputs(result, assignment, part, lang, include_submission=False):
+def cell_outputs(result, assignment, part: str, lang: str, include_submission: bool = False) -> list:
     """A grade cell's outputs: the feedback as text, the exact points as its value (partial credit)."""
     from nbformat.v4 import new_output
     points = sum(t.score for t in result.tests if t.part == part)

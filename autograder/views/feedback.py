@@ -9,11 +9,11 @@ file names come from ``feedback_path`` (named like the student's result file).
 the feedback folder: for each student, the feedback file, the picture beside it (if any) and a
 digest of everything the file is made from -- the result (without when it was graded and how long
 it took), its plot record's bytes, the language, and the code that writes feedback (this module,
-``readable.py``, ``plots.py``, the assignment's ``plots.py`` and ``messages.py``). A student whose
-digest is unchanged and whose files are still there is skipped; the others are written in ``jobs``
-worker processes (drawing a PNG is what takes the time). ``index.csv`` is the same mapping for a
-spreadsheet, its ids shown and noted as in the gradebook (``readable.IdNames``). Neither name can be
-a student's file: those end in ``.md`` or ``.png``.
+``readable.py``, ``plots.py``, the assignment's ``plots.py``, the engine's and the assignment's
+``messages/``). A student whose digest is unchanged and whose files are still there is skipped; the
+others are written in ``jobs`` worker processes (drawing a PNG is what takes the time).
+``index.csv`` is the same mapping for a spreadsheet, its ids shown and noted as in the gradebook
+(``readable.IdNames``). Neither name can be a student's file: those end in ``.md`` or ``.png``.
 """
 import concurrent.futures
 import hashlib
@@ -23,9 +23,9 @@ import re
 import sys
 from pathlib import Path
 
-from autograder import results
+from autograder import messages, results
 from autograder.results import display
-from autograder.views import readable
+from autograder.views import plots, readable
 from autograder.views.readable import show_id, visible
 
 
@@ -33,7 +33,7 @@ def _backtick_run(text):
     return max((len(run) for run in re.findall("`+", text)), default=0)
 
 
-def md_inline(text):
+def md_inline(text: str) -> str:
     """Student-derived text inline in Markdown: a code span, so nothing in it is Markdown or HTML.
 
     Its delimiter is one backtick longer than the longest run in the text (CommonMark code spans end
@@ -44,7 +44,7 @@ def md_inline(text):
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
-def md_fence(text):
+def md_fence(text) -> list:
     """Student-derived text as a fenced code block, as lines: the fence is longer than any run of
     backticks in the text, so no line of it can close the block (CommonMark)."""
     text = visible(str(text).replace("\r\n", "\n"), keep="\n\t")
@@ -52,22 +52,23 @@ def md_fence(text):
     return [fence, text, fence]
 
 
-def md_text(text):
+def md_text(text: str) -> str:
     """Grader-written text that quotes values (a shape, a dtype): Markdown punctuation escaped."""
     return re.sub(r"([\\`*_\[\]<>&!|~#])", r"\\\1", visible(text))
 
 
-def feedback_path(folder, submission_id):
+def feedback_path(folder, submission_id: str) -> Path:
     """The student's Markdown feedback file: named like their result file (``results.result_path``)."""
     return results.result_path(folder, submission_id, ".md")
 
 
-def _title(result, lang):
-    return f"# {'評分回饋' if lang != 'en' else 'Feedback'}: {md_inline(show_id(result.id))}"
+def _title(result, words):
+    return f"# {words('feedback.title')}: {md_inline(show_id(result.id))}"
 
 
-def feedback_markdown(result, lang="zh"):
-    lines = [_title(result, lang), "",
+def feedback_markdown(result: results.SubmissionResult, lang: str = "zh") -> str:
+    """The student's feedback file as Markdown: the score, then each part's tests and what they measured."""
+    lines = [_title(result, messages.catalog(lang)), "",
              f"**{display(result.score)} / {result.rubric.total_points:g}**" + ("" if result.status == results.GRADED
                                                                else f" — {md_inline(f'{result.status}: {result.reason}')}"), ""]
     if result.output:
@@ -96,11 +97,11 @@ def _one_line(exc, limit=300):
 def _plot_section(result, path, lang, results_dir, warn):
     """The Markdown of the student's feedback plot (the assignment's ``plots``): the picture, or one
     line saying why there is none."""
-    from autograder.views import plots
     figure = result.rubric.module("plots")
     if figure is None:
         return ""
-    caption = figure.CAPTION[lang == "en"]
+    words = messages.catalog(lang, result.rubric)
+    caption = words("plot.caption")
     png = path.with_suffix(".png")
     try:
         folders = [results_dir] if isinstance(results_dir, (str, Path)) else list(results_dir)
@@ -111,10 +112,10 @@ def _plot_section(result, path, lang, results_dir, warn):
         figure.render(record, png, lang=lang)
         return f"\n## {caption}\n\n![{caption}]({png.name})\n"
     except plots.Unplottable as exc:
-        note = exc.note(lang)
+        note = exc.note(words)
     except Exception as exc:      # MemoryError included: one student's plot never stops the class
         warn(f"autograder: warning: {show_id(result.id)}: feedback plot not drawn: {_one_line(exc)}")
-        note = plots.Unplottable("failed", error=type(exc).__name__).note(lang)
+        note = plots.Unplottable("failed", error=type(exc).__name__).note(words)
     try:
         png.unlink(missing_ok=True)   # neither a half-written picture nor one from an earlier run
     except OSError:
@@ -126,7 +127,7 @@ def _warn_stderr(line):
     print(line, file=sys.stderr, flush=True)
 
 
-def write_feedback(collected, folder, lang="zh", results_dir=None, warn=_warn_stderr):
+def write_feedback(collected: list, folder, lang: str = "zh", results_dir=None, warn=_warn_stderr) -> None:
     """One Markdown file per student; with the results folder (or folders, as ``merge`` joins them),
     the assignment's feedback figure (its ``plots.py``) beside it.
 
@@ -141,9 +142,9 @@ def write_feedback(collected, folder, lang="zh", results_dir=None, warn=_warn_st
                 text = feedback_markdown(result, lang)
             except Exception as exc:
                 warn(f"autograder: warning: {show_id(result.id)}: feedback incomplete: {_one_line(exc)}")
-                note = ("評分程式無法寫出完整的回饋（{error}）" if lang != "en"
-                        else "the grader could not write the full feedback ({error})").format(error=type(exc).__name__)
-                text = "\n".join([_title(result, lang), "", md_text(note), ""])
+                words = messages.catalog(lang)
+                note = words("feedback.incomplete", error=type(exc).__name__)
+                text = "\n".join([_title(result, words), "", md_text(note), ""])
             if results_dir:
                 text += _plot_section(result, path, lang, results_dir, warn)
             path.write_text(text, encoding="utf-8")
@@ -159,8 +160,10 @@ INLINE = 4        # this many files or fewer are written in this process (a pool
 def _code_digest(assignment):
     digest = hashlib.sha256()
     engine = Path(__file__).resolve().parent
+    catalogs = [*sorted(Path(messages.__file__).parent.glob("*.py")),
+             *sorted((Path(assignment.folder) / "messages").glob("*.py"))]
     for path in (engine / "feedback.py", engine / "readable.py", engine / "plots.py", engine / "fonts.py",
-                 Path(assignment.folder) / "plots.py", Path(assignment.folder) / "messages.py"):
+                 Path(assignment.folder) / "plots.py", *catalogs):
         try:
             digest.update(path.read_bytes())
         except OSError:
@@ -181,7 +184,7 @@ def _record_digest(result, results_dir):
     return "none"
 
 
-def digest(result, lang, results_dir, code):
+def digest(result: results.SubmissionResult, lang: str, results_dir, code: str) -> str:
     data = result.to_gradescope()
     for volatile in ("graded_at", "execution_time", "isolation"):
         data.pop(volatile, None)
@@ -190,7 +193,7 @@ def digest(result, lang, results_dir, code):
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def read_index(folder):
+def read_index(folder) -> dict:
     try:
         with open(Path(folder) / INDEX, encoding="utf-8") as f:
             data = json.load(f)
@@ -204,7 +207,7 @@ def _write_chunk(chunk, folder, lang, results_dir):
     return len(chunk)
 
 
-def write(collected, folder, lang="zh", results_dir=None, jobs=None):
+def write(collected: list, folder, lang: str = "zh", results_dir=None, jobs: int | None = None) -> tuple:
     """Feedback for ``collected`` in ``folder``; returns (written, skipped)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ class RosterError(ValueError):
     """The roster file cannot be used (one-line reason)."""
 
 
-def read_roster(path):
+def read_roster(path) -> dict:
     """{student id: row} from a CSV with a header; the id column is the first of ROSTER_ID_COLUMNS it has."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -47,7 +47,7 @@ def read_roster(path):
     return roster
 
 
-def parse_due(text):
+def parse_due(text: str):
     """A due date as the instructor writes it (ISO 8601; without a zone it is local time)."""
     try:
         due = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
@@ -81,7 +81,7 @@ def lateness(submitted, due):
     return (f"{days}d " if days else "") + f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
-def rows(collected, assignment, *, roster=None, due=None):
+def rows(collected: list, assignment, *, roster: dict | None = None, due=None) -> list:
     """The gradebook table: a header row, then one row per student (roster order follows ids)."""
     roster = roster or {}
     extra = [c for c in ("name", "email") if any(c in r for r in roster.values())]
@@ -110,11 +110,11 @@ def rows(collected, assignment, *, roster=None, due=None):
     return table
 
 
-def write_csv(collected, path, assignment, *, roster=None, due=None):
+def write_csv(collected: list, path, assignment, *, roster: dict | None = None, due=None) -> None:
     readable.write_csv(path, rows(collected, assignment, roster=roster, due=due))
 
 
-def canvas_rows(collected, assignment, *, roster=None):
+def canvas_rows(collected: list, assignment, *, roster: dict | None = None) -> list:
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment
     (its id names the column, its total is the points possible);
     a ``Points Possible`` row first. Ids come from the roster (``canvas_id``/``sis_user_id``/``login``
@@ -135,14 +135,14 @@ def canvas_rows(collected, assignment, *, roster=None):
     return table
 
 
-def write_canvas(collected, path, assignment, *, roster=None):
+def write_canvas(collected: list, path, assignment, *, roster: dict | None = None) -> None:
     readable.write_csv(path, canvas_rows(collected, assignment, roster=roster))
 
 
-def write_json(collected, path):
+def write_json(collected: list, path) -> None:
     write_atomic(path, [r.to_gradescope() for r in collected])
 
 
-def dumps(collected):
+def dumps(collected: list) -> str:
     return json.dumps(results.strict([r.to_gradescope() for r in collected]), ensure_ascii=False, indent=1,
                       allow_nan=False)

@@ -1,11 +1,12 @@
 """What every assignment's feedback plots share: reading a saved record safely, the one-line note a
 student reads when a plot cannot be drawn, and a matplotlib context with the CJK font.
 
-An assignment draws its own figure (its package's ``plots.py``: ``CAPTION``, ``record(student)`` for
-the arrays to keep when it is graded, ``render(path, png, lang)`` to draw them). The arrays come
-from the student's run, so ``read_arrays`` checks every array's header against what the figure
-expects before anything is loaded: a padded network or a string where a matrix belongs is a one-line
-``Unplottable`` reason, never a huge allocation or a traceback.
+An assignment draws its own figure (its package's ``plots.py``: ``record(student)`` for the arrays
+to keep when it is graded, ``render(path, png, lang)`` to draw them; ``plot.caption`` and its other
+words are in its catalog). The arrays come from the student's run, so ``read_arrays`` checks every
+array's header against what the figure expects before anything is loaded: a padded network or a
+string where a matrix belongs is a one-line ``Unplottable`` reason, never a huge allocation or a
+traceback.
 """
 import contextlib
 import warnings
@@ -14,56 +15,47 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import messages
 from autograder.views.fonts import cjk_font
 
 MAX_FILE_BYTES = 4 * 1024 ** 2  # a genuine record is a few KB
 NUMBER_KINDS = "fiu"            # real numbers: float, signed and unsigned integers
 
-NOTES = {
-    "not-drawn": ("未繪製圖表：{reason}", "plot not drawn: {reason}"),
-    "unreadable": ("訓練紀錄無法讀取（{error}）", "the training record could not be read ({error})"),
-    "too-large": ("訓練紀錄檔太大（{size} 位元組）", "the training record is too large ({size} bytes)"),
-    "missing": ("訓練紀錄缺少 {name}", "the training record has no {name}"),
-    "dtype": ("{name} 不是實數陣列（dtype {dtype}）", "{name} is not an array of real numbers (dtype {dtype})"),
-    "failed": ("評分程式繪圖時發生錯誤（{error}）", "the grader failed while drawing it ({error})"),
-    "shape": ("{name} 的形狀是 {got}，應為 {expected}", "{name} has shape {got}, expected {expected}"),
-    "losses": ("losses 的形狀是 {got}，應為最多 {limit} 個值的一維陣列",
-               "losses has shape {got}, expected a 1-D array of at most {limit} values"),
-}
+# Where a CJK font is missing, a figure in a language that needs one is drawn in this one's words;
+# exception text (``str(Unplottable)``), like the engine's other exceptions, is in it too.
+FALLBACK = "en"
 
 
 class Unplottable(ValueError):
-    """A saved record that cannot be drawn; ``note(lang)`` is the one line a student reads.
-    ``notes`` adds an assignment's own reasons to NOTES."""
+    """A saved record that cannot be drawn, and why: ``key`` names the catalog's ``plot.note.<key>``
+    (the assignment's over the engine's), filled with ``values``; ``note(words)`` is the one line a
+    student reads."""
 
-    def __init__(self, key, notes=None, **values):
-        self.notes = {**NOTES, **(notes or {})}
-        super().__init__(self.notes[key][1].format(**values))
+    def __init__(self, key: str, **values):
+        super().__init__(messages.catalog(FALLBACK)(f"plot.note.{key}", **values))
         self.key, self.values = key, values
 
-    def note(self, lang="zh"):
-        zh, en = self.notes[self.key]
-        reason = (en if lang == "en" else zh).format(**self.values)
-        return self.notes["not-drawn"][lang == "en"].format(reason=reason)
+    def note(self, words: messages.Catalog) -> str:
+        return words("plot.not-drawn", reason=words(f"plot.note.{self.key}", **self.values))
 
 
-def at_most(limit, notes=None):
+def at_most(limit: int):
     """An ``expected`` of ``check_array``: a 1-D array of at most ``limit`` values (a loss curve)."""
     def check(shape):
         if len(shape) != 1 or shape[0] > limit:
-            raise Unplottable("losses", notes, got=shape, limit=limit)
+            raise Unplottable("losses", got=shape, limit=limit)
     return check
 
 
-def exactly(name, expected, notes=None):
+def exactly(name: str, expected: tuple):
     """An ``expected`` of ``check_array``: the shape ``expected`` (a parameter of the figure's network)."""
     def check(shape):
         if tuple(shape) != tuple(expected):
-            raise Unplottable("shape", notes, name=name, got=shape, expected=expected)
+            raise Unplottable("shape", name=name, got=shape, expected=expected)
     return check
 
 
-def check_array(name, shape, dtype, expected):
+def check_array(name: str, shape: tuple, dtype: np.dtype, expected) -> None:
     """``Unplottable`` unless an array of ``shape`` and ``dtype`` can be ``name``: ``expected`` is a
     shape, or a callable that raises ``Unplottable`` for a shape it refuses."""
     if dtype.kind not in NUMBER_KINDS:
@@ -74,7 +66,7 @@ def check_array(name, shape, dtype, expected):
         raise Unplottable("dtype", name=name, dtype=f"shape {tuple(shape)}, expected {tuple(expected)}")
 
 
-def read_arrays(path, expected):
+def read_arrays(path, expected: dict) -> dict:
     """``{name: float64 array}`` of a record (an ``.npz``), each checked against ``expected[name]``
     (see ``check_array``) from its header before it is loaded."""
     path = Path(path)
@@ -105,10 +97,11 @@ def read_arrays(path, expected):
     return arrays
 
 
-def text(titles, key, lang, **values):
-    """A figure's text in the student's language where a CJK font can draw it, else in English."""
-    zh, en = titles[key]
-    return (zh if lang != "en" and cjk_font() else en).format(**values)
+def figure_words(lang: str, assignment=None) -> messages.Catalog:
+    """The words a figure is drawn with: ``lang``'s (``messages.catalog(lang, assignment)``) where
+    a font can draw them, else ``FALLBACK``'s."""
+    words = messages.catalog(lang, assignment)
+    return words if not words.cjk or cjk_font() else messages.catalog(FALLBACK, assignment)
 
 
 @contextlib.contextmanager

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from autograder import messages
 from autograder.results import strict_text
 
 # Characters that would act on a terminal or hide or reorder text: C0 and C1 controls, DEL, format
@@ -58,7 +59,7 @@ def escape(c):
                                     else f"\\U{code:08x}")
 
 
-def visible(text, keep=""):
+def visible(text, keep: str = "") -> str:
     """``text`` with every control or invisible character written as an escape (``\\x1b``, ``\\u202e``);
     characters in ``keep`` (e.g. newline and tab in a code block) stay."""
     text = str(text)
@@ -127,7 +128,7 @@ def _invisible(c):
     return bool(HIDDEN.match(c) or ID_HIDDEN.match(c)) or unicodedata.category(c) in ("Cc", "Cf", "Cn", "Co")
 
 
-def skeleton(text):
+def skeleton(text: str) -> str:
     """What ``text`` looks like (TR39's skeleton, with the common confusables): compatibility forms
     decomposed, invisible characters dropped, look-alikes replaced by their prototype, spaces at the
     ends dropped and runs of them one. Two ids with one skeleton look alike."""
@@ -202,14 +203,6 @@ def _render(sid, look_alike=False):
 
 
 SHOWN_TWINS = 5       # ids named in one "looks like" note
-NOTES = {
-    "escaped": ("含以跳脫碼顯示的字元（不可見字元，或開頭、結尾、連續的空白）",
-                "escaped characters (invisible, or spaces at an end or in a row)"),
-    "mixed": ("同一個字混用 {scripts} 字母", "mixes {scripts} letters in one word"),
-    "looks_like": ("看起來像 {ids}", "looks like {ids}"),
-}
-
-
 class IdNames:
     """How the ids of one class are shown (``show``), and which need a look and why (``notes``).
 
@@ -230,10 +223,10 @@ class IdNames:
             self._rendered[sid] = _render(sid, look_alike=sid in self.twins)
         return self._rendered[sid]
 
-    def show(self, sid):
+    def show(self, sid: str) -> str:
         return self._get(sid)[0]
 
-    def notes(self, sid):
+    def notes(self, sid: str) -> list:
         """``[(kind, values)]``: ``escaped``, ``mixed`` (scripts), ``looks_like`` (ids); empty when fine."""
         _, escaped, mixes = self._get(sid)
         notes = [("escaped", {})] if escaped else []
@@ -242,28 +235,29 @@ class IdNames:
             notes.append(("looks_like", {"ids": self.twins[str(sid)]}))
         return notes
 
-    def note(self, sid, lang="en"):
-        """The notes as one line (``id_note`` in the CSVs); empty when the id is fine."""
+    def note(self, sid: str, lang: str = "en") -> str:
+        """The notes as one line in ``lang`` (``id_note`` in the CSVs); empty when the id is fine."""
+        words = messages.catalog(lang)
         said = []
         for kind, values in self.notes(sid):
             others = [self.show(o) for o in values.get("ids", ())]
             if len(others) > SHOWN_TWINS:
                 others[SHOWN_TWINS:] = [(f"… (+{len(others) - SHOWN_TWINS})")]
-            said.append(NOTES[kind][lang == "en"].format(
-                scripts=(" and " if lang == "en" else " 與 ").join(values.get("scripts", ())), ids=", ".join(others)))
+            said.append(words(f"id-note.{kind.replace('_', '-')}", ids=", ".join(others),
+                              scripts=words("id-note.and").join(values.get("scripts", ()))))
         return "; ".join(said)
 
-    def flagged(self):
+    def flagged(self) -> list:
         """The ids that need a look, sorted."""
         return [sid for sid in self.ids if self.notes(sid)]
 
 
-def show_id(sid):
+def show_id(sid) -> str:
     """One id shown on its own (no class to compare it with)."""
     return _render(sid)[0]
 
 
-def short(text, limit):
+def short(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters for a terminal column: the cut ends in ``…#`` and a digest
     of the whole, so two cut texts are still told apart."""
     if len(text) <= limit:
@@ -273,7 +267,7 @@ def short(text, limit):
 
 
 # ---------------------------------------------------------------------------------------- CSV
-def csv_cell(value):
+def csv_cell(value) -> str:
     """A cell of a CSV the kit writes: visible characters only, never read as a formula (a text that
     would be starts with ``'``). None is an empty cell; an int or float is written as the number."""
     if value is None:
@@ -286,7 +280,7 @@ def csv_cell(value):
     return CSV_GUARD + text if risky else text
 
 
-def write_csv(path, rows):
+def write_csv(path, rows) -> None:
     """``rows`` (lists of cells) as a CSV file, atomically: UTF-8 with a byte-order mark (Excel reads
     UTF-8 Chinese only with it), every cell through ``csv_cell``."""
     buffer = io.StringIO()

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy
 
-from autograder.find import load
+from autograder.find import discover, load
 
 K = 5                   # tokens per k-gram
 MIN_TOKENS = 30         # own code shorter than this is not compared (nothing of one's own to copy)
@@ -122,7 +122,7 @@ class Given:
 
 def template(assignment):
     """The release notebook's ``Given``; an empty one when the assignment has no release."""
-    from autograder.course import sample
+    from autograder.course import sample   # needs nbformat and solutions/: not in the Gradescope bundle
     try:
         nb = sample.release_notebook(assignment)
     except (OSError, ValueError, TypeError):      # no release (a folder of its own, or none)
@@ -272,21 +272,21 @@ def _read(key, kind, path, given, assignment, skipped, path_shown=None):
     try:
         own = units(code_cells(path), given, assignment)
     except load.LoadError as exc:
-        skipped.append({"id": key, "with": kind, "reason": f"not readable ({exc})"})
+        skipped.append({"id": key, "with": kind, "kind": "unreadable", "reason": str(exc)})
         return None
     except (OSError, ValueError, UnicodeError, AttributeError, TypeError, RecursionError, MemoryError) as exc:
-        skipped.append({"id": key, "with": kind, "reason": f"not readable ({type(exc).__name__})"})
+        skipped.append({"id": key, "with": kind, "kind": "unreadable", "reason": type(exc).__name__})
         return None
     grams, count = fingerprint(own)
     if count < MIN_TOKENS:
-        skipped.append({"id": key, "with": kind, "reason": f"{count} tokens of own code (fewer than {MIN_TOKENS})"})
+        skipped.append({"id": key, "with": kind, "kind": "too-little-code", "tokens": count, "minimum": MIN_TOKENS})
         return None
     return Program(key, kind, own, grams, path_shown)
 
 
 def reference_program(assignment, given):
     """The reference solution as a program (the release with the source notebook's solved cells), or None."""
-    from autograder.course import sample
+    from autograder.course import sample   # as in template()
     try:
         nb = sample.filled(assignment, sample.solved_cells(assignment))
     except (OSError, ValueError, TypeError, KeyError):     # no source notebook or no release to fill
@@ -300,18 +300,18 @@ def reference_program(assignment, given):
 def base_programs(folders, assignment, given, skipped):
     """Earlier terms' submissions under ``folders`` (class folders as ``grade`` takes them), keyed
     ``<folder name>/<id>``."""
-    from autograder.find import discover
     found = []
     for folder in folders:
         try:
             submissions = discover.find([folder], assignment)
         except discover.DiscoveryError as exc:
-            skipped.append({"id": str(folder), "with": "base", "reason": str(exc)})
+            skipped.append({"id": str(folder), "with": "base", "kind": "refused", "reason": str(exc)})
             continue
         for s in submissions:
             key = f"{Path(folder).name}/{s.id}"
             if s.problem or s.duplicate_of:
-                skipped.append({"id": key, "with": "base", "reason": s.problem or "duplicate id"})
+                skipped.append({"id": key, "with": "base", "kind": "refused" if s.problem else "duplicate",
+                                "reason": s.problem})
                 continue
             program = _read(key, "base", s.path, given, assignment, skipped, path_shown=str(s.path))
             if program:
@@ -337,19 +337,18 @@ def _clusters(edges):
     return sorted((sorted(c) for c in groups.values()), key=lambda c: (-len(c), c))
 
 
-def find_pairs(collected, assignment, files, threshold=0.8, base=()):
+def find_pairs(collected: list, assignment, files: dict, threshold: float = 0.8, base=()) -> dict:
     """The similarity section of the report: ``pairs`` at or above ``threshold`` (highest first) --
     two students (``with`` "class"), a student and the reference ("reference"), a student and an
-    earlier term's submission under ``base`` ("base") -- and ``clusters``, the groups of students the
-    class pairs connect (biggest first)."""
+    earlier term's submission under ``base`` ("base") -- ``clusters``, the groups of students the class
+    pairs connect (biggest first), and ``skipped``, each with the ``kind`` of why (a view words it)."""
     started = time.monotonic()
     given = template(assignment)
     skipped, programs = [], []
     for r in collected:
         path = files.get(r.id)
         if path is None:
-            skipped.append({"id": r.id, "with": "class", "reason": "submission file not found (report: give "
-                                                                    "--submissions with the class folder)"})
+            skipped.append({"id": r.id, "with": "class", "kind": "not-found"})
             continue
         program = _read(r.id, "class", path, given, assignment, skipped)
         if program:

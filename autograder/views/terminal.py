@@ -1,72 +1,83 @@
 """The terminal's view of a graded class: one line per submission, the summary after it, the
 isolation the results were graded with, the submissions not graded and the ids that need a look.
 
-Ids are student-controlled (a file name): they are shown with ``readable`` (``IdNames``, ``short``),
-other student text ``visible``.
+Words come from ``messages.catalog(lang)``; the CLI prints them in English (``--lang`` is the
+feedback's language). Ids are student-controlled (a file name): they are shown with ``readable``
+(``IdNames``, ``short``), other student text ``visible``.
 """
-from autograder import results
+from autograder import messages, results
 from autograder.results import display
 from autograder.views.readable import IdNames, short, show_id, visible
 
 NAME_WIDTH = 40       # characters of an id in the terminal table (a longer one is cut, with a digest)
+LANG = "en"           # the terminal's language unless a caller asks for another
 
 
-def table(collected, assignment, width=100):
+def status_text(result: results.SubmissionResult, words: messages.Catalog) -> str:
+    """A submission's status in ``words``' language, and why it has no score (the recorded reason)."""
+    status = words.get(f"status.{result.status}", result.status)
+    return status if result.status == results.GRADED else f"{status}: {result.reason}"
+
+
+def table(collected: list, assignment, width: int = 100, lang: str = LANG) -> str:
     """The human summary: one line per submission."""
+    words = messages.catalog(lang)
     parts = [f"{p} /{assignment.part_points[p]:g}" for p in assignment.parts]
     shown = IdNames(r.id for r in collected)
     names = [short(shown.show(r.id), NAME_WIDTH) for r in collected]
-    name_width = max([len("student")] + [len(n) for n in names])
-    lines = [f"{'student':<{name_width}}  {'total':>7}  " + "  ".join(f"{p:>15}" for p in parts) + "  status"]
+    student, total = words("terminal.student"), words("terminal.total")
+    name_width = max([len(student)] + [len(n) for n in names])
+    lines = [f"{student:<{name_width}}  {total:>7}  " + "  ".join(f"{p:>15}" for p in parts)
+             + f"  {words('terminal.status')}"]
     for r, name in zip(collected, names):
         scores = r.part_scores()
-        status = visible(r.status if r.status == results.GRADED else f"{r.status}: {r.reason}")
+        status = visible(status_text(r, words))
         lines.append(f"{name:<{name_width}}  {display(r.score):>7}  "
                      + "  ".join(f"{display(scores[p]):>15}" for p in assignment.parts) + f"  {status[:width]}")
     return "\n".join(lines)
 
 
-def summary_text(stats):
+def summary_text(stats: dict, lang: str = LANG) -> str:
+    """The class in one line: how many were graded, the mean and median, full marks per part."""
     parts = ", ".join(f"{p} {n}/{stats['graded']}" for p, n in stats["full_marks_per_part"].items())
-    return (f"{stats['submissions']} submissions: {stats['graded']} graded, {stats['not_graded']} not graded; "
-            f"mean {stats['mean']:g}, median {stats['median']:g} of {stats['total_points']:g}; "
-            f"full marks per part: {parts}")
+    return messages.catalog(lang)("terminal.summary", submissions=stats["submissions"], graded=stats["graded"],
+                                  not_graded=stats["not_graded"], mean=stats["mean"], median=stats["median"],
+                                  total=stats["total_points"], parts=parts)
 
 
-def isolation_text(stats, pinned=None, shown=5):
+def isolation_text(stats: dict, pinned=None, shown: int = 5, lang: str = LANG) -> str:
     """What the instructor must know about how the class was graded: the isolation of its results
     (and any that differ from this run's), and every submission the grader could not grade."""
+    words = messages.catalog(lang)
     counts = stats.get("isolation", {})
-    lines = ["isolation: " + "; ".join(f"{visible(kind)} ({n})" for kind, n in sorted(counts.items()))]
+    kinds = "; ".join(f"{visible(kind)} ({n})" for kind, n in sorted(counts.items()))
+    lines = [words("terminal.isolation", kinds=kinds)]
     if pinned:
         pinned = str(pinned)
         other = {k: n for k, n in counts.items() if k != pinned and k != "none (not run)"}
         if other:
-            lines.append(f"WARNING: {sum(other.values())} results were graded with other isolation than this run's "
-                         f"({visible(pinned)}), by an earlier run: "
-                         + ", ".join(f"{visible(k)} ({n})" for k, n in sorted(other.items()))
-                         + "; --force regrades them")
+            lines.append(words("terminal.other-isolation", n=sum(other.values()), pinned=visible(pinned),
+                               others=", ".join(f"{visible(k)} ({n})" for k, n in sorted(other.items()))))
     errors = stats.get("grader_errors", [])
     if errors:
-        lines.append(f"WARNING: {len(errors)} submissions were NOT graded (grader-error); rerun the same "
-                     "command to grade them:")
+        lines.append(words("terminal.not-graded", n=len(errors)))
         for r in errors[:shown]:
             lines.append(f"  {short(show_id(r.id), 60)}: {visible(r.reason)[:200]}")
         if len(errors) > shown:
-            lines.append(f"  ... and {len(errors) - shown} more (status grader-error in the gradebook)")
+            lines.append(words("terminal.more-not-graded", n=len(errors) - shown))
     return "\n".join(lines)
 
 
-def attention_text(collected, shown=20):
+def attention_text(collected: list, shown: int = 20, lang: str = LANG) -> str:
     """The ids to check before grades are imported (``IdNames.notes``): hidden characters, scripts
     mixed in a word, ids that look like another; empty when there are none."""
+    words = messages.catalog(lang)
     names = IdNames(r.id for r in collected)
     flagged = names.flagged()
     if not flagged:
         return ""
-    lines = [f"WARNING: {len(flagged)} ids need a look before grades are imported (they hide characters "
-             "or look like another id; id_note in the gradebook):"]
-    lines += [f"  {short(names.show(sid), 60)}: {names.note(sid)}" for sid in flagged[:shown]]
+    lines = [words("terminal.attention", n=len(flagged))]
+    lines += [f"  {short(names.show(sid), 60)}: {names.note(sid, lang)}" for sid in flagged[:shown]]
     if len(flagged) > shown:
-        lines.append(f"  ... and {len(flagged) - shown} more (id_note in the gradebook)")
+        lines.append(words("terminal.more-attention", n=len(flagged) - shown))
     return "\n".join(lines)

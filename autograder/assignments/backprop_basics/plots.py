@@ -1,6 +1,7 @@
 """01's feedback figure: the student's train_xor loss curve beside the reference's, and the decision
-boundary their loop produced (its main training run). Chinese titles where a CJK font is installed,
-English otherwise; the arrays are checked against the 2-8-1 XOR network before anything is drawn."""
+boundary their loop produced (its main training run). Its words are ``plot.*`` in ``messages/`` (drawn
+in English where no CJK font is installed); the arrays are checked against the 2-8-1 XOR network
+before anything is drawn."""
 import functools
 
 import numpy as np
@@ -11,30 +12,12 @@ from autograder.views.plots import Unplottable
 from . import reference
 from .rubric import TRAIN_RUNS
 
-CAPTION = ("train_xor：損失曲線與決策邊界", "train_xor: loss curve and decision boundary")
-TITLES = {
-    "loss": ("訓練損失 (loss)：你的 train_xor 與參考答案", "Training loss: your train_xor and the reference"),
-    "boundary": ("你的 train_xor 學到的 XOR 決策邊界", "XOR decision boundary your train_xor learned"),
-    "yours": ("你的", "yours"),
-    "reference": ("參考答案", "reference"),
-    "output": ("網路輸出", "network output"),
-    "class": ("y = {label} 的資料點", "points with y = {label}"),
-    "not-finite": ("從 losses[{index}] 起是 {value}", "losses[{index}] onwards: {value}"),
-    "no-boundary": ("訓練後的參數含有 nan 或 inf，\n畫不出決策邊界", "the trained parameters contain nan or inf:\nno decision boundary to draw"),
-}
-
-
 # The network train_xor trains (2 inputs, 8 hidden units, 1 output): W1, b1, W2, b2.
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 PARAM_SHAPES = tuple(p.shape for p in reference.initial_params(0))   # ((2, 8), (8,), (8, 1), (1,))
 MAX_LOSSES = 100_000           # the main run has 500 epochs; more than this is not a loss curve
-# The XOR network's own wording of a wrong shape (the engine's other notes serve as they are).
-NOTES = {
-    "shape": ("{name} 的形狀是 {got}，應為 {expected}（2-8-1 的 XOR 網路）",
-              "{name} has shape {got}, expected {expected} (the 2-8-1 XOR network)"),
-}
 EXPECTED = {"losses": plots.at_most(MAX_LOSSES),
-            **{name: plots.exactly(name, shape, NOTES) for name, shape in zip(PARAM_NAMES, PARAM_SHAPES)}}
+            **{name: plots.exactly(name, shape) for name, shape in zip(PARAM_NAMES, PARAM_SHAPES)}}
 
 
 def record(student):
@@ -79,8 +62,9 @@ def _reference_losses(run):
     return losses
 
 
-def text(key, lang, **values):
-    return plots.text(TITLES, key, lang, **values)
+def text(key: str, lang: str, **values) -> str:
+    """The figure's word ``plot.<key>`` (messages/), in ``lang`` where a font can draw it."""
+    return plots.figure_words(lang, __package__)(f"plot.{key}", **values)
 
 
 # Log-axis range: matplotlib's tick locator overflows for limits beyond about 1e300. A loss above

@@ -1,6 +1,7 @@
 """02's feedback figure: the student's train_classifier loss curve (one loss per batch) beside the
 reference's, and the decision regions their trained classifier gives on the spiral (the graded
-accuracy run). The arrays are checked against the 2-64-3 network before anything is drawn."""
+accuracy run). Its words are ``plot.*`` in ``messages/``; the arrays are checked against the 2-64-3
+network before anything is drawn."""
 import functools
 
 import numpy as np
@@ -9,15 +10,6 @@ from autograder.views import plots
 
 from . import reference
 
-CAPTION = ("train_classifier：損失曲線與決策區域", "train_classifier: loss curve and decision regions")
-TITLES = {
-    "loss": ("訓練損失：你的 train_classifier 與參考答案", "Training loss: your train_classifier and the reference"),
-    "regions": ("你訓練出的分類器在螺旋資料上的決策區域", "Decision regions of the classifier you trained, on the spiral"),
-    "yours": ("你的", "yours"),
-    "reference": ("參考答案", "reference"),
-    "class": ("類別 {label}", "class {label}"),
-    "no-regions": ("訓練後的參數含有 nan 或 inf，\n畫不出決策區域", "the trained parameters contain nan or inf:\nno regions to draw"),
-}
 RUN = "accuracy"
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 PARAM_SHAPES = tuple(p.shape for p in reference.run_args(RUN)[0])
@@ -38,8 +30,9 @@ def record(student):
             **{name: p for name, p in zip(PARAM_NAMES, reply.value["params"])}}
 
 
-def text(key, lang, **values):
-    return plots.text(TITLES, key, lang, **values)
+def text(key: str, lang: str, **values) -> str:
+    """The figure's word ``plot.<key>`` (messages/), in ``lang`` where a font can draw it."""
+    return plots.figure_words(lang, __package__)(f"plot.{key}", **values)
 
 
 @functools.lru_cache(maxsize=None)

@@ -263,8 +263,7 @@ def test_get_params_and_grads(student, check):
         check.say("pairs-count", count=len(identities))
         missing = [pair for pair in expected_pairs if pair not in returned]
         if missing and all(pair in expected_pairs for pair in returned):
-            check.say("pairs-missing", names="、".join(f"({p}, {g})" for p, g in missing) if check.lang != "en"
-                      else ", ".join(f"({p}, {g})" for p, g in missing))
+            check.say("pairs-missing", names=check.text("list-separator").join(f"({p}, {g})" for p, g in missing))
             return finish(check, 0)
     right = 0
     for index, (want, got) in enumerate(zip(expected_pairs, returned)):

@@ -1,4 +1,4 @@
-"""What a command says when it cannot run as asked."""
+"""Errors a user can fix, shared by the commands (``grading``) and the views they call."""
 
 
 class UsageError(Exception):
