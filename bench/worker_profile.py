@@ -137,8 +137,8 @@ PROFILE_ROWS = [
     (("autograder/find/load.py", "load_path"), "reading + parsing the notebook"),
     (("autograder/results/__init__.py", "save"), "writing the result (fsync)"),
     (("autograder/results/__init__.py", "grader_fingerprint"), "grader fingerprint (hashes the grader's files)"),
-    (("autograder/sandbox/runner.py", "encode"), "wire: encode arrays"),
-    (("autograder/sandbox/runner.py", "decode"), "wire: decode arrays"),
+    (("autograder/sandbox/inside/wire.py", "encode"), "wire: encode arrays"),
+    (("autograder/sandbox/inside/wire.py", "decode"), "wire: decode arrays"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The parent's handle on one submission's child process (see runner.py for the other side).
+"""The parent's handle on one submission's child process (see inside/runner.py for the other side).
 
 ``StudentProcess.request(part, op, **args)`` sends one request to the part's process and returns a
 ``Reply``: the values the student's code produced, or why there are none (it raised, returned
@@ -16,16 +16,18 @@ import os
 import re
 import select
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 
-from autograder.sandbox import cgroup, forkserver, launch, runner, unprivileged
+from autograder.sandbox import cgroup, forkserver, launch, unprivileged
+from autograder.sandbox.inside import wire
+from autograder.sandbox.inside.kinds import FINAL, OF_LOAD, REPORTED_BY_CHILD, Failure
 from autograder.sandbox.modes import Isolation
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.policy import isolation
+from autograder.sandbox.schema import ERROR_SCHEMA, LOADED_SCHEMA, conforms
 
 PR_SET_CHILD_SUBREAPER = 36
 ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
@@ -40,7 +42,7 @@ class Reply:
     """What one request produced. Exactly one of ``value`` and ``error`` is set."""
 
     value: object = None
-    error: dict = None        # {"kind", "message", "where"}; kind: raised, timeout, exited, missing, ...
+    error: dict = None        # {"kind": a Failure, "message", "where", ...}
     warnings: list = dataclasses.field(default_factory=list)
     output: str = ""          # what the student's code printed meanwhile (capped)
 
@@ -50,8 +52,6 @@ class Reply:
 
 
 MALFORMED = "the reply was not understood (too large, or not what the grader asked for)"
-# The kinds of failure the runner itself reports (anything else a reply claims is shown as "raised").
-STUDENT_ERROR_KINDS = ("raised", "missing", "returned-none", "not-array", "structure")
 
 
 def clean(text, limit):
@@ -61,7 +61,11 @@ def clean(text, limit):
 
 
 class ChildGone(Exception):
-    pass
+    """The child gave no usable answer: ``kind`` is TIMEOUT, EXITED or PROTOCOL."""
+
+    def __init__(self, kind):
+        super().__init__(kind.value)
+        self.kind = kind
 
 
 class _Deadline:
@@ -87,11 +91,11 @@ class _Deadline:
         self.clock = None     # "cpu" (its own time, above) or "wall" (the backstop): what ended it
 
     def wait(self):
-        """Seconds to wait before looking again; ChildGone("timeout") once the deadline is past."""
+        """Seconds to wait before looking again; ChildGone(TIMEOUT) once the deadline is past."""
         now = time.monotonic()
         if now >= self.wall_end:
             self.clock = "wall"
-            raise ChildGone("timeout")
+            raise ChildGone(Failure.TIMEOUT)
         if self.group is None:
             return self.wall_end - now
         since = now - self.last[0]
@@ -108,7 +112,7 @@ class _Deadline:
             self.last = (now, cpu)
         if self.own >= self.seconds:
             self.clock = "cpu"
-            raise ChildGone("timeout")
+            raise ChildGone(Failure.TIMEOUT)
         return min(self.wall_end - now, self.CHECK_EVERY)
 
 
@@ -176,7 +180,7 @@ class StudentProcess:
         self._workdir = workdir
         if template and not workdir and self._fork_from_template(req_read, rep_write) is not None:
             return self._load()
-        fds = {runner.REQUEST_FD: req_read, runner.REPLY_FD: rep_write}
+        fds = {wire.REQUEST_FD: req_read, wire.REPLY_FD: rep_write}
         join = self._group.procs_files if self._group else ()
         setup = launch.preexec(self.kind, self.limits, workdir, join)   # prepared here, run after fork
 
@@ -189,7 +193,7 @@ class StudentProcess:
         try:
             self.process = subprocess.Popen(
                 argv, env=env, stdin=subprocess.DEVNULL, stdout=self._output, stderr=subprocess.STDOUT,
-                pass_fds=(runner.REQUEST_FD, runner.REPLY_FD), preexec_fn=child_setup, close_fds=True)
+                pass_fds=(wire.REQUEST_FD, wire.REPLY_FD), preexec_fn=child_setup, close_fds=True)
         except (OSError, subprocess.SubprocessError) as exc:
             os.close(req_read)
             os.close(rep_write)
@@ -227,7 +231,7 @@ class StudentProcess:
         try:
             reply = self._receive(self.limits.load_seconds)
         except ChildGone as gone:
-            self.load_error = "load-timeout" if str(gone) == "timeout" else "load-exited"
+            self.load_error = Failure.LOAD_TIMEOUT if gone.kind is Failure.TIMEOUT else Failure.LOAD_EXITED
             self._check_sandbox_started()
             return False
         if isinstance(self.process, forkserver.Forked) and "setup_failed" in reply:
@@ -235,7 +239,7 @@ class StudentProcess:
             forkserver.failed(reply["setup_failed"])
             self.close()
             return self._start(template=False)
-        if not runner.conforms(reply, runner.LOADED_SCHEMA):
+        if not conforms(reply, LOADED_SCHEMA):
             reply = {"problems": [], "defined": [], "missing_imports": []}
         if self.load_problems is None:
             self.load_problems = [dict(p, origin=clean(p["origin"], 100), kind=clean(p["kind"], 80),
@@ -251,7 +255,7 @@ class StudentProcess:
         disabled since the run began). Its output starts with ``bwrap:`` then -- which the student's
         code can also print, so a probe decides: when bubblewrap cannot start a plain Python either,
         the submission was never run, and that is the grader's problem."""
-        if self.load_error != "load-exited" or not self.kind.bubblewrap or self._output is None:
+        if self.load_error is not Failure.LOAD_EXITED or not self.kind.bubblewrap or self._output is None:
             return
         self._output.seek(0)
         first = self._output.read(300).decode("utf-8", "replace")
@@ -336,8 +340,7 @@ class StudentProcess:
     def _send(self, message):
         """Queue a request; what the pipe takes now is written at once, the rest while the reply is
         awaited (``_read_exact``), so a full pipe costs the request's deadline, never a hang."""
-        data = runner.json.dumps(runner.encode(message)).encode("utf-8")
-        self._pending = self._pending[self._pending_at:] + struct.pack(">I", len(data)) + data
+        self._pending = self._pending[self._pending_at:] + wire.frame(message)
         self._pending_at = 0
         self._flush()
 
@@ -375,7 +378,7 @@ class StudentProcess:
             except BlockingIOError:   # another reader (the student's process) took it first
                 continue
             if not data:
-                raise ChildGone("exited")
+                raise ChildGone(Failure.EXITED)
             chunks.append(data)
             remaining -= len(data)
         return b"".join(chunks)
@@ -384,23 +387,22 @@ class StudentProcess:
         deadline = _Deadline(seconds, self.limits, self._group)
         try:
             if self.process is None or self._rep_read is None:
-                raise ChildGone("exited")
-            (size,) = struct.unpack(">I", self._read_exact(4, deadline))
-            if size > runner.MAX_REPLY:
-                raise ChildGone("protocol")
-            message = runner.decode(runner.json.loads(self._read_exact(size, deadline)))
+                raise ChildGone(Failure.EXITED)
+            (size,) = wire.HEADER.unpack(self._read_exact(4, deadline))
+            if size > wire.MAX_REPLY:
+                raise ChildGone(Failure.PROTOCOL)
+            message = wire.parse(self._read_exact(size, deadline))
             if type(message) is not dict:
-                raise ChildGone("protocol")
+                raise ChildGone(Failure.PROTOCOL)
             return message
         except ChildGone as gone:
-            reason = str(gone)
-            if reason == "timeout":
+            if gone.kind is Failure.TIMEOUT:
                 self.last_timeout = {"clock": deadline.clock, "seconds": seconds}
             self.close()
-            raise ChildGone(reason) from None
+            raise ChildGone(gone.kind) from None
         except Exception:  # noqa: BLE001 -- bad JSON, nesting too deep, an impossible array: a forged reply
             self.close()
-            raise ChildGone("protocol") from None
+            raise ChildGone(Failure.PROTOCOL) from None
 
     def read_output(self):
         """What the child printed since the last call, within the submission's output cap."""
@@ -433,7 +435,7 @@ class StudentProcess:
             return None
         reused = self.process is not None
         problem = self._start_part(part, reference, inject)
-        if problem and problem["kind"] not in ("load-timeout", "load-exited") and reused:
+        if problem and problem["kind"] not in OF_LOAD and reused:
             # The zygote did not start the part cleanly: an earlier part's code may have tampered with
             # it (threads, hooks, bytes pushed into the pipes). A fresh sandbox gets a second chance.
             self.close()
@@ -454,12 +456,12 @@ class StudentProcess:
         try:
             reply = self._receive(self.limits.request_seconds)
         except ChildGone as gone:
-            return {"kind": str(gone), "message": "could not start the part process"}
+            return {"kind": gone.kind, "message": "could not start the part process"}
         if "part_failed" in reply:
-            return {"kind": "exited", "detail": {"key": "no-process"}, "message": "the part process could not start"}
+            return {"kind": Failure.EXITED, "detail": {"key": "no-process"}, "message": "the part process could not start"}
         if "ready" not in reply:
             code = reply.get("part_ended")
-            return {"kind": "exited", "code": code if type(code) is int else 1,
+            return {"kind": Failure.EXITED, "code": code if type(code) is int else 1,
                     "message": f"the part process ended at start (exit {code})"}
         self.part = part
         return None
@@ -468,14 +470,14 @@ class StudentProcess:
         if part in self.timed_out:
             return Reply(error=dict(self.timed_out[part], message=self.timed_out[part]["message"] + " (earlier call)"))
         if self.spent >= self.limits.submission_seconds:
-            return Reply(error={"kind": "timeout", "where": "", "detail": {"key": "budget"},
+            return Reply(error={"kind": Failure.TIMEOUT, "where": "", "detail": {"key": "budget"},
                                 "message": f"the submission's time budget of {self.limits.submission_seconds:g} s is used up"})
         started = time.monotonic()
         try:
             reply = self._request(part, op, reference, inject, needs, timeout, args)
         finally:
             self.spent += time.monotonic() - started
-        if not reply.ok and reply.error.get("kind") in ("timeout", "load-timeout", "load-exited"):
+        if not reply.ok and reply.error.get("kind") in FINAL:
             self.timed_out[part] = reply.error
         return reply
 
@@ -490,11 +492,11 @@ class StudentProcess:
         try:
             reply = self._receive(seconds)
         except ChildGone as gone:
-            kind = str(gone)
-            message = {"timeout": f"time limit of {seconds:g} s exceeded",
-                       "protocol": MALFORMED}.get(kind, "the process ended without answering")
+            kind = gone.kind
+            message = {Failure.TIMEOUT: f"time limit of {seconds:g} s exceeded",
+                       Failure.PROTOCOL: MALFORMED}.get(kind, "the process ended without answering")
             error = {"kind": kind, "message": message, "where": ""}
-            if kind == "timeout" and self.last_timeout:
+            if kind is Failure.TIMEOUT and self.last_timeout:
                 error["detail"] = {"key": "timeout-" + self.last_timeout["clock"]}
                 error["seconds"] = self.last_timeout["seconds"]
             return Reply(error=error, output=self.read_output())
@@ -504,7 +506,7 @@ class StudentProcess:
             code = reply["part_ended"]
             code = code if type(code) is int else 1
             how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
-            error = {"kind": "exited", "code": code, "message": f"the process ended ({how})", "where": ""}
+            error = {"kind": Failure.EXITED, "code": code, "message": f"the process ended ({how})", "where": ""}
             if code == -9 and (self.oom_kills() or 0) > self._oom_seen:
                 self._oom_seen = self.oom_kills()
                 error["detail"] = {"key": "out-of-memory"}   # the kernel, at the sandbox's memory limit
@@ -515,22 +517,22 @@ class StudentProcess:
         """The reply as a Reply, if it has the form the assignment's REPLY_SCHEMA gives ``op``; every string in it
         cleaned and bounded. Anything else (a forged or broken reply) fails this request, never the grader."""
         warnings = reply.get("warnings", [])
-        if not runner.conforms(warnings, ["str"]):
+        if not conforms(warnings, ["str"]):
             warnings = []
-        warnings = [clean(w, 200) for w in warnings[:runner.MAX_WARNINGS]]
-        if set(reply) == {"error", "warnings"} and runner.conforms(reply["error"], runner.ERROR_SCHEMA):
+        warnings = [clean(w, 200) for w in warnings[:wire.MAX_WARNINGS]]
+        if set(reply) == {"error", "warnings"} and conforms(reply["error"], ERROR_SCHEMA):
             error = reply["error"]
-            kind = error["kind"] if error["kind"] in STUDENT_ERROR_KINDS else "raised"
+            kind = Failure(error["kind"]) if error["kind"] in REPORTED_BY_CHILD else Failure.RAISED
             checked = {"kind": kind, "message": clean(error["message"], 2000), "where": clean(error.get("where") or "", 300)}
             if error.get("detail") is not None:
                 checked["detail"] = bounded(error["detail"])
             if error.get("calls") is not None:
                 checked["calls"] = bounded(error["calls"][:100])
             return Reply(error=checked, warnings=warnings, output=self.read_output())
-        if set(reply) == {"ok", "warnings"} and runner.conforms(reply["ok"], self.schema[op]):
+        if set(reply) == {"ok", "warnings"} and conforms(reply["ok"], self.schema[op]):
             return Reply(value=bounded(reply["ok"]), warnings=warnings, output=self.read_output())
         self.close()   # whatever sent that is not our runner any more
-        return Reply(error={"kind": "protocol", "message": MALFORMED, "where": ""}, output=self.read_output())
+        return Reply(error={"kind": Failure.PROTOCOL, "message": MALFORMED, "where": ""}, output=self.read_output())
 
 
 def bounded(value, limit=200):

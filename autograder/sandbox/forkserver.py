@@ -2,12 +2,12 @@
 
 Starting a fresh bubblewrap sandbox costs a submission about 0.1 s of CPU, nine tenths of it
 importing numpy. Where the run uses bubblewrap and cgroups, a worker starts one template instead:
-``runner.py --serve`` in a sandbox of its own, in a cgroup of its own, that imports numpy and then
+``inside/runner.py --serve`` in a sandbox of its own, in a cgroup of its own, that imports numpy and then
 only forks on order. It never runs student code. Each submission's process is a fork of it that
 
 * is moved by this side into the submission's own cgroups (memory, processes, CPU share, CPU time)
   before it may go on -- it waits for the first request, which is sent only after the move;
-* then enters new user, mount, PID, IPC and UTS namespaces (``runner.isolate``): its own empty
+* then enters new user, mount, PID, IPC and UTS namespaces (``inside/namespaces.isolate``): its own empty
   ``/tmp`` and ``/dev/shm`` of ``Limits.tmpfs_bytes`` each, a reaper as PID 1, its process as PID 2,
   every process it starts dying with it -- the layout bubblewrap gives a fresh sandbox;
 * holds no capability when student code runs, under the resource limits of a fresh sandbox.
@@ -33,7 +33,8 @@ import sys
 import tempfile
 import time
 
-from autograder.sandbox import cgroup, launch, runner
+from autograder.sandbox import cgroup, launch
+from autograder.sandbox.inside.template import CONTROL_FD
 from autograder.sandbox.modes import TEMPLATE_ENV, Isolation
 
 ENABLE_ENV = TEMPLATE_ENV
@@ -78,12 +79,12 @@ class Template:
         setup = launch.preexec(self.kind, self.limits, None, self.group.procs_files)
 
         def child_setup():
-            os.dup2(theirs.fileno(), runner.CONTROL_FD)
-            os.set_inheritable(runner.CONTROL_FD, True)
+            os.dup2(theirs.fileno(), CONTROL_FD)
+            os.set_inheritable(CONTROL_FD, True)
             setup()
         try:
             self.process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=self._errors,
-                                            stderr=subprocess.STDOUT, pass_fds=(runner.CONTROL_FD,),
+                                            stderr=subprocess.STDOUT, pass_fds=(CONTROL_FD,),
                                             preexec_fn=child_setup, close_fds=True)
         except (OSError, subprocess.SubprocessError) as exc:
             raise TemplateError(f"could not start ({type(exc).__name__}: {exc})") from None

@@ -17,6 +17,7 @@ with ``python -I -S`` so the venv's ``.pth`` file does not put the repository on
 can read whatever files ``nobody`` (or, for a grader that is not root, the grading user) can.
 """
 import functools
+import json
 import os
 import resource
 import shutil
@@ -25,14 +26,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder.sandbox import runner, seccomp, unprivileged
+from autograder.sandbox import seccomp, unprivileged
+from autograder.sandbox.inside.namespaces import MASKED_PROC, MASKED_PROC_FOLDERS, SANDBOX_FOLDER, TEMPLATE_PROC
 from autograder.sandbox.modes import BUBBLEWRAP, LIMITS_ONLY, Isolation
 from autograder.sandbox.limits import Limits
 
-RUNNER = Path(__file__).with_name("runner.py")
+INSIDE = Path(__file__).with_name("inside")   # the child's code: every module of it, bound or sent
+RUNNER = INSIDE / "runner.py"
 BWRAP_ENV = "AUTOGRADER_BWRAP"         # the bubblewrap binary pinned for a run's workers
-SANDBOX_RUNNER = "/grader/runner.py"
-TEMPLATE_PROC = runner.TEMPLATE_PROC     # the template's clean procfs, for its forks' own /proc
+SANDBOX_RUNNER = f"{SANDBOX_FOLDER}/runner.py"
+# Without bubblewrap: every module's source in the command line (a child running as another user
+# need not be able to read the kit: a Gradescope image locks /autograder/source to root).
+BOOTSTRAP = (f"import sys, json; SOURCES = json.loads(sys.argv.pop(1)); __file__ = {SANDBOX_RUNNER!r}; "
+             "exec(compile(SOURCES['runner'], __file__, 'exec'))")
 NOBODY = 65534          # the uid and gid student code sees inside bubblewrap; on the host it is sandbox_uid()
 ENV = {
     # One BLAS thread: the same submission always gets the same result, and fork() stays safe.
@@ -89,12 +95,12 @@ def _bwrap_command(python, program, limits, template=False):
                "--dev", "/dev", "--size", tmpfs, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
                "--size", tmpfs, "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
     # A fresh sandbox makes no user namespace of its own; the template's forks need one each, and
-    # each fork takes the right away from itself (runner.isolate).
+    # each fork takes the right away from itself (namespaces.isolate).
     command += ["--proc", TEMPLATE_PROC] if template else ["--disable-userns"]
-    for name in runner.MASKED_PROC:
+    for name in MASKED_PROC:
         if os.path.exists(f"/proc/{name}"):
             command += ["--ro-bind", "/dev/null", f"/proc/{name}"]
-    for name in runner.MASKED_PROC_FOLDERS:
+    for name in MASKED_PROC_FOLDERS:
         if os.path.isdir(f"/proc/{name}"):
             command += ["--perms", "0555", "--tmpfs", f"/proc/{name}", "--remount-ro", f"/proc/{name}"]
     for top in ("/bin", "/lib", "/lib64", "/lib32", "/sbin"):
@@ -104,7 +110,8 @@ def _bwrap_command(python, program, limits, template=False):
             command += ["--ro-bind", top, top]
     for path in _install_paths(python):
         command += ["--ro-bind", path, path]
-    command += ["--ro-bind", str(RUNNER), SANDBOX_RUNNER]
+    for path in inside_modules():
+        command += ["--ro-bind", str(path), f"{SANDBOX_FOLDER}/{path.name}"]
     for key, value in {**ENV, "HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "TMPDIR": "/tmp"}.items():
         command += ["--setenv", key, value]
     return command + ["--remount-ro", "/"] + list(program)
@@ -142,11 +149,13 @@ def command(kind, program=None, limits=None, template=False):
         # /proc/1/environ is readable from inside (--clearenv only cleans what it starts).
         return _bwrap_command(python, program or [python, "-I", "-S", SANDBOX_RUNNER, site_packages()],
                               limits or Limits(), template), dict(ENV)
-    # The runner's source goes in the command line, not its path: a child running as 'nobody' need
-    # not be able to read the kit (a Gradescope image locks /autograder/source to root).
-    bootstrap = "import sys; exec(compile(sys.argv.pop(1), 'runner.py', 'exec'))"
-    return list(program or [python, "-I", "-S", "-c", bootstrap, RUNNER.read_text(encoding="utf-8"),
-                            site_packages()]), dict(ENV)
+    sources = {path.stem: path.read_text(encoding="utf-8") for path in inside_modules()}
+    return list(program or [python, "-I", "-S", "-c", BOOTSTRAP, json.dumps(sources), site_packages()]), dict(ENV)
+
+
+def inside_modules() -> list:
+    """The files of the child's code (the package's ``__init__`` is the parent's only)."""
+    return sorted(path for path in INSIDE.glob("*.py") if path.name != "__init__.py")
 
 
 def _reach(kind):
@@ -155,7 +164,7 @@ def _reach(kind):
     python = sys.executable
     paths = list(_install_paths(python)) + [python]
     if kind.bubblewrap:
-        paths += [str(RUNNER), bwrap_path() or "/usr/bin/bwrap"]
+        paths += [str(path) for path in inside_modules()] + [bwrap_path() or "/usr/bin/bwrap"]
     uid = unprivileged.sandbox_uid()
     return paths, unprivileged.blockers(paths, uid, uid)
 
