@@ -122,7 +122,7 @@ PROFILE_ROWS = [
     (("autograder/sandbox/child.py", "_start"), "zygote start: bwrap + python + numpy + definitions"),
     (("autograder/sandbox/child.py", "_enter_part"), "part processes: fork + reference source"),
     (("autograder/sandbox/child.py", "close"), "closing a submission's processes (kill, reap)"),
-    (("autograder/sandbox/child.py", "_reap_orphans"), "  of which: /proc scan for orphans"),
+    (("autograder/sandbox/zygote.py", "_reap_orphans"), "  of which: /proc scan for orphans"),
     (("autograder/sandbox/child.py", "_request"), "all requests to the child (incl. waiting)"),
     (("select", "select"), "  waiting for the child (select)"),
     (("backprop_basics/checks/test_train_xor.py", "run"), "XOR training requests (child, incl. part start)"),

@@ -18,7 +18,7 @@ from autograder.find import discover, load
 from autograder.checks import plugin
 from autograder import sandbox
 from autograder.assignments.backprop_basics import ASSIGNMENT, reference
-from autograder.sandbox import child as child_module
+from autograder.sandbox import zygote as zygote_module
 from autograder.sandbox.child import StudentProcess
 
 from .conftest import FILES
@@ -179,7 +179,7 @@ def test_files_in_tmpfs_and_memfds_count_against_the_submissions_memory():
     watcher.start()
     try:
         assert child.ensure_loaded()
-        group = child._group
+        group = child.group
         reply, _ = in_thread(lambda: child.request("TwoLayerNet", "net_structure", dims=[2, 8, 1]), 120)
         memory_peak = group.memory_peak() if child.process is not None else None
         oom_kills = child.oom_kills() if child.process is not None else None
@@ -201,7 +201,7 @@ def test_a_submissions_processes_are_capped_and_all_killed_with_it():
     child = process(HOSTILE / "spinning_neighbour.py", processes=24, load_seconds=10.0)
     try:
         assert child.ensure_loaded()
-        folders = dict(child._group.folders)
+        folders = dict(child.group.folders)
         deadline = time.monotonic() + 10
         while len(cgroup._pids(folders["pids"])) < 20 and time.monotonic() < deadline:
             time.sleep(0.05)   # one child of it starts the others
@@ -251,7 +251,7 @@ def test_time_limits_count_the_submissions_cpu_time_not_the_machines_load(tmp_pa
     cpu, affinity = min(os.sched_getaffinity(0)), os.sched_getaffinity(0)
     os.sched_setaffinity(0, {cpu})
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(8)]
-    child_module._LIVE_CHILDREN.update(h.pid for h in hogs)   # started on purpose: not strays to reap
+    zygote_module._LIVE_CHILDREN.update(h.pid for h in hogs)   # started on purpose: not strays to reap
     try:
         time.sleep(0.5)
         outcomes = {}
@@ -269,7 +269,7 @@ def test_time_limits_count_the_submissions_cpu_time_not_the_machines_load(tmp_pa
         for hog in hogs:
             hog.kill()
             hog.wait()
-            child_module._LIVE_CHILDREN.discard(hog.pid)
+            zygote_module._LIVE_CHILDREN.discard(hog.pid)
     assert outcomes[FULL][0], outcomes
     assert outcomes[FULL][2] > 1.0, f"the machine was not loaded enough to show the difference: {outcomes}"
     assert outcomes[sandbox.Isolation(FULL.sandbox)][1] == "timeout", outcomes
