@@ -164,7 +164,7 @@ def _kill(pid):
 
 
 _template = None
-_failures = []          # one line per template that failed in this worker
+_failures: list = []          # one line per template that failed in this worker
 
 
 def enabled(kind):

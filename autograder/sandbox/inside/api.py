@@ -126,7 +126,7 @@ def _traced(cls: type, method: str) -> None:
 def calls_of(subject: Any, attributes: Iterable[str]) -> list:
     """The calls traced in this request as 'fc2.backward', ..., naming each reference piece by the
     attribute of ``subject`` that holds it ('?' for one it does not hold)."""
-    names = {}
+    names: dict = {}
     for name in attributes:
         piece = getattr(subject, name, None)
         if piece is not None:

@@ -11,7 +11,7 @@ import os
 import sys
 import threading
 import types
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -72,17 +72,18 @@ class numerical_probe:
     dictionary look-up per call of numpy's Python code."""
 
     def __init__(self, originals: dict) -> None:
-        self.entry = {name: set() for name in originals}
-        self.whole = {name: set() for name in originals}
+        self.entry: dict = {name: set() for name in originals}
+        self.whole: dict = {name: set() for name in originals}
         self.traced = True
         self.events = self.looked = 0     # calls traced, and calls whose arguments were looked at
-        self._by_size = {}
+        self._by_size: dict = {}   # size -> [(name, original, least nudge, largest nudge)]
         for name, value in originals.items():
             flat = np.array(value, dtype=np.float64).reshape(-1)
             scale = np.abs(flat) + 1.0
             self._by_size.setdefault(flat.size, []).append((name, flat, NUDGE_MIN * scale, NUDGE_MAX * scale))
         self._tracer = self._trace        # one bound method, for sys.gettrace() to be compared with
-        self._previous = self._previous_threads = None
+        self._previous: Any = None
+        self._previous_threads: Any = None
 
     def __enter__(self) -> "numerical_probe":
         try:
@@ -95,7 +96,7 @@ class numerical_probe:
             self.traced = False
         return self
 
-    def __exit__(self, *exc: Any) -> bool:
+    def __exit__(self, *exc: Any) -> Literal[False]:
         try:
             if sys.gettrace() is not self._tracer:
                 self.traced = False
@@ -169,9 +170,10 @@ class numerical_probe:
                 nudges.add(key)
 
 
-_CLASS_DICT = type.__dict__["__dict__"]    # a class's own namespace and bases, whatever its metaclass says
-_CLASS_MRO = type.__dict__["__mro__"]
-_DICT_SLOTS: dict = {}                            # class -> the descriptor of its instances' __dict__, or None
+# A class's own namespace and bases, whatever its metaclass says (type's own descriptors).
+_CLASS_DICT: Any = type.__dict__["__dict__"]  # type: ignore[index]
+_CLASS_MRO: Any = type.__dict__["__mro__"]  # type: ignore[index]
+_DICT_SLOTS: dict = {}      # class -> the descriptor of its instances' __dict__, or None
 
 
 def _instance_dict(value):

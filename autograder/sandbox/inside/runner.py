@@ -23,7 +23,7 @@ import signal
 import sys
 import types
 import warnings
-from typing import BinaryIO, Optional
+from typing import Any, BinaryIO, Optional, Sequence
 
 PACKAGE = "autograder.sandbox.inside"
 
@@ -35,18 +35,21 @@ class _Sources:
     def __init__(self, sources: dict, folder: str) -> None:
         self.sources, self.folder = sources, folder
 
-    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+    def find_spec(self, name: str, path: Optional[Sequence[str]] = None,
+                  target: Optional[types.ModuleType] = None) -> Optional[importlib.machinery.ModuleSpec]:
         short = name[len(PACKAGE) + 1:] if name.startswith(PACKAGE + ".") else ""
         if short not in self.sources:
             return None
-        return importlib.machinery.ModuleSpec(name, self, origin=f"{self.folder}/{short}.py")
+        loader: Any = self
+        return importlib.machinery.ModuleSpec(name, loader, origin=f"{self.folder}/{short}.py")
 
-    def create_module(self, spec: object) -> None:
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
-        module.__file__ = module.__spec__.origin
-        exec(compile(self.sources[module.__name__[len(PACKAGE) + 1:]], module.__file__, "exec"), module.__dict__)
+        short = module.__name__[len(PACKAGE) + 1:]
+        module.__file__ = f"{self.folder}/{short}.py"
+        exec(compile(self.sources[short], module.__file__, "exec"), module.__dict__)
 
 
 def _as_package(folder: str, sources: Optional[dict] = None) -> None:
@@ -54,11 +57,12 @@ def _as_package(folder: str, sources: Optional[dict] = None) -> None:
     packages above it: operations and this script import it by the name the grader knows it by."""
     for name in ("autograder", "autograder.sandbox", PACKAGE):
         sys.modules.setdefault(name, types.ModuleType(name))
-    sys.modules["autograder"].sandbox = sys.modules["autograder.sandbox"]
-    sys.modules["autograder.sandbox"].inside = sys.modules[PACKAGE]
+    setattr(sys.modules["autograder"], "sandbox", sys.modules["autograder.sandbox"])
+    setattr(sys.modules["autograder.sandbox"], "inside", sys.modules[PACKAGE])
     sys.modules[PACKAGE].__path__ = [] if sources else [folder]
     if sources:
-        sys.meta_path.insert(0, _Sources(sources, folder))
+        finder: Any = _Sources(sources, folder)
+        sys.meta_path.insert(0, finder)
 
 
 if __name__ == "__main__":   # started with -S: the venv's site-packages comes as the first argument
@@ -82,9 +86,9 @@ def serve_part(requests: BinaryIO, replies: BinaryIO, namespace: dict, operation
     if reference_source:
         exec(compile(reference_source, "<reference>", "exec"), ref)
     for name in inject:
-        namespace[name] = ref[name]
-        if isinstance(ref[name], type):
-            trace_methods(ref[name])
+        piece = namespace[name] = ref[name]
+        if isinstance(piece, type):
+            trace_methods(piece)
     write_message(replies, {"ready": True})
     while True:
         request = read_message(requests)

@@ -23,7 +23,7 @@ CONTROL_FD = 5          # the template's end of the socket the parent sends orde
 def _reap(*_: object) -> None:
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, _status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
