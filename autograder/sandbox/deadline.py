@@ -34,7 +34,7 @@ class Deadline:
         self.group = group if group is not None and group.cpu_seconds() is not None else None
         now = time.monotonic()
         self.wall_end = now + limits.wall_seconds(seconds, self.group is not None)
-        self.last = (now, self.group.cpu_seconds() if self.group else 0.0)
+        self.last: tuple = (now, self.group.cpu_seconds() if self.group else 0.0)
         self.own = 0.0        # CPU seconds plus idle seconds so far
         self.clock: Optional[str] = None   # "cpu" (its own time, above) or "wall" (the backstop): what ended it
 

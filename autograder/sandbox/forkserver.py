@@ -32,9 +32,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any, Optional, Union
 
 from autograder.sandbox import cgroup, launch
 from autograder.sandbox.inside.template import CONTROL_FD
+from autograder.sandbox.limits import Limits
 from autograder.sandbox.modes import TEMPLATE_ENV, Isolation
 
 ENABLE_ENV = TEMPLATE_ENV
@@ -52,17 +54,18 @@ class Forked:
     everything it starts are in the submission's cgroups, which ``StudentProcess.close`` empties;
     it is never signalled by PID (the template reaps it, and its PID may be reused at once)."""
 
-    def __init__(self, pid):
+    def __init__(self, pid: int) -> None:
         self.pid = pid
 
 
 class Template:
     """The worker's template sandbox and its cgroup."""
 
-    def __init__(self, kind, limits):
+    def __init__(self, kind: Isolation, limits: Limits) -> None:
         self.kind, self.limits = kind, limits
-        self.process = self.control = None
-        self.group = cgroup.Group(kind.controllers, memory_bytes=limits.memory_bytes,
+        self.process: Any = None
+        self.control: Any = None
+        self.group: Any = cgroup.Group(kind.controllers, memory_bytes=limits.memory_bytes,
                                   processes=limits.processes)
         try:
             self._start()
@@ -106,7 +109,7 @@ class Template:
             raise TemplateError(f"it ended ({said[-1] if said else 'no output'})")
         return json.loads(data)
 
-    def fork(self, output, requests, replies):
+    def fork(self, output: int, requests: int, replies: int) -> int:
         """Fork a submission's process with these three file descriptors as its stdout and stderr,
         request pipe and reply pipe; its host PID. It waits for the first request."""
         if self.process.poll() is not None:
@@ -131,7 +134,7 @@ class Template:
             raise TemplateError("its fork is not in its cgroup")
         return found
 
-    def close(self):
+    def close(self) -> None:
         if self.control is not None:
             self.control.close()
             self.control = None
@@ -167,11 +170,11 @@ _template = None
 _failures: list = []          # one line per template that failed in this worker
 
 
-def enabled(kind):
+def enabled(kind: Union[Isolation, str]) -> bool:
     return Isolation.of(kind).template and len(_failures) < MAX_FAILURES
 
 
-def fork(kind, limits, output, requests, replies):
+def fork(kind: Isolation, limits: Limits, output: int, requests: int, replies: int) -> Optional[int]:
     """The host PID of a submission's process forked from this worker's template, or None when
     there is no working template: the caller then starts a fresh sandbox."""
     global _template
@@ -188,14 +191,14 @@ def fork(kind, limits, output, requests, replies):
         return None
 
 
-def failed(why):
+def failed(why: str) -> None:
     """A fork could not isolate itself (or could not be moved into its cgroups), ``why`` in a line:
     this template is closed, and after MAX_FAILURES of them the worker starts fresh sandboxes only."""
     _failures.append(f"{time.strftime('%H:%M:%S')} a fork could not isolate itself: {str(why)[:200]}")
     close()
 
 
-def close():
+def close() -> None:
     global _template
     if _template is not None:
         template, _template = _template, None

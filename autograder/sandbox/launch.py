@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable, Iterable, Optional, Union
 
 from autograder.sandbox import seccomp, unprivileged
 from autograder.sandbox.inside.namespaces import MASKED_PROC, MASKED_PROC_FOLDERS, SANDBOX_FOLDER, TEMPLATE_PROC
@@ -53,7 +54,7 @@ class Unavailable(Exception):
     (a grader-error result with this one-line reason), never graded with less."""
 
 
-def bwrap_path():
+def bwrap_path() -> Optional[str]:
     """The bubblewrap binary: the one pinned for this run, else the one on PATH (None if none)."""
     return os.environ.get(BWRAP_ENV) or shutil.which("bwrap")
 
@@ -62,7 +63,7 @@ def _numpy_probe():
     return [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site_packages()!r}); import numpy"]
 
 
-def bwrap_works():
+def bwrap_works() -> str:
     """"" when bubblewrap can start a sandbox here, as the user sandboxes run as, that imports numpy;
     else its one-line complaint (containers often forbid the user namespaces it needs: "No
     permissions to creating new namespace")."""
@@ -80,8 +81,9 @@ def _probe_problem(kind, program):
     return (lines[-1] if lines else f"exit status {done.returncode}")[:200]
 
 
-def site_packages():
-    import numpy
+def site_packages() -> str:
+    """The folder numpy is installed in: the child's only packages."""
+    import numpy   # here: commands that start no child need not import it
     return str(Path(numpy.__file__).resolve().parent.parent)
 
 
@@ -133,7 +135,8 @@ def _install_paths(python):
     return tuple(seen)
 
 
-def command(kind, program=None, limits=None, template=False):
+def command(kind: Union[Isolation, str], program: Optional[list] = None, limits: Optional[Limits] = None,
+            template: bool = False) -> tuple:
     """The argv that starts a child of ``kind`` (an Isolation or its text), and the environment it
     gets; start it with ``preexec`` (or use ``run``), which makes it unprivileged. ``program`` (an
     argv starting with this interpreter) replaces the runner, e.g. to probe the sandbox; inside
@@ -170,7 +173,7 @@ def _reach(kind):
 
 
 @functools.lru_cache(maxsize=None)
-def refusal():
+def refusal() -> str:
     """"" when children can be started without host privilege here; else the one-line reason no
     submission is graded (the grader never runs student code as root, nor without its filter)."""
     if seccomp.program() is None:
@@ -188,7 +191,7 @@ def refusal():
 UNSANDBOXED_ENV = "AUTOGRADER_UNSANDBOXED"   # "1": grade without bubblewrap even where code could read others'
 
 
-def unsandboxed_problem(kind, reference, submissions):
+def unsandboxed_problem(kind: Union[Isolation, str], reference: str, submissions: list) -> str:
     """"" when the run may grade ``submissions`` with ``kind``; else why not, in one line. Without
     bubblewrap nothing hides files from student code: the run goes on only where it is one submission
     graded as a uid that cannot read the reference (Gradescope's container, whose ``setup.sh`` makes
@@ -209,12 +212,12 @@ def unsandboxed_problem(kind, reference, submissions):
     return ""
 
 
-def drop_to_nobody():
+def drop_to_nobody() -> bool:
     """Whether children give up the grader's uid for a uid of their own (the grader is root)."""
     return unprivileged.needed()
 
 
-def rlimits(limits):
+def rlimits(limits: Limits) -> list:
     """The resource limits every process of a submission starts with, as ``(name, value)``."""
     return [("RLIMIT_AS", int(limits.memory_bytes)), ("RLIMIT_CPU", int(limits.cpu_seconds)),
             ("RLIMIT_FSIZE", int(limits.file_bytes)), ("RLIMIT_CORE", 0)]
@@ -231,7 +234,8 @@ def _processes_of(uid):
     return count
 
 
-def preexec(kind, limits, workdir=None, cgroup_procs=()):
+def preexec(kind: Union[Isolation, str], limits: Limits, workdir: Optional[str] = None,
+            cgroup_procs: Iterable[str] = ()) -> Callable[[], None]:
     """Runs in the child between fork and exec: its cgroups (joined first, so everything it starts
     is in them), own session, resource limits, then 'nobody' (when the grader is root) and the
     seccomp filter, so that bubblewrap and everything after it run without host privilege."""
@@ -262,7 +266,8 @@ def preexec(kind, limits, workdir=None, cgroup_procs=()):
     return apply
 
 
-def run(kind, program, limits=None, *, timeout=60):
+def run(kind: Union[Isolation, str], program: list, limits: Optional[Limits] = None, *,
+        timeout: float = 60) -> subprocess.CompletedProcess:
     """Run ``program`` once in a sandbox of ``kind``, as a submission's child would run (a probe);
     its CompletedProcess (text output)."""
     kind = Isolation.of(kind)
@@ -272,7 +277,7 @@ def run(kind, program, limits=None, *, timeout=60):
                           close_fds=True)
 
 
-def kill_group(process):
+def kill_group(process: subprocess.Popen) -> None:
     """Kill the child and everything it started (its session; with bubblewrap, its PID namespace)."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
