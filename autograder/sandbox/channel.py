@@ -6,6 +6,7 @@ whatever the child does costs the request's deadline, never a hung worker.
 """
 import os
 import select
+import struct
 
 from autograder.sandbox.deadline import ChildGone, Deadline
 from autograder.sandbox.inside import wire
@@ -33,7 +34,7 @@ class Channel:
     def receive(self, deadline: Deadline) -> dict:
         """The next reply; ChildGone when it does not come in time, the child is gone, or it is too
         large or not a JSON object. Malformed JSON or arrays raise what decoding them raises."""
-        (size,) = wire.HEADER.unpack(self._read_exact(4, deadline))
+        (size,) = struct.unpack(wire.HEADER, self._read_exact(4, deadline))
         if size > wire.MAX_REPLY:
             raise ChildGone(Failure.PROTOCOL)
         message = wire.parse(self._read_exact(size, deadline))

@@ -10,6 +10,7 @@ import resource
 import select
 import signal
 import socket
+import struct
 import sys
 import traceback
 from typing import Callable
@@ -91,7 +92,7 @@ def serve(main: Callable[[], None]) -> None:
             except BaseException as exc:  # noqa: B902 -- never run a submission half isolated
                 try:   # the parent then grades it in a sandbox of its own
                     data = json.dumps({"setup_failed": f"{type(exc).__name__}: {exc}"[:200]}).encode()
-                    os.write(REPLY_FD, HEADER.pack(len(data)) + data)
+                    os.write(REPLY_FD, struct.pack(HEADER, len(data)) + data)
                 finally:
                     os._exit(SETUP_FAILED)
             status = 0

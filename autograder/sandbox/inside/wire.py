@@ -12,7 +12,7 @@ REQUEST_FD, REPLY_FD = 3, 4
 MAX_MESSAGE = 64 * 1024 * 1024     # a request (the submission's code: the loader caps files well below)
 MAX_REPLY = 4 * 1024 * 1024        # a reply: the largest honest one (a long list of losses) is ~1 MB
 MAX_WARNINGS = 20                  # warnings a reply carries
-HEADER = struct.Struct(">I")       # the length of the JSON that follows
+HEADER = ">I"                      # the length of the JSON that follows (struct's format)
 
 
 def encode(value: Any) -> Any:
@@ -41,7 +41,7 @@ def decode(value: Any) -> Any:
 def frame(message: Any) -> bytes:
     """One message as it goes over a pipe: its length, then its JSON."""
     data = json.dumps(encode(message)).encode("utf-8")
-    return HEADER.pack(len(data)) + data
+    return struct.pack(HEADER, len(data)) + data
 
 
 def parse(data: bytes) -> Any:
@@ -64,7 +64,7 @@ def read_message(stream: BinaryIO) -> Any:
     header = stream.read(4)
     if len(header) < 4:
         raise EOFError
-    (size,) = HEADER.unpack(header)
+    (size,) = struct.unpack(HEADER, header)
     if size > MAX_MESSAGE:
         raise ValueError("message too large")
     return parse(stream.read(size))
