@@ -122,7 +122,7 @@ PROFILE_ROWS = [
     (("autograder/sandbox/child.py", "_start"), "zygote start: bwrap + python + numpy + definitions"),
     (("autograder/sandbox/child.py", "_enter_part"), "part processes: fork + reference source"),
     (("autograder/sandbox/child.py", "close"), "closing a submission's processes (kill, reap)"),
-    (("autograder/sandbox/child.py", "_reap_orphans"), "  of which: /proc scan for orphans"),
+    (("autograder/sandbox/zygote.py", "_reap_orphans"), "  of which: /proc scan for orphans"),
     (("autograder/sandbox/child.py", "_request"), "all requests to the child (incl. waiting)"),
     (("select", "select"), "  waiting for the child (select)"),
     (("backprop_basics/checks/test_train_xor.py", "run"), "XOR training requests (child, incl. part start)"),
@@ -137,8 +137,8 @@ PROFILE_ROWS = [
     (("autograder/find/load.py", "load_path"), "reading + parsing the notebook"),
     (("autograder/results/store.py", "save"), "writing the result (fsync)"),
     (("autograder/find/fingerprint.py", "of_grader"), "grader fingerprint (hashes the grader's files)"),
-    (("autograder/sandbox/runner.py", "encode"), "wire: encode arrays"),
-    (("autograder/sandbox/runner.py", "decode"), "wire: decode arrays"),
+    (("autograder/sandbox/inside/wire.py", "encode"), "wire: encode arrays"),
+    (("autograder/sandbox/inside/wire.py", "decode"), "wire: decode arrays"),
 ]
 
 

@@ -82,7 +82,7 @@ def test_the_zip_holds_exactly_the_grader_the_reference_and_the_two_scripts(tmp_
     assert {n.split("/")[0] for n in names} == {"setup.sh", "run_autograder", "requirements.txt", "gradescope.json",
                                                 "autograder", "solutions"}
     for must in ("autograder/__main__.py", "autograder/cli.py", "autograder/checks/plugin.py",
-                 "autograder/sandbox/runner.py", "autograder/assignments/backprop_basics/checks/conftest.py",
+                 "autograder/sandbox/inside/runner.py", "autograder/assignments/backprop_basics/checks/conftest.py",
                  "autograder/routes/gradescope.py", "autograder/routes/gradescope_bundle.py"):
         assert must in names
     assert not [n for n in names if n.startswith(("tests/", "assignments/", "source/"))

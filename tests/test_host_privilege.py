@@ -72,8 +72,8 @@ def test_student_code_never_runs_as_host_root(tmp_path, path):
 
     def look(child):
         seen.update(_host_uids(child.process.pid))
-        if child._group is not None:
-            for pid in child._group.pids():
+        if child.group is not None:
+            for pid in child.group.pids():
                 seen.update(_host_uids(pid))
 
     found, reply, handle = run_probe(tmp_path, 'print(json.dumps({"uid": os.getuid(), "euid": os.geteuid()}))',

@@ -2,6 +2,8 @@
 a submission's processes never hold the reference of a part still to be graded; no write or read
 across the boundary outlives its deadline; the sandbox's memory (tmpfs files included), processes and
 CPU are its own; the isolation pinned for a run is never silently replaced by less."""
+import ast
+import json
 import os
 import signal
 import subprocess
@@ -18,7 +20,7 @@ from autograder.find import discover, load
 from autograder.checks.student import Student
 from autograder import sandbox
 from autograder.assignments.backprop_basics import ASSIGNMENT, reference
-from autograder.sandbox import child as child_module
+from autograder.sandbox import zygote as zygote_module
 from autograder.sandbox.child import StudentProcess
 
 from .conftest import FILES
@@ -179,7 +181,7 @@ def test_files_in_tmpfs_and_memfds_count_against_the_submissions_memory():
     watcher.start()
     try:
         assert child.ensure_loaded()
-        group = child._group
+        group = child.group
         reply, _ = in_thread(lambda: child.request("TwoLayerNet", "net_structure", dims=[2, 8, 1]), 120)
         memory_peak = group.memory_peak() if child.process is not None else None
         oom_kills = child.oom_kills() if child.process is not None else None
@@ -201,7 +203,7 @@ def test_a_submissions_processes_are_capped_and_all_killed_with_it():
     child = process(HOSTILE / "spinning_neighbour.py", processes=24, load_seconds=10.0)
     try:
         assert child.ensure_loaded()
-        folders = dict(child._group.folders)
+        folders = dict(child.group.folders)
         deadline = time.monotonic() + 10
         while len(cgroup._pids(folders["pids"])) < 20 and time.monotonic() < deadline:
             time.sleep(0.05)   # one child of it starts the others
@@ -251,7 +253,7 @@ def test_time_limits_count_the_submissions_cpu_time_not_the_machines_load(tmp_pa
     cpu, affinity = min(os.sched_getaffinity(0)), os.sched_getaffinity(0)
     os.sched_setaffinity(0, {cpu})
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True) for _ in range(8)]
-    child_module._LIVE_CHILDREN.update(h.pid for h in hogs)   # started on purpose: not strays to reap
+    zygote_module._LIVE_CHILDREN.update(h.pid for h in hogs)   # started on purpose: not strays to reap
     try:
         time.sleep(0.5)
         outcomes = {}
@@ -269,7 +271,7 @@ def test_time_limits_count_the_submissions_cpu_time_not_the_machines_load(tmp_pa
         for hog in hogs:
             hog.kill()
             hog.wait()
-            child_module._LIVE_CHILDREN.discard(hog.pid)
+            zygote_module._LIVE_CHILDREN.discard(hog.pid)
     assert outcomes[FULL][0], outcomes
     assert outcomes[FULL][2] > 1.0, f"the machine was not loaded enough to show the difference: {outcomes}"
     assert outcomes[sandbox.Isolation(FULL.sandbox)][1] == "timeout", outcomes
@@ -369,4 +371,47 @@ def test_a_student_who_prints_like_bubblewrap_still_gets_a_load_error(tmp_path):
     child = process(source, FULL)
     reply = child.request("Sigmoid", "sigmoid_forward", x=reference.XOR_X)
     child.close()
-    assert reply.error["kind"] == "load-exited"
+    assert reply.error["kind"] is sandbox.Failure.LOAD_EXITED
+
+
+# ------------------------------------------------------------------ the child's code
+MAX_ARG_STRLEN = 32 * 4096      # the kernel's limit on one argument of a command line
+
+
+def test_the_childs_code_imports_only_itself_the_standard_library_and_numpy():
+    """Nothing of the grader's reaches the sandbox but autograder/sandbox/inside/."""
+    allowed = set(sys.stdlib_module_names) | {"numpy", "autograder"}
+    for path in sandbox.launch.inside_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
+                assert not name.startswith("autograder") or name.startswith("autograder.sandbox.inside"), \
+                    f"{path.name} imports {name}"
+
+
+def test_without_bubblewrap_all_of_the_childs_code_comes_in_one_argument_well_under_the_kernels_limit():
+    argv, _ = sandbox.command("limits-only")
+    sources = argv[argv.index(sandbox.launch.BOOTSTRAP) + 1]
+    assert set(json.loads(sources)) == {path.stem for path in sandbox.launch.inside_modules()}
+    assert len(sources.encode()) < MAX_ARG_STRLEN // 2
+
+
+@needs_bwrap
+def test_with_bubblewrap_all_of_the_childs_code_is_bound_read_only_beside_the_runner():
+    argv, _ = sandbox.command("bubblewrap")
+    bound = {argv[i + 2] for i, arg in enumerate(argv) if arg == "--ro-bind" and argv[i + 1].startswith(
+        str(sandbox.launch.INSIDE))}
+    assert bound == {f"/grader/{path.name}" for path in sandbox.launch.inside_modules()}
+    assert sandbox.SANDBOX_RUNNER in bound
+
+
+def test_a_failure_kind_is_its_string_on_the_wire_and_in_stored_results():
+    assert json.dumps({"kind": sandbox.Failure.LOAD_EXITED}) == '{"kind": "load-exited"}'
+    assert f"{sandbox.Failure.TIMEOUT}" == str(sandbox.Failure.TIMEOUT) == "timeout"
+    assert sandbox.Failure("timeout") is sandbox.Failure.TIMEOUT and {"timeout": 1}[sandbox.Failure.TIMEOUT] == 1

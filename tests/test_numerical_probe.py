@@ -1,4 +1,4 @@
-"""runner.numerical_probe, in this process: what it counts during a backward, what it never counts,
+"""numerical_probe, in this process: what it counts during a backward, what it never counts,
 and that it cannot fail the call it watches. (Graded end to end by tests/test_hostile_02.py and the
 hostile corpus of test_hostile.py.)"""
 import sys
@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from autograder.checks import numerics
-from autograder.sandbox import runner
+from autograder.sandbox.inside.probe import numerical_probe, probe_schema
+from autograder.sandbox.schema import conforms
 
-SUBMISSION = "<cell 7>"    # how the runner names a submission's code
+SUBMISSION = "<cell 7>"    # how the child names a submission's code
 
 
 def submission(source):
@@ -99,7 +100,7 @@ def probe_backward(method):
     dout = rng.standard_normal((4, 2))
     layer = submission(LAYER)["Dense"](W.copy(), b.copy())
     layer.forward(x.copy())
-    with runner.numerical_probe({"x": x, "W": W, "b": b}) as probe:
+    with numerical_probe({"x": x, "W": W, "b": b}) as probe:
         getattr(layer, method)(dout.copy())
     return probe.report()
 
@@ -142,33 +143,33 @@ def backward(x, thing):
     namespace = submission(code)
     x = np.arange(5.0)
     before = sys.gettrace()
-    with runner.numerical_probe({"x": x}) as probe:
+    with numerical_probe({"x": x}) as probe:
         out = namespace["backward"](x.copy(), namespace["Hostile"]())
     assert np.array_equal(out, 2 * x) and probe.report()["traced"] and sys.gettrace() is before
     with pytest.raises(ZeroDivisionError):
-        with runner.numerical_probe({"x": x}):
+        with numerical_probe({"x": x}):
             submission("def f():\n    return 1 / 0\n")["f"]()
     assert sys.gettrace() is before
 
 
 def test_numpy_is_not_looked_at_the_reference_is():
     x = np.arange(6.0)
-    with runner.numerical_probe({"x": x}) as probe:
+    with numerical_probe({"x": x}) as probe:
         np.pad(x + 1e-6, 1)
         np.einsum("i->", x)
     assert probe.looked == 0 and probe.events > 0
     reference = {"np": np}
     exec(compile("def forward(v):\n    return v * 2\n", "<reference>", "exec"), reference)
     helper = submission(HELPER)["numerical_gradient_array"]
-    with runner.numerical_probe({"x": x}) as probe:     # the helper handed a reference piece's forward
+    with numerical_probe({"x": x}) as probe:     # the helper handed a reference piece's forward
         helper(reference["forward"], x, np.ones(6))
     assert probe.report()["entry"]["x"] == 12
 
 
 def test_the_report_has_the_form_replies_are_checked_against():
     report = probe_backward("backward_helper_x")
-    assert runner.conforms(report, runner.probe_schema("x", "W", "b"))
-    assert not runner.conforms(dict(report, traced=1), runner.probe_schema("x", "W", "b"))
+    assert conforms(report, probe_schema("x", "W", "b"))
+    assert not conforms(dict(report, traced=1), probe_schema("x", "W", "b"))
 
 
 def test_thresholds_name_what_a_gradient_check_of_the_notebook_does():
@@ -183,7 +184,7 @@ def test_the_probe_adds_no_warning_of_its_own():
     namespace = submission("def f(v):\n    return v\n")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with np.errstate(all="warn"), runner.numerical_probe({"x": x}):
+        with np.errstate(all="warn"), numerical_probe({"x": x}):
             namespace["f"](np.array([np.inf, np.inf, 1.0 + 1e-6, -2.0 + 1e-6]))
             namespace["f"](np.array([1e-6, np.inf, 1.0 + 1e-6, -2.0 + 1e-6]))
     assert not caught, [str(w.message) for w in caught]

@@ -5,7 +5,7 @@ scores gradients with ``tier``; ``reference.py`` and the checks compare with ``r
 ``matches`` (and ``numerical_gradient``); a check ends with ``finish(check, share)``, records why it
 lost points on its ``Check`` (``check.failed``, ``check.wrong_shape``, ``check.fault(Kind...)``).
 ``checks/conftest.py`` registers the plugin instead of importing from here. The child-side
-``operations.py`` imports from ``autograder.sandbox.runner``, the only engine module in the sandbox.
+``operations.py`` imports from ``autograder.sandbox.inside.api``, the engine's one surface in the sandbox.
 """
 from autograder.assignment import Assignment, Test
 from autograder.checks.check import Check, Incomplete, finish

@@ -8,14 +8,14 @@ from autograder.checks import numerics
 from autograder.checks.student import Student
 from autograder.results.kinds import Kind
 from autograder.sandbox.child import Reply
+from autograder.sandbox.inside.kinds import Failure
 
 # A reply's error (``{"kind", "detail": {"key"}, ...}``) as a Kind: the error's own kind, refined by
 # its detail's key where the sandbox says more.
 REFINED = {("timeout", "budget"): Kind.BUDGET, ("timeout", "timeout-cpu"): Kind.TIMEOUT_CPU,
            ("exited", "no-process"): Kind.NO_PROCESS, ("exited", "out-of-memory"): Kind.OUT_OF_MEMORY}
 # The kinds a reply's error says as they are (any other is a 'raised' of the student's code).
-CALL_KINDS = {k.value for k in (Kind.TIMEOUT, Kind.EXITED, Kind.MISSING, Kind.RETURNED_NONE, Kind.NOT_ARRAY,
-                                Kind.STRUCTURE, Kind.PROTOCOL, Kind.LOAD_TIMEOUT, Kind.LOAD_EXITED)}
+CALL_KINDS = {failure.value for failure in Failure} - {Failure.RAISED.value}
 EXCEPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,79}")
 
 

@@ -1,13 +1,19 @@
 """The sandbox a submission's code runs in, and the handle the grader holds on it.
 
-``limits`` (the resource limits, each declared once), ``modes`` (what protects the machine, as
-one value), ``policy`` (which isolation a run gets, in words), ``launch`` (the command and what runs
-between fork and exec: no host privilege, a seccomp filter, the limits), ``unprivileged``,
-``seccomp`` and ``cgroup`` (its parts), ``forkserver`` (one template sandbox per worker), ``child``
-(the grader's handle: requests with deadlines) and ``runner`` (the code that runs inside).
+The parent's side: ``limits`` (the resource limits, each declared once), ``modes`` (what protects the
+machine, as one value), ``policy`` (which isolation a run gets, in words), ``launch`` (the command and
+what runs between fork and exec: no host privilege, a seccomp filter, the limits), ``unprivileged``,
+``seccomp`` and ``cgroup`` (its parts), ``forkserver`` (one template sandbox per worker), ``zygote``
+(a submission's first process and what belongs to it), ``channel`` and ``deadline`` (the protocol
+pipes, read and written against a deadline), ``schema`` (the forms a reply may have) and ``child``
+(the grader's handle: requests and their replies).
+
+``inside/`` is the code that runs in the sandbox (see its ``__init__``); the parent imports from it
+only the wire format (``inside.wire``) and the failure kinds (``inside.kinds``).
 
 This module re-exports what the rest of the grader uses.
 """
+from autograder.sandbox.inside.kinds import Failure  # noqa: F401
 from autograder.sandbox.modes import BUBBLEWRAP, LIMITS_ONLY, TEMPLATE_ENV, Isolation  # noqa: F401
 from autograder.sandbox.launch import (  # noqa: F401
     BWRAP_ENV, ENV, NOBODY, RUNNER, SANDBOX_RUNNER, UNSANDBOXED_ENV, Unavailable, bwrap_path, command, drop_to_nobody,

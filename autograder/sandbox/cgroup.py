@@ -20,6 +20,7 @@ import itertools
 import os
 import signal
 import time
+from typing import Any, Iterable, Optional
 
 CONTROLLERS = ("memory", "pids", "cpu", "cpuacct")
 PREFIX = "autograder-"
@@ -67,7 +68,7 @@ def _own_paths():
     return found
 
 
-def parents():
+def parents() -> dict:
     """controller -> the folder of this process's own cgroup, for the controllers mounted (v1)."""
     mounts, own = _mountinfo(), _own_paths()
     found = {}
@@ -102,10 +103,10 @@ def _probe(folder):
             pass
 
 
-_usable = None
+_usable: Any = None       # (usable controllers, controller -> why not), once probed
 
 
-def usable():
+def usable() -> tuple:
     """The controllers this process can give each submission a group of (probed once)."""
     global _usable
     if _usable is None:
@@ -120,7 +121,7 @@ def usable():
     return _usable[0]
 
 
-def unusable_reason():
+def unusable_reason() -> str:
     """One line: why the controllers missing from ``usable()`` cannot be used here."""
     usable()
     missing = [c for c in CONTROLLERS if c not in _usable[0]]
@@ -197,7 +198,7 @@ def _empty_and_remove(folders, seconds=5.0):
         pause = min(2 * pause, 0.05)
 
 
-def sweep():
+def sweep() -> int:
     """Remove the groups of graders that no longer run (killed with SIGKILL, the machine's last run)."""
     removed = 0
     for folder in parents().values():
@@ -216,14 +217,14 @@ class Group:
     """A submission's cgroup in each of ``controllers``: made and limited here, joined by the child
     between fork and exec (``procs_files``), emptied and removed by ``close``."""
 
-    def __init__(self, controllers, *, memory_bytes, processes):
+    def __init__(self, controllers: Iterable[str], *, memory_bytes: int, processes: int) -> None:
         global _swept
         if not _swept:
             _swept = True
             sweep()
         available = parents()
         name = f"{PREFIX}{_owner_tag()}-{next(_counter)}"
-        self.folders = {}
+        self.folders: dict = {}      # controller -> the group's folder in its hierarchy
         try:
             for controller in controllers:
                 if controller not in available:
@@ -251,21 +252,21 @@ class Group:
             f.write(str(value))
 
     @property
-    def procs_files(self):
+    def procs_files(self) -> list:
         """The ``cgroup.procs`` files the child writes its pid to (once per distinct folder)."""
         return sorted({os.path.join(folder, "cgroup.procs") for folder in self.folders.values()})
 
-    def pids(self):
+    def pids(self) -> list:
         """The processes in the group now (host PIDs)."""
         return sorted({pid for folder in set(self.folders.values()) for pid in _pids(folder)})
 
-    def add(self, pid):
+    def add(self, pid: int) -> None:
         """Move process ``pid`` into the group (what it starts from then on is in it too)."""
         for path in self.procs_files:
             with open(path, "w") as f:
                 f.write(str(pid))
 
-    def cpu_seconds(self):
+    def cpu_seconds(self) -> Optional[float]:
         """CPU time used by every process that ever ran in the group (None without cpuacct)."""
         if "cpuacct" not in self.folders:
             return None
@@ -275,7 +276,7 @@ class Group:
         except (OSError, ValueError):
             return None
 
-    def runnable(self):
+    def runnable(self) -> bool:
         """Whether a thread of the group is running or waiting for a CPU (state R) right now."""
         folder = self.folders.get("cpuacct") or self.folders.get("pids") or next(iter(self.folders.values()), None)
         if folder is None:
@@ -294,7 +295,8 @@ class Group:
                 continue
         return False
 
-    def memory_peak(self):
+    def memory_peak(self) -> Optional[int]:
+        """The most memory the group ever held (None without a memory cgroup)."""
         if "memory" not in self.folders:
             return None
         try:
@@ -303,7 +305,7 @@ class Group:
         except (OSError, ValueError):
             return None
 
-    def oom_kills(self):
+    def oom_kills(self) -> Optional[int]:
         """Processes of the group the kernel killed for exceeding its memory limit (None without it)."""
         if "memory" not in self.folders:
             return None
@@ -314,7 +316,7 @@ class Group:
         except (OSError, ValueError):
             return None
 
-    def close(self):
+    def close(self) -> bool:
         """Kill every process still in the group and remove it (True when it is gone)."""
         folders = sorted(set(self.folders.values()))
         self.folders = {}

@@ -2,12 +2,12 @@
 
 Starting a fresh bubblewrap sandbox costs a submission about 0.1 s of CPU, nine tenths of it
 importing numpy. Where the run uses bubblewrap and cgroups, a worker starts one template instead:
-``runner.py --serve`` in a sandbox of its own, in a cgroup of its own, that imports numpy and then
+``inside/runner.py --serve`` in a sandbox of its own, in a cgroup of its own, that imports numpy and then
 only forks on order. It never runs student code. Each submission's process is a fork of it that
 
 * is moved by this side into the submission's own cgroups (memory, processes, CPU share, CPU time)
   before it may go on -- it waits for the first request, which is sent only after the move;
-* then enters new user, mount, PID, IPC and UTS namespaces (``runner.isolate``): its own empty
+* then enters new user, mount, PID, IPC and UTS namespaces (``inside/namespaces.isolate``): its own empty
   ``/tmp`` and ``/dev/shm`` of ``Limits.tmpfs_bytes`` each, a reaper as PID 1, its process as PID 2,
   every process it starts dying with it -- the layout bubblewrap gives a fresh sandbox;
 * holds no capability when student code runs, under the resource limits of a fresh sandbox.
@@ -32,8 +32,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any, Optional, Union
 
-from autograder.sandbox import cgroup, launch, runner
+from autograder.sandbox import cgroup, launch
+from autograder.sandbox.inside.template import CONTROL_FD
+from autograder.sandbox.limits import Limits
 from autograder.sandbox.modes import TEMPLATE_ENV, Isolation
 
 ENABLE_ENV = TEMPLATE_ENV
@@ -51,17 +54,18 @@ class Forked:
     everything it starts are in the submission's cgroups, which ``StudentProcess.close`` empties;
     it is never signalled by PID (the template reaps it, and its PID may be reused at once)."""
 
-    def __init__(self, pid):
+    def __init__(self, pid: int) -> None:
         self.pid = pid
 
 
 class Template:
     """The worker's template sandbox and its cgroup."""
 
-    def __init__(self, kind, limits):
+    def __init__(self, kind: Isolation, limits: Limits) -> None:
         self.kind, self.limits = kind, limits
-        self.process = self.control = None
-        self.group = cgroup.Group(kind.controllers, memory_bytes=limits.memory_bytes,
+        self.process: Any = None
+        self.control: Any = None
+        self.group: Any = cgroup.Group(kind.controllers, memory_bytes=limits.memory_bytes,
                                   processes=limits.processes)
         try:
             self._start()
@@ -78,12 +82,12 @@ class Template:
         setup = launch.preexec(self.kind, self.limits, None, self.group.procs_files)
 
         def child_setup():
-            os.dup2(theirs.fileno(), runner.CONTROL_FD)
-            os.set_inheritable(runner.CONTROL_FD, True)
+            os.dup2(theirs.fileno(), CONTROL_FD)
+            os.set_inheritable(CONTROL_FD, True)
             setup()
         try:
             self.process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=self._errors,
-                                            stderr=subprocess.STDOUT, pass_fds=(runner.CONTROL_FD,),
+                                            stderr=subprocess.STDOUT, pass_fds=(CONTROL_FD,),
                                             preexec_fn=child_setup, close_fds=True)
         except (OSError, subprocess.SubprocessError) as exc:
             raise TemplateError(f"could not start ({type(exc).__name__}: {exc})") from None
@@ -105,7 +109,7 @@ class Template:
             raise TemplateError(f"it ended ({said[-1] if said else 'no output'})")
         return json.loads(data)
 
-    def fork(self, output, requests, replies):
+    def fork(self, output: int, requests: int, replies: int) -> int:
         """Fork a submission's process with these three file descriptors as its stdout and stderr,
         request pipe and reply pipe; its host PID. It waits for the first request."""
         if self.process.poll() is not None:
@@ -130,7 +134,7 @@ class Template:
             raise TemplateError("its fork is not in its cgroup")
         return found
 
-    def close(self):
+    def close(self) -> None:
         if self.control is not None:
             self.control.close()
             self.control = None
@@ -163,14 +167,14 @@ def _kill(pid):
 
 
 _template = None
-_failures = []          # one line per template that failed in this worker
+_failures: list = []          # one line per template that failed in this worker
 
 
-def enabled(kind):
+def enabled(kind: Union[Isolation, str]) -> bool:
     return Isolation.of(kind).template and len(_failures) < MAX_FAILURES
 
 
-def fork(kind, limits, output, requests, replies):
+def fork(kind: Isolation, limits: Limits, output: int, requests: int, replies: int) -> Optional[int]:
     """The host PID of a submission's process forked from this worker's template, or None when
     there is no working template: the caller then starts a fresh sandbox."""
     global _template
@@ -187,14 +191,14 @@ def fork(kind, limits, output, requests, replies):
         return None
 
 
-def failed(why):
+def failed(why: str) -> None:
     """A fork could not isolate itself (or could not be moved into its cgroups), ``why`` in a line:
     this template is closed, and after MAX_FAILURES of them the worker starts fresh sandboxes only."""
     _failures.append(f"{time.strftime('%H:%M:%S')} a fork could not isolate itself: {str(why)[:200]}")
     close()
 
 
-def close():
+def close() -> None:
     global _template
     if _template is not None:
         template, _template = _template, None

@@ -17,6 +17,7 @@ with ``python -I -S`` so the venv's ``.pth`` file does not put the repository on
 can read whatever files ``nobody`` (or, for a grader that is not root, the grading user) can.
 """
 import functools
+import json
 import os
 import resource
 import shutil
@@ -24,15 +25,21 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable, Iterable, Optional, Union
 
-from autograder.sandbox import runner, seccomp, unprivileged
+from autograder.sandbox import seccomp, unprivileged
+from autograder.sandbox.inside.namespaces import MASKED_PROC, MASKED_PROC_FOLDERS, SANDBOX_FOLDER, TEMPLATE_PROC
 from autograder.sandbox.modes import BUBBLEWRAP, LIMITS_ONLY, Isolation
 from autograder.sandbox.limits import Limits
 
-RUNNER = Path(__file__).with_name("runner.py")
+INSIDE = Path(__file__).with_name("inside")   # the child's code: every module of it, bound or sent
+RUNNER = INSIDE / "runner.py"
 BWRAP_ENV = "AUTOGRADER_BWRAP"         # the bubblewrap binary pinned for a run's workers
-SANDBOX_RUNNER = "/grader/runner.py"
-TEMPLATE_PROC = runner.TEMPLATE_PROC     # the template's clean procfs, for its forks' own /proc
+SANDBOX_RUNNER = f"{SANDBOX_FOLDER}/runner.py"
+# Without bubblewrap: every module's source in the command line (a child running as another user
+# need not be able to read the kit: a Gradescope image locks /autograder/source to root).
+BOOTSTRAP = (f"import sys, json; SOURCES = json.loads(sys.argv.pop(1)); __file__ = {SANDBOX_RUNNER!r}; "
+             "exec(compile(SOURCES['runner'], __file__, 'exec'))")
 NOBODY = 65534          # the uid and gid student code sees inside bubblewrap; on the host it is sandbox_uid()
 ENV = {
     # One BLAS thread: the same submission always gets the same result, and fork() stays safe.
@@ -47,7 +54,7 @@ class Unavailable(Exception):
     (a grader-error result with this one-line reason), never graded with less."""
 
 
-def bwrap_path():
+def bwrap_path() -> Optional[str]:
     """The bubblewrap binary: the one pinned for this run, else the one on PATH (None if none)."""
     return os.environ.get(BWRAP_ENV) or shutil.which("bwrap")
 
@@ -56,7 +63,7 @@ def _numpy_probe():
     return [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site_packages()!r}); import numpy"]
 
 
-def bwrap_works():
+def bwrap_works() -> str:
     """"" when bubblewrap can start a sandbox here, as the user sandboxes run as, that imports numpy;
     else its one-line complaint (containers often forbid the user namespaces it needs: "No
     permissions to creating new namespace")."""
@@ -74,8 +81,9 @@ def _probe_problem(kind, program):
     return (lines[-1] if lines else f"exit status {done.returncode}")[:200]
 
 
-def site_packages():
-    import numpy
+def site_packages() -> str:
+    """The folder numpy is installed in: the child's only packages."""
+    import numpy   # here: commands that start no child need not import it
     return str(Path(numpy.__file__).resolve().parent.parent)
 
 
@@ -89,12 +97,12 @@ def _bwrap_command(python, program, limits, template=False):
                "--dev", "/dev", "--size", tmpfs, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
                "--size", tmpfs, "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
     # A fresh sandbox makes no user namespace of its own; the template's forks need one each, and
-    # each fork takes the right away from itself (runner.isolate).
+    # each fork takes the right away from itself (namespaces.isolate).
     command += ["--proc", TEMPLATE_PROC] if template else ["--disable-userns"]
-    for name in runner.MASKED_PROC:
+    for name in MASKED_PROC:
         if os.path.exists(f"/proc/{name}"):
             command += ["--ro-bind", "/dev/null", f"/proc/{name}"]
-    for name in runner.MASKED_PROC_FOLDERS:
+    for name in MASKED_PROC_FOLDERS:
         if os.path.isdir(f"/proc/{name}"):
             command += ["--perms", "0555", "--tmpfs", f"/proc/{name}", "--remount-ro", f"/proc/{name}"]
     for top in ("/bin", "/lib", "/lib64", "/lib32", "/sbin"):
@@ -104,7 +112,8 @@ def _bwrap_command(python, program, limits, template=False):
             command += ["--ro-bind", top, top]
     for path in _install_paths(python):
         command += ["--ro-bind", path, path]
-    command += ["--ro-bind", str(RUNNER), SANDBOX_RUNNER]
+    for path in inside_modules():
+        command += ["--ro-bind", str(path), f"{SANDBOX_FOLDER}/{path.name}"]
     for key, value in {**ENV, "HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "TMPDIR": "/tmp"}.items():
         command += ["--setenv", key, value]
     return command + ["--remount-ro", "/"] + list(program)
@@ -126,7 +135,8 @@ def _install_paths(python):
     return tuple(seen)
 
 
-def command(kind, program=None, limits=None, template=False):
+def command(kind: Union[Isolation, str], program: Optional[list] = None, limits: Optional[Limits] = None,
+            template: bool = False) -> tuple:
     """The argv that starts a child of ``kind`` (an Isolation or its text), and the environment it
     gets; start it with ``preexec`` (or use ``run``), which makes it unprivileged. ``program`` (an
     argv starting with this interpreter) replaces the runner, e.g. to probe the sandbox; inside
@@ -142,11 +152,13 @@ def command(kind, program=None, limits=None, template=False):
         # /proc/1/environ is readable from inside (--clearenv only cleans what it starts).
         return _bwrap_command(python, program or [python, "-I", "-S", SANDBOX_RUNNER, site_packages()],
                               limits or Limits(), template), dict(ENV)
-    # The runner's source goes in the command line, not its path: a child running as 'nobody' need
-    # not be able to read the kit (a Gradescope image locks /autograder/source to root).
-    bootstrap = "import sys; exec(compile(sys.argv.pop(1), 'runner.py', 'exec'))"
-    return list(program or [python, "-I", "-S", "-c", bootstrap, RUNNER.read_text(encoding="utf-8"),
-                            site_packages()]), dict(ENV)
+    sources = {path.stem: path.read_text(encoding="utf-8") for path in inside_modules()}
+    return list(program or [python, "-I", "-S", "-c", BOOTSTRAP, json.dumps(sources), site_packages()]), dict(ENV)
+
+
+def inside_modules() -> list:
+    """The files of the child's code (the package's ``__init__`` is the parent's only)."""
+    return sorted(path for path in INSIDE.glob("*.py") if path.name != "__init__.py")
 
 
 def _reach(kind):
@@ -155,13 +167,13 @@ def _reach(kind):
     python = sys.executable
     paths = list(_install_paths(python)) + [python]
     if kind.bubblewrap:
-        paths += [str(RUNNER), bwrap_path() or "/usr/bin/bwrap"]
+        paths += [str(path) for path in inside_modules()] + [bwrap_path() or "/usr/bin/bwrap"]
     uid = unprivileged.sandbox_uid()
     return paths, unprivileged.blockers(paths, uid, uid)
 
 
 @functools.lru_cache(maxsize=None)
-def refusal():
+def refusal() -> str:
     """"" when children can be started without host privilege here; else the one-line reason no
     submission is graded (the grader never runs student code as root, nor without its filter)."""
     if seccomp.program() is None:
@@ -179,7 +191,7 @@ def refusal():
 UNSANDBOXED_ENV = "AUTOGRADER_UNSANDBOXED"   # "1": grade without bubblewrap even where code could read others'
 
 
-def unsandboxed_problem(kind, reference, submissions):
+def unsandboxed_problem(kind: Union[Isolation, str], reference: str, submissions: list) -> str:
     """"" when the run may grade ``submissions`` with ``kind``; else why not, in one line. Without
     bubblewrap nothing hides files from student code: the run goes on only where it is one submission
     graded as a uid that cannot read the reference (Gradescope's container, whose ``setup.sh`` makes
@@ -200,12 +212,12 @@ def unsandboxed_problem(kind, reference, submissions):
     return ""
 
 
-def drop_to_nobody():
+def drop_to_nobody() -> bool:
     """Whether children give up the grader's uid for a uid of their own (the grader is root)."""
     return unprivileged.needed()
 
 
-def rlimits(limits):
+def rlimits(limits: Limits) -> list:
     """The resource limits every process of a submission starts with, as ``(name, value)``."""
     return [("RLIMIT_AS", int(limits.memory_bytes)), ("RLIMIT_CPU", int(limits.cpu_seconds)),
             ("RLIMIT_FSIZE", int(limits.file_bytes)), ("RLIMIT_CORE", 0)]
@@ -222,7 +234,8 @@ def _processes_of(uid):
     return count
 
 
-def preexec(kind, limits, workdir=None, cgroup_procs=()):
+def preexec(kind: Union[Isolation, str], limits: Limits, workdir: Optional[str] = None,
+            cgroup_procs: Iterable[str] = ()) -> Callable[[], None]:
     """Runs in the child between fork and exec: its cgroups (joined first, so everything it starts
     is in them), own session, resource limits, then 'nobody' (when the grader is root) and the
     seccomp filter, so that bubblewrap and everything after it run without host privilege."""
@@ -253,7 +266,8 @@ def preexec(kind, limits, workdir=None, cgroup_procs=()):
     return apply
 
 
-def run(kind, program, limits=None, *, timeout=60):
+def run(kind: Union[Isolation, str], program: list, limits: Optional[Limits] = None, *,
+        timeout: float = 60) -> subprocess.CompletedProcess:
     """Run ``program`` once in a sandbox of ``kind``, as a submission's child would run (a probe);
     its CompletedProcess (text output)."""
     kind = Isolation.of(kind)
@@ -263,7 +277,7 @@ def run(kind, program, limits=None, *, timeout=60):
                           close_fds=True)
 
 
-def kill_group(process):
+def kill_group(process: subprocess.Popen) -> None:
     """Kill the child and everything it started (its session; with bubblewrap, its PID namespace)."""
     try:
         os.killpg(process.pid, signal.SIGKILL)

@@ -4,6 +4,7 @@ Every field can be overridden per run with ``--limit NAME=VALUE`` (``parse_limit
 safety section lists them.
 """
 import dataclasses
+from typing import Iterable
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,15 +29,15 @@ class Limits:
     # without one, processes beyond the user's current count (RLIMIT_NPROC, not as root).
     processes: int = 64
 
-    def wall_seconds(self, seconds, cpu_measured):
+    def wall_seconds(self, seconds: float, cpu_measured: bool) -> float:
         """The wall-clock limit that goes with a limit of ``seconds``."""
         return seconds * self.wall_factor if cpu_measured else seconds
 
 
-def parse_limits(assignments):
+def parse_limits(assignments: Iterable[str]) -> Limits:
     """Limits from ``["request_seconds=30", "memory_bytes=4e9", ...]`` (the CLI's --limit); ValueError
     with a one-line reason for an unknown name or a value that is not a positive number."""
-    values = {}
+    values: dict = {}
     fields = {f.name: f.type for f in dataclasses.fields(Limits)}
     for item in assignments:
         name, _, text = item.partition("=")

@@ -6,6 +6,7 @@ environment, and stored with each result as text (``str``: ``bubblewrap+cgroups(
 """
 import dataclasses
 import os
+from typing import Union
 
 from autograder.sandbox.cgroup import CONTROLLERS
 
@@ -30,31 +31,31 @@ class Isolation:
         object.__setattr__(self, "controllers", tuple(c for c in CONTROLLERS if c in self.controllers))
 
     @classmethod
-    def parse(cls, text):
+    def parse(cls, text: str) -> "Isolation":
         """``bubblewrap+cgroups(memory,pids)`` -> Isolation (ValueError when it is not of that form)."""
         base, _, rest = str(text).partition("+cgroups(")
         controllers = tuple(c for c in rest.rstrip(")").split(",") if c) if rest else ()
         return cls(base, controllers)
 
     @classmethod
-    def of(cls, value):
+    def of(cls, value: Union["Isolation", str]) -> "Isolation":
         """``value`` as an Isolation: one already, or its text."""
-        return value if isinstance(value, cls) else cls.parse(value)
+        return value if isinstance(value, Isolation) else cls.parse(value)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.sandbox}+cgroups({','.join(self.controllers)})" if self.controllers else self.sandbox
 
     @property
-    def bubblewrap(self):
+    def bubblewrap(self) -> bool:
         return self.sandbox == BUBBLEWRAP
 
     @property
-    def cpu_time(self):
+    def cpu_time(self) -> bool:
         """Time limits count the submission's CPU time (a cpuacct cgroup), not wall clock."""
         return "cpuacct" in self.controllers
 
     @property
-    def template(self):
+    def template(self) -> bool:
         """Workers start submissions from a template sandbox (forkserver.py): it needs bubblewrap and
         cgroups, and ``AUTOGRADER_TEMPLATE=0`` turns it off."""
         return self.bubblewrap and bool(self.controllers) and os.environ.get(TEMPLATE_ENV, "1") != "0"

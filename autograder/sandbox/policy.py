@@ -9,6 +9,7 @@ workers (``pinned_env``): a worker that can no longer provide it raises ``Unavai
 grader-error result), never grades with less. ``isolation()`` names it, ``describe()`` explains it.
 """
 import os
+from typing import Optional, Union
 
 from autograder.sandbox import cgroup, seccomp, unprivileged
 from autograder.sandbox.modes import BUBBLEWRAP, LIMITS_ONLY, Isolation
@@ -31,14 +32,14 @@ def _detect():
     return _detected
 
 
-def isolation():
+def isolation() -> Isolation:
     """What grading children get (``bubblewrap+cgroups(memory,pids,cpu,cpuacct)``, ``limits-only``):
     pinned by the run's first process (``pinned_env``), else found out once here."""
     pinned = os.environ.get(ISOLATION_ENV)
     return Isolation.parse(pinned) if pinned else _detect()
 
 
-def pinned_env():
+def pinned_env() -> dict:
     """Environment for a run's workers: the isolation and the bubblewrap binary chosen now."""
     kind = isolation()
     env = {ISOLATION_ENV: str(kind)}
@@ -51,7 +52,7 @@ def _size(n):
     return f"{n / 1024 ** 3:g} GiB" if n >= 1024 ** 3 else f"{n / 1024 ** 2:g} MiB"
 
 
-def describe(kind=None, limits=None):
+def describe(kind: Union[Isolation, str, None] = None, limits: Optional[Limits] = None) -> str:
     """What protects the machine and the other submissions from one submission, precisely."""
     kind, limits = Isolation.of(kind or isolation()), limits or Limits()
     controllers = kind.controllers

@@ -10,6 +10,7 @@ import ctypes
 import errno
 import functools
 import tempfile
+from typing import Callable, Optional
 
 # Each refused call, and why a submission may not make it. Everything they touch is shared with other
 # submissions -- the machine's kernel keyrings, the page cache and locks of the files every sandbox
@@ -48,10 +49,10 @@ class _SockFprog(ctypes.Structure):
 
 
 @functools.lru_cache(maxsize=None)
-def program():
+def program() -> Optional[bytes]:
     """The compiled filter (BPF instructions), or None with ``problem()`` saying why there is none."""
     try:
-        import pyseccomp
+        import pyseccomp   # here: a missing or broken libseccomp is a reason to report, not a failed import
         rules = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
         refuse = pyseccomp.ERRNO(errno.EPERM)
         for name in REFUSED:
@@ -80,18 +81,18 @@ def _add(rules, action, name, *args):
 
 
 @functools.lru_cache(maxsize=None)
-def problem():
+def problem() -> str:
     """"" when the filter can be built here, else a one-line reason."""
     if program() is not None:
         return ""
     try:
-        import pyseccomp  # noqa: F401
+        import pyseccomp  # noqa: F401 -- here, to say why program() found none
     except (ImportError, OSError) as exc:
         return f"the seccomp filter cannot be built ({type(exc).__name__}: {exc}; pip install pyseccomp, apt-get install libseccomp2)"
     return "libseccomp could not compile the filter"
 
 
-def installer():
+def installer() -> Callable[[], None]:
     """A function that installs the filter in the calling process (no_new_privs first, as an
     unprivileged process must); made in the parent so that the forked child only calls ``prctl``."""
     code = program()
@@ -105,5 +106,5 @@ def installer():
         if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or \
                 libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "seccomp filter not installed")
-    install.keep = (buffer, fprog)   # the child reads them after fork: keep them alive
+    install.keep = (buffer, fprog)  # type: ignore[attr-defined]  # the child reads them after fork: keep them alive
     return install

@@ -14,6 +14,7 @@ Nothing changes on the host, and the rest of the blocker (root's home) stays out
 import ctypes
 import os
 import stat
+from typing import Iterable
 
 # Host uids no account uses: one per grading process (each worker of each run), so that what the
 # kernel counts or allows per user -- processes, inotify instances, pending signals, /proc access,
@@ -24,12 +25,12 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x1, 0x2, 0x4, 0x1
 O_PATH = getattr(os, "O_PATH", 0o10000000)
 
 
-def sandbox_uid():
+def sandbox_uid() -> int:
     """The host uid (and gid) this grading process's sandboxes run as."""
     return UID_BASE + os.getpid() % UID_SPAN
 
 
-def needed():
+def needed() -> bool:
     """Whether this process must drop its uid before starting a sandbox (it is root)."""
     return os.getuid() == 0
 
@@ -43,9 +44,9 @@ def _traversable(info, uid, gid):
     return bool(mode & stat.S_IXOTH)
 
 
-def blockers(paths, uid, gid):
+def blockers(paths: Iterable[str], uid: int, gid: int) -> list:
     """The outermost folders above ``paths`` (not the paths themselves) that ``uid`` cannot enter."""
-    found = []
+    found: list = []
     for path in paths:
         parts = os.path.abspath(path).split(os.sep)[1:-1]
         folder = ""
@@ -68,7 +69,7 @@ def _check(result, what):
         raise OSError(error, f"{what}: {os.strerror(error)}")
 
 
-def can_read(path, uid, gid):
+def can_read(path: str, uid: int, gid: int) -> bool:
     """Whether ``uid`` may read ``path`` by its mode bits and those of the folders above it."""
     try:
         info = os.stat(path)
@@ -80,7 +81,7 @@ def can_read(path, uid, gid):
     return bool(info.st_mode & bits)
 
 
-def make_reachable(paths, folders):
+def make_reachable(paths: Iterable[str], folders: Iterable[str]) -> None:
     """In a process about to drop its uid (root, between fork and exec): a private mount namespace in
     which each of ``folders`` (``blockers(paths)``) is a tmpfs holding only the ``paths`` below it."""
     if not folders:
@@ -105,7 +106,7 @@ def make_reachable(paths, folders):
             os.close(handle)
 
 
-def drop(uid, gid):
+def drop(uid: int, gid: int) -> None:
     """Become ``uid`` for good: no supplementary groups, real, effective and saved ids changed."""
     os.setgroups([])
     os.setresgid(gid, gid, gid)

@@ -5,15 +5,16 @@ student's code; imported by the grader for REPLY_SCHEMA, the form each reply mus
 the grader passes in is a copy; ``overwrote`` in a reply names the ones the student's code changed in
 place ("Sigmoid.backward:dout"), which a caller would see as corrupted data; ``probe`` (after a
 backward) how often the backward ran code on nudged copies of the inputs whose gradients are graded
-(``runner.numerical_probe``). ``ns`` is the student's namespace (the reference pieces of the part's
+(``numerical_probe``). ``ns`` is the student's namespace (the reference pieces of the part's
 setup swapped in), ``ref`` the reference's.
 """
 import itertools
 
 import numpy as np
 
-from autograder.sandbox.runner import (StudentError, as_array, attribute, call, calls_of, numerical_probe,
-                                       overwritten, probe_schema, remember, safe_message, type_name)
+from autograder.sandbox.inside.api import (Failure, StudentError, as_array, attribute, call, calls_of,
+                                           numerical_probe, overwritten, probe_schema, remember, safe_message,
+                                           type_name)
 
 # Every array the grader passes in is a copy; ``overwrote`` in a reply names the ones the student's
 # code changed in place ("Sigmoid.backward:dout"), which a caller would see as corrupted data.
@@ -53,11 +54,11 @@ def set_params(net, params):
         try:
             target = attribute(net, name)
         except BaseException:  # noqa: B902 -- AttributeError, or a property that raises
-            raise StudentError("structure", f"the network has no {name}",
+            raise StudentError(Failure.STRUCTURE, f"the network has no {name}",
                                detail={"key": "no-attribute", "name": name}) from None
         if not isinstance(target, np.ndarray) or target.shape != value.shape:
             shape = list(target.shape) if isinstance(target, np.ndarray) else None
-            raise StudentError("structure", f"{name} has shape {shape or type_name(target)}, expected {list(value.shape)}",
+            raise StudentError(Failure.STRUCTURE, f"{name} has shape {shape or type_name(target)}, expected {list(value.shape)}",
                                detail={"key": "param-shape", "name": name, "got": shape, "type": type_name(target),
                                        "expected": list(value.shape)})
         target[...] = value
@@ -128,7 +129,7 @@ def set_grads(net, grads):
             try:
                 setattr(layer, attr, value.copy())
             except BaseException:  # noqa: B902 -- no such layer, or one that refuses attributes
-                raise StudentError("structure", f"the network has no {layer_name}",
+                raise StudentError(Failure.STRUCTURE, f"the network has no {layer_name}",
                                    detail={"key": "no-attribute", "name": layer_name}) from None
 
 
@@ -154,7 +155,7 @@ def op_net_params_and_grads(ns, ref, dims, params, grads, X, dout, X2, step):
     try:
         pairs = [tuple(pair) for pair in itertools.islice(iter(pairs), 100)]
     except BaseException:  # noqa: B902
-        raise StudentError("not-array", "get_params_and_grads must return a list of (param, grad) pairs",
+        raise StudentError(Failure.NOT_ARRAY, "get_params_and_grads must return a list of (param, grad) pairs",
                            detail={"key": "not-pairs", "what": "TwoLayerNet.get_params_and_grads"}) from None
 
     def identify(array):
@@ -204,10 +205,10 @@ def op_train(ns, ref, params, X, y, learning_rate, epochs):
         try:
             value = as_array(name, attribute(net, name))
         except BaseException:  # noqa: B902
-            raise StudentError("structure", f"after train_xor the network has no {name}",
+            raise StudentError(Failure.STRUCTURE, f"after train_xor the network has no {name}",
                                detail={"key": "no-attribute", "name": name}) from None
         if value.shape != given.shape:
-            raise StudentError("structure", f"train_xor changed the shape of {name}",
+            raise StudentError(Failure.STRUCTURE, f"train_xor changed the shape of {name}",
                                detail={"key": "changed-shape", "name": name, "got": list(value.shape),
                                        "expected": list(given.shape)})
         after.append(value)
@@ -226,9 +227,10 @@ OPERATIONS = {
 }
 
 # ---------------------------------------------------------------- what a reply may look like
-# The parent checks every reply against these (runner.conforms) before a check reads it: the child
-# runs student code, so a reply may be forged, and a malformed one must fail that request, never the
-# grader. "array": a float64 ndarray; "vector": a 1-D one; "?" after a schema or a key: may be None / absent.
+# The parent checks every reply against these (``autograder.sandbox.schema.conforms``) before a check
+# reads it: the child runs student code, so a reply may be forged, and a malformed one must fail that
+# request, never the grader. "array": a float64 ndarray; "vector": a 1-D one; "?" after a schema or a
+# key: may be None / absent.
 _PAIRS = ("array",) * 4
 _OVERWROTE = ["str"]
 REPLY_SCHEMA = {

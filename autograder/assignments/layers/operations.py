@@ -4,15 +4,15 @@ Executed in the child from this source (the child imports nothing of the grader'
 student's code; imported by the grader for REPLY_SCHEMA. Every array the grader passes in is a copy;
 ``overwrote`` in a reply names the ones the student's code changed in place, and ``probe`` (after a
 backward) how often the backward ran code on nudged copies of the inputs whose gradients are graded
-(``runner.numerical_probe``). ``ns`` is the student's namespace (the reference pieces of the part's
+(``numerical_probe``). ``ns`` is the student's namespace (the reference pieces of the part's
 setup swapped in), ``ref`` the reference's.
 """
 import itertools
 
 import numpy as np
 
-from autograder.sandbox.runner import (StudentError, as_array, attribute, call, numerical_probe, overwritten,
-                                       probe_schema, remember, safe_message)
+from autograder.sandbox.inside.api import (Failure, StudentError, as_array, attribute, call, numerical_probe,
+                                           overwritten, probe_schema, remember, safe_message)
 
 
 def _changed(what, originals, passed, already=()):
@@ -67,7 +67,7 @@ def op_conv_init(ns, ref, C, F, K):
         except StudentError:
             raise
         except BaseException:  # noqa: B902 -- no such attribute
-            raise StudentError("structure", f"Conv2D has no {name}", detail={"key": "no-attribute", "name": name}) from None
+            raise StudentError(Failure.STRUCTURE, f"Conv2D has no {name}", detail={"key": "no-attribute", "name": name}) from None
     return values
 
 
@@ -77,7 +77,7 @@ def op_conv(ns, ref, x, W, b, stride, padding, dout=None):
     try:
         layer.W, layer.b = W.copy(), b.copy()
     except BaseException:  # noqa: B902
-        raise StudentError("structure", "cannot set Conv2D.W and b", detail={"key": "no-attribute", "name": "W"}) from None
+        raise StudentError(Failure.STRUCTURE, "cannot set Conv2D.W and b", detail={"key": "no-attribute", "name": "W"}) from None
     passed = {"x": x.copy()}
     out = as_array("Conv2D.forward", call("Conv2D.forward", layer.forward, passed["x"]))
     changed = _changed("Conv2D.forward", {"x": x}, passed)
@@ -126,7 +126,7 @@ def op_train(ns, ref, params, X, y, learning_rate, epochs, batch_size, seed):
         try:
             setattr(getattr(net, layer), attr, value.copy())
         except BaseException:  # noqa: B902
-            raise StudentError("structure", f"the network has no {layer}", detail={"key": "no-attribute", "name": layer}) from None
+            raise StudentError(Failure.STRUCTURE, f"the network has no {layer}", detail={"key": "no-attribute", "name": layer}) from None
     y = y.astype(np.int64)
     passed = {"X": X.copy(), "y": y.copy()}
     np.random.seed(0)   # the global generator's state is known (a student who shuffles with it is recognised)
@@ -143,10 +143,10 @@ def op_train(ns, ref, params, X, y, learning_rate, epochs, batch_size, seed):
         try:
             value = as_array(name, attribute(net, name))
         except BaseException:  # noqa: B902
-            raise StudentError("structure", f"after train_classifier the network has no {name}",
+            raise StudentError(Failure.STRUCTURE, f"after train_classifier the network has no {name}",
                                detail={"key": "no-attribute", "name": name}) from None
         if value.shape != given.shape:
-            raise StudentError("structure", f"train_classifier changed the shape of {name}",
+            raise StudentError(Failure.STRUCTURE, f"train_classifier changed the shape of {name}",
                                detail={"key": "param-shape", "name": name, "got": list(value.shape),
                                        "expected": list(given.shape)})
         after.append(value)

@@ -1,5 +1,5 @@
 """00's child-side operations: run the student's Tanh on the grader's arrays (in the sandbox)."""
-from autograder.sandbox.runner import as_array, call, numerical_probe, overwritten, probe_schema
+from autograder.sandbox.inside.api import as_array, call, numerical_probe, overwritten, probe_schema
 
 
 def op_tanh_forward(ns, ref, x):
