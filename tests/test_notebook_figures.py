@@ -6,7 +6,7 @@ import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import Circle, FancyArrowPatch  # noqa: E402
+from matplotlib.patches import Circle  # noqa: E402
 
 from . import notebook_cells as nc  # noqa: E402
 

@@ -11,7 +11,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from autograder.results import kinds
-from autograder.results.text import clean_text
+from autograder.text import clean_text
 
 if TYPE_CHECKING:   # for the type only: the results never look an assignment up
     from autograder.assignment import Assignment

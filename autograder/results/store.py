@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autograder.results.model import SubmissionResult
-from autograder.results.text import strict, strict_text
+from autograder.text import strict, strict_text
 
 if TYPE_CHECKING:
     from autograder.assignment import Assignment

@@ -26,7 +26,7 @@ from autograder.sandbox.modes import Isolation
 from autograder.sandbox.policy import isolation
 from autograder.sandbox.schema import ERROR_SCHEMA, LOADED_SCHEMA, conforms
 from autograder.sandbox.zygote import Zygote
-from autograder.results.text import without_controls
+from autograder.text import without_controls
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")   # not encodable as UTF-8: the JSON must stay strict
 
