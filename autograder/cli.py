@@ -96,7 +96,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--feedback", dest="feedback_dirs", type=Path, action="append", default=[], metavar="DIR",
                    help="feedback folder(s) written by grade --feedback, to link each student's feedback")
     c.add_argument("--submissions", action="append", default=[], metavar="PATH",
-                   help="a class folder as given to grade (repeatable; for --similarity; default: each result's submission path)")
+                   help="a class folder as given to grade (repeatable; for --similarity; "
+                        "default: each result's submission path)")
     _report_arguments(c, "--out", required=True)
 
     sub.add_parser("list", help="the assignments, with their parts and points")
@@ -142,10 +143,11 @@ def write_tables(path: Path, chosen: Iterable[Assignment]) -> None:
     """Put each assignment's points table into its block of ``path`` (the README): generated, never pasted."""
     text = path.read_text(encoding="utf-8")
     for assignment in chosen:
-        pattern = re.compile(rf"<!-- rubric:{re.escape(assignment.id)}:start -->\n.*?<!-- rubric:{re.escape(assignment.id)}:end -->", re.S)
+        pattern = re.compile(rf"<!-- rubric:{re.escape(assignment.id)}:start -->\n.*?"
+                             rf"<!-- rubric:{re.escape(assignment.id)}:end -->", re.S)
         if not pattern.search(text):
-            raise UsageError(f"{path} has no block <!-- rubric:{assignment.id}:start --> ... <!-- rubric:{assignment.id}:end -->"
-                             " for its points table: add one")
+            raise UsageError(f"{path} has no block <!-- rubric:{assignment.id}:start --> ... "
+                             f"<!-- rubric:{assignment.id}:end --> for its points table: add one")
         text = pattern.sub(lambda m: readme_block(assignment), text)
     path.write_text(text, encoding="utf-8")
 
@@ -182,7 +184,9 @@ def main(argv: list[str] | None = None) -> int:
                                   for a in chosen))
         elif args.command == "gradescope":
             try:
-                print(f"wrote {gradescope_bundle.build(args.out, _assignment(args.assignment), lang=args.lang, visibility=args.visibility)}")
+                built = gradescope_bundle.build(args.out, _assignment(args.assignment), lang=args.lang,
+                                                visibility=args.visibility)
+                print(f"wrote {built}")
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
         elif args.command == "course":

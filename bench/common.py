@@ -281,8 +281,8 @@ def measure(argv, *, cwd, log, extra_env=None):
     busy_before = cpu_busy_seconds()
     with open(log, "w") as out:
         started = time.monotonic()
-        process = subprocess.Popen(argv, cwd=cwd, env=dict(env(), **(extra_env or {})), stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(argv, cwd=cwd, env=dict(env(), **(extra_env or {})), stdout=out,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         sampler = TreeSampler(process.pid)
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
@@ -314,7 +314,8 @@ def median(values):
 def grade_with_kit(paths, *, jobs, out_dir, label, students, extra_env=None):
     json_path = out_dir / f"{label}.json"
     run = measure([PYTHON, "-m", "autograder", "grade", *map(str, paths), "--json", str(json_path),
-                   "--assignment", ASSIGNMENT, "--results-dir", str(out_dir / f"{label}.results"), "--jobs", str(jobs), "--quiet", "--force"],
+                   "--assignment", ASSIGNMENT, "--results-dir", str(out_dir / f"{label}.results"),
+                   "--jobs", str(jobs), "--quiet", "--force"],
                   cwd=ROOT, log=out_dir / f"{label}.log", extra_env=extra_env)
     results = json.loads(json_path.read_text()) if json_path.exists() else []
     n = len(results)
@@ -358,7 +359,8 @@ def machine():
         pass
     memory = None
     try:
-        memory = round(int(next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1]) / 1024 ** 2, 1)
+        total = next(line for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+        memory = round(int(total.split()[1]) / 1024 ** 2, 1)
     except (OSError, StopIteration):
         pass
     probe = subprocess.run([PYTHON, "-c", "import sys, numpy; print(sys.version.split()[0], numpy.__version__)"],

@@ -36,9 +36,11 @@ from worker_profile import profile_benchmark
 
 # ---------------------------------------------------------------- main
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--scale", action="store_true", help="kit only: classes of --scale-sizes, wall time and peak memory")
+    mode.add_argument("--scale", action="store_true",
+                      help="kit only: classes of --scale-sizes, wall time and peak memory")
     mode.add_argument("--profile", action="store_true", help="where a worker's seconds go (cProfile + start-up costs)")
     p.add_argument("--students", type=int, default=60, help="class size of the default mode (default 60)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="kit workers (default: CPU cores)")

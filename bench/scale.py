@@ -22,8 +22,9 @@ def scale_benchmark(args, tmp):
         run["loadavg_after"] = loadavg()
         runs.append(run)
         mem = run["memory"]
-        say(f"  {run['wall_s']:.1f} s, {run['submissions_per_s']:.2f} subs/s, tree peak RSS {mem['tree_peak_rss_mb']} MB "
-            f"(PSS {mem['tree_peak_pss_mb']} MB), largest process {run['ru_maxrss_mb']} MB, statuses {run['statuses']}")
+        say(f"  {run['wall_s']:.1f} s, {run['submissions_per_s']:.2f} subs/s, "
+            f"tree peak RSS {mem['tree_peak_rss_mb']} MB (PSS {mem['tree_peak_pss_mb']} MB), "
+            f"largest process {run['ru_maxrss_mb']} MB, statuses {run['statuses']}")
     result = {"mode": "scale", "machine": facts, "jobs": args.jobs, "runs": runs, "loadavg_at_end": loadavg(),
               "goal": {"1000_within_s": 180,
                        "met": next((r["wall_s"] <= 180 for r in runs if r["submissions"] == 1000), None)}}

@@ -147,10 +147,12 @@ def class_benchmark(args, tmp):
 
     say()
     say(f"machine: {facts['cores']} cores ({facts['cpu_model']}), Python {facts['python']}, numpy {facts['numpy']}, "
-        f"nbgrader {facts['nbgrader']}, isolation {facts['isolation']}, load average at start {facts['loadavg_at_start']}")
+        f"nbgrader {facts['nbgrader']}, isolation {facts['isolation']}, "
+        f"load average at start {facts['loadavg_at_start']}")
     say(f"class: {args.students} notebooks in nbgrader's submitted/ layout; mix {counts}")
     say()
-    header = f"{'grader':<26}{'n':>4}{'wall s':>9}{'s/sub amortised':>17}{'s/sub median':>14}{'subs/min':>10}{'CPU s/sub':>11}{'others CPU':>12}"
+    header = (f"{'grader':<26}{'n':>4}{'wall s':>9}{'s/sub amortised':>17}{'s/sub median':>14}"
+              f"{'subs/min':>10}{'CPU s/sub':>11}{'others CPU':>12}")
     say(header)
     say("-" * len(header))
     rows = [(f"kit --jobs {run['jobs']}{', no template' if run['extra_env'] else ''}", run) for run in kit.values()]
@@ -163,7 +165,8 @@ def class_benchmark(args, tmp):
     say()
     say("s/sub amortised = wall / submissions (start-up included; what a class costs);")
     say("s/sub median    = median of one submission's own time (kit: execution_time inside a worker, which")
-    say("                  excludes worker start-up; nbgrader: from its log, 'Creating student' to 'Setting permissions').")
+    say("                  excludes worker start-up; nbgrader: from its log, "
+        "'Creating student' to 'Setting permissions').")
     say("CPU s/sub       = CPU seconds of the grader's whole process tree per submission: the machine's busy CPU")
     say("                  during the run less what other processes were seen to use (an upper bound).")
     say("others CPU      = share of the CPU time observed during the run that went to processes outside the")

@@ -51,7 +51,8 @@ def startup_costs(tmp, repeat):
     empty.write_text("[]")
     worker_env = dict(env(), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
                       **{k: v for k, v in sandbox.ENV.items() if k.endswith("NUM_THREADS")})
-    costs["worker_fixed_s"] = timed(batch.worker_command(empty, tmp / "empty-results", "zh", common.GRADED), repeat, env=worker_env)
+    costs["worker_fixed_s"] = timed(batch.worker_command(empty, tmp / "empty-results", "zh", common.GRADED),
+                                    repeat, env=worker_env)
     # The child side: `python -I -S` with and without numpy, with and without bubblewrap.
     bare = [sys.executable, "-I", "-S", "-c", "pass"]
     with_numpy = [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.append({site!r}); import numpy"]
@@ -164,7 +165,8 @@ def profile_breakdown(prof_path, n):
         hit = find(suffix, name)
         if hit:
             cc, nc, tt, ct = hit
-            rows.append({"function": f"{suffix}:{name}", "what": label, "calls": nc, "calls_per_submission": round(nc / n, 1),
+            rows.append({"function": f"{suffix}:{name}", "what": label, "calls": nc,
+                         "calls_per_submission": round(nc / n, 1),
                          "cumulative_s": round(ct if suffix != "select" else tt, 3),
                          "per_submission_ms": round(1000 * (ct if suffix != "select" else tt) / n, 1)})
     imports = find("<frozen importlib._bootstrap>", "_find_and_load")
@@ -253,7 +255,8 @@ def profile_benchmark(args, tmp):
     result["grader_changed_during_run"] = changed_warning(facts)
     path = write_json(result, "profile.json")
 
-    lines = [f"machine: {facts['cores']} cores, Python {facts['python']}, numpy {facts['numpy']}, isolation {facts['isolation']}, "
+    lines = [f"machine: {facts['cores']} cores, Python {facts['python']}, numpy {facts['numpy']}, "
+             f"isolation {facts['isolation']}, "
              f"load average {facts['loadavg_at_start']}", ""]
     lines.append("fixed costs, each measured alone (median of 5 runs):")
     for key, value in costs.items():

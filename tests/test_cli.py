@@ -512,7 +512,7 @@ def test_merge_names_missing_shards_and_conflicting_students(small_class, tmp_pa
     run_cli("grade", small_class / "c01_split_abs.py", "--results-dir", tmp_path / "again", "--quiet")
     both = run_cli("merge", tmp_path / "again", tmp_path / "shard1", tmp_path / "shard2", tmp_path / "shard3",
                    "--json", tmp_path / "m2.json")
-    line = next(l for l in both.stderr.splitlines() if l.startswith("autograder: warning: c01_split_abs:"))
+    line = next(text for text in both.stderr.splitlines() if text.startswith("autograder: warning: c01_split_abs:"))
     assert f"kept {tmp_path / 'again'}" in line and "the newest" in line and "scores differ" in line
     merged = {r["id"]: r["score"] for r in json.loads((tmp_path / "m2.json").read_text())}
     assert merged["c01_split_abs"] == 0

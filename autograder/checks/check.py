@@ -115,7 +115,8 @@ class Check:
             self.say(kind.value, what=what, seconds=error.get("seconds") or self.limits.request_seconds)
         elif kind in (Kind.LOAD_TIMEOUT, Kind.LOAD_EXITED):
             self.say(kind.value, seconds=self.limits.load_seconds)
-        elif key in messages.catalog(self.lang) and kind in (Kind.MISSING, Kind.RETURNED_NONE, Kind.NOT_ARRAY, Kind.STRUCTURE):
+        elif key in messages.catalog(self.lang) and kind in (Kind.MISSING, Kind.RETURNED_NONE, Kind.NOT_ARRAY,
+                                                             Kind.STRUCTURE):
             values = {name: detail.get(name) or "" for name in ("what", "name", "type", "error")}
             values.update(got=_shape(detail.get("got")), expected=_shape(detail.get("expected")))
             if detail.get("key") == "param-shape" and detail.get("got") is None:

@@ -65,7 +65,8 @@ def assignments() -> list[str]:
     return found
 
 
-def create(folder: str | Path, *, names: Iterable[str] | None = None, lang: str = "zh", force: bool = False) -> list[str]:
+def create(folder: str | Path, *, names: Iterable[str] | None = None, lang: str = "zh",
+           force: bool = False) -> list[str]:
     """Write the course folder; returns the assignments it holds."""
     folder = Path(folder)
     available = assignments()

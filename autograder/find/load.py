@@ -105,7 +105,8 @@ def _parse(sources):
             continue
         except PARSE_ERRORS as exc:
             problems.append({"origin": origin, "kind": "SyntaxError", "line": None,
-                             "message": f"{type(exc).__name__}: the code cannot be parsed ({str(exc)[:100] or 'too deeply nested'})"})
+                             "message": f"{type(exc).__name__}: the code cannot be parsed "
+                                        f"({str(exc)[:100] or 'too deeply nested'})"})
             continue
         parsed.append((origin, python, tree))
         for magic_origin, code in exported_cell_magics(origin, tree):

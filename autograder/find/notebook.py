@@ -39,7 +39,8 @@ def read_text(path: Path) -> tuple[str, list[str]]:
     if size == 0:
         raise LoadError(f"{path.name} is empty")
     if size > MAX_BYTES:
-        raise LoadError(f"{path.name} is {size / 1024 ** 2:.0f} MB, more than the {MAX_BYTES // 1024 ** 2} MB a submission may be")
+        raise LoadError(f"{path.name} is {size / 1024 ** 2:.0f} MB, "
+                        f"more than the {MAX_BYTES // 1024 ** 2} MB a submission may be")
     if b"\x00" in data[:8192]:
         raise LoadError(f"{path.name} is a binary file, not Python source or a notebook")
     try:

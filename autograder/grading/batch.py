@@ -315,7 +315,8 @@ def merge(result_dirs: Sequence[str | Path],
         for name, result in stored.items():
             path = Path(folder) / name
             if isinstance(result, Exception):
-                problems.append(f"{path}: skipped, not a result of this grader ({type(result).__name__}: {result})"[:300])
+                problems.append(f"{path}: skipped, not a result of this grader "
+                                f"({type(result).__name__}: {result})"[:300])
                 continue
             if path.name != results.result_path(folder, result.id).name:
                 problems.append(f"{path}: skipped, it holds the result of another id "
@@ -333,7 +334,8 @@ def merge(result_dirs: Sequence[str | Path],
             same = all(r.fingerprint == kept.fingerprint and r.score == kept.score for _, r in copies)
             problems.append(f"{discover.name_text(sid)}: in {len(copies)} folders; kept {kept_folder} "
                             f"(graded {kept.graded_at or 'at an unknown time'}, the newest), not {others}"
-                            + (" -- the same result" if same else f" -- scores differ: kept {results.display(kept.score)}"))
+                            + (" -- the same result" if same
+                               else f" -- scores differ: kept {results.display(kept.score)}"))
     problems += _missing_shards(result_dirs, by_id)
     return [by_id[k] for k in sorted(by_id)], problems
 

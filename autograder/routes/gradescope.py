@@ -80,7 +80,8 @@ def refused(folder: str | Path, reason: str, assignment: Assignment, lang: str =
 
 
 def _ungraded_tests(reason: str, assignment: Assignment) -> list[dict]:
-    return [{k: v for k, v in results.TestResult(t.name, 0.0, t.points, output=reason, part=t.part).to_gradescope().items()
+    return [{k: v for k, v in results.TestResult(t.name, 0.0, t.points, output=reason,
+                                                 part=t.part).to_gradescope().items()
              if k in TEST_KEYS} for t in assignment.tests]
 
 

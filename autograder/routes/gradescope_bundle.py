@@ -6,10 +6,12 @@
 whatever ``/autograder/results/results.json`` holds afterwards is the grade
 (https://gradescope-autograders.readthedocs.io/en/latest/specs/). Zip layout, all at its root::
 
-    setup.sh           apt: python3-venv, bubblewrap, libseccomp2 if missing; venv /autograder/venv; pip -r requirements.txt;
-                       source/ made readable by root only (student code runs as 'nobody' without bubblewrap)
+    setup.sh           apt: python3-venv, bubblewrap, libseccomp2 if missing; venv /autograder/venv;
+                       pip -r requirements.txt; source/ made readable by root only (student code runs as
+                       'nobody' without bubblewrap)
     run_autograder     picks the submission file, runs `python -m autograder grade`, converts the result
-    requirements.txt   only what grading needs (numpy, pytest, pyseccomp), pinned as in this repository's requirements.txt
+    requirements.txt   only what grading needs (numpy, pytest, pyseccomp), pinned as in this repository's
+                       requirements.txt
     gradescope.json    the bundle's settings: feedback language, per-test visibility
     autograder/        the engine and the assignment's package only
     solutions/         __init__.py and the assignment's reference module only: what the checks compare with
@@ -80,8 +82,10 @@ chmod o+x "$ROOT"
 
 # Fail the build now, not at the first submission, if the grader cannot start here.
 cd "$SOURCE"
-PYTHONPATH="$SOURCE" "$VENV/bin/python" -c 'import autograder.cli, autograder.checks.plugin, autograder.routes.gradescope'
-PYTHONPATH="$SOURCE" "$VENV/bin/python" -c 'import sys; from autograder.sandbox import seccomp; sys.exit(seccomp.problem() or None)'
+PYTHONPATH="$SOURCE" "$VENV/bin/python" -c \
+    'import autograder.cli, autograder.checks.plugin, autograder.routes.gradescope'
+PYTHONPATH="$SOURCE" "$VENV/bin/python" -c \
+    'import sys; from autograder.sandbox import seccomp; sys.exit(seccomp.problem() or None)'
 PYTHONPATH="$SOURCE" "$VENV/bin/python" -m autograder.routes.gradescope sandbox-check || true
 echo "setup.sh: done"
 """

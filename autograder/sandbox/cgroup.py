@@ -245,7 +245,8 @@ class Group:
                 self._write("pids", "pids.max", processes)
         except OSError as exc:
             self.close()
-            raise CgroupError(f"cannot set up the submission's cgroup ({exc.strerror or exc}: {exc.filename})") from None
+            raise CgroupError(f"cannot set up the submission's cgroup "
+                              f"({exc.strerror or exc}: {exc.filename})") from None
 
     def _write(self, controller, name, value):
         with open(os.path.join(self.folders[controller], name), "w") as f:

@@ -202,7 +202,8 @@ def unsandboxed_problem(kind: Union[Isolation, str], reference: str, submissions
     fix = ("install bubblewrap (Debian: apt-get install bubblewrap) where user namespaces are allowed, "
            f"or set {UNSANDBOXED_ENV}=1 to grade anyway")
     if not unprivileged.needed():
-        return f"without bubblewrap, student code would run as you (uid {os.getuid()}) and could read what you can: {fix}"
+        return (f"without bubblewrap, student code would run as you (uid {os.getuid()}) "
+                f"and could read what you can: {fix}")
     uid = unprivileged.sandbox_uid()
     if unprivileged.can_read(reference, uid, uid):
         return f"without bubblewrap, student code (uid {uid}) could read the reference {reference}: {fix}"

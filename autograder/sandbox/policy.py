@@ -75,7 +75,8 @@ def describe(kind: Union[Isolation, str, None] = None, limits: Optional[Limits] 
         lines.append("  start: each worker imports numpy once, in a template sandbox; each submission is a fork "
                      "of it in new namespaces of its own, with its own empty /tmp and /dev/shm and its own cgroups")
     if "memory" in controllers:
-        lines.append(f"  memory: at most {_size(limits.memory_bytes)} per submission, its tmpfs files included (memory cgroup)")
+        lines.append(f"  memory: at most {_size(limits.memory_bytes)} per submission, "
+                     "its tmpfs files included (memory cgroup)")
     else:
         lines.append(f"  memory: {_size(limits.memory_bytes)} of address space per process only (RLIMIT_AS); "
                      "files in a RAM-backed /tmp or /dev/shm are not counted")

@@ -1,8 +1,9 @@
 """The system calls a submission may not make: a seccomp filter every sandboxed process starts with.
 
 Each entry of ``REFUSED`` (and of ``REFUSED_WITH``, for some argument values) fails with EPERM; a
-system call of another architecture (32-bit or x32 calls from a 64-bit process) kills the process. The filter is compiled once per grading process by
-libseccomp (through the ``pyseccomp`` wrapper; libseccomp2 is part of Debian's and Ubuntu's base
+system call of another architecture (32-bit or x32 calls from a 64-bit process) kills the process.
+The filter is compiled once per grading process by libseccomp (through the ``pyseccomp`` wrapper;
+libseccomp2 is part of Debian's and Ubuntu's base
 system) and installed between fork and exec (``install``), so it holds for bubblewrap, everything it
 starts and every fork of a template sandbox: filters are inherited and can only be added to.
 """
@@ -88,7 +89,8 @@ def problem() -> str:
     try:
         import pyseccomp  # noqa: F401 -- here, to say why program() found none
     except (ImportError, OSError) as exc:
-        return f"the seccomp filter cannot be built ({type(exc).__name__}: {exc}; pip install pyseccomp, apt-get install libseccomp2)"
+        return (f"the seccomp filter cannot be built ({type(exc).__name__}: {exc}; "
+                "pip install pyseccomp, apt-get install libseccomp2)")
     return "libseccomp could not compile the filter"
 
 

@@ -52,7 +52,8 @@ def parse_due(text: str):
     try:
         due = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"--due {text!r}: not a date and time like 2026-11-30T23:59 or 2026-11-30 23:59+08:00") from None
+        raise ValueError(f"--due {text!r}: not a date and time "
+                         "like 2026-11-30T23:59 or 2026-11-30 23:59+08:00") from None
     return due if due.tzinfo else due.astimezone()
 
 

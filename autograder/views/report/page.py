@@ -165,7 +165,8 @@ def _unhinted(p):
         shown = ", ".join(p.linked(sid, feedback.get(sid)) for sid in g["students"][:SHOWN_STUDENTS])
         more = f" … (+{g['count'] - SHOWN_STUDENTS})" if g["count"] > SHOWN_STUDENTS else ""
         tests = "<br>".join(f"<code>{esc(t)}</code>" for t in g["tests"])
-        rows.append(f'<tr><td class="n">{g["count"]}</td><td>{tests}</td><td>{esc(kinds)}</td><td>{shown}{more}</td></tr>')
+        rows.append(f'<tr><td class="n">{g["count"]}</td><td>{tests}</td><td>{esc(kinds)}</td>'
+                    f'<td>{shown}{more}</td></tr>')
     return lines + p.table(("students", "failing-tests", "error-kind", "examples"), rows)
 
 

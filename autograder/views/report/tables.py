@@ -43,7 +43,8 @@ def write_tables(out, data: dict, words: messages.Catalog) -> None:
     readable.write_csv(out / "students.csv", [
         [*_columns(words, "student", "status", "score"), *data["parts"], *_columns(words, "feedback", "id-note")],
         *((show(s["id"]), status_word(words, s["status"]), results.display(s["score"]),
-           *(results.display(s["parts"][p]) for p in data["parts"]), s["feedback"] or "", names.note(s["id"], words.lang))
+           *(results.display(s["parts"][p]) for p in data["parts"]), s["feedback"] or "",
+           names.note(s["id"], words.lang))
           for s in data["students"])])
     sim = data.get("similarity")
     if sim:
