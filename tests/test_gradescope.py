@@ -140,8 +140,9 @@ def test_conversion_keeps_the_spec_keys_and_moves_the_rest_to_extra_data():
 
 
 # ------------------------------------------------------------------ the real thing
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
+# Named in the decorator: test_hostile imports it as bundle_fixture, and its tests request "bundle".
+@pytest.fixture(scope="module", name="bundle")
+def bundle_fixture(tmp_path_factory):
     zip_path = gradescope_bundle.build(tmp_path_factory.mktemp("dist") / "autograder.zip", ASSIGNMENT)
     # Stands in for a Python with only what the bundle installs: grading never needs the rest.
     poison = tmp_path_factory.mktemp("poison")

@@ -578,8 +578,9 @@ def test_a_batch_killed_midway_resumes_to_the_same_grades(tmp_path, reaper):
 
 
 # ------------------------------------------------------------------ the Gradescope bundle
-from .test_gradescope import assert_gradescope_results, bundle, gradescope_container, read_results, \
-    run_autograder  # noqa: E402,F401 -- bundle is a fixture
+# bundle_fixture is test_gradescope's fixture, requested below by its name, "bundle".
+from .test_gradescope import assert_gradescope_results, bundle_fixture, gradescope_container, read_results, \
+    run_autograder  # noqa: E402,F401 -- bundle_fixture is a fixture
 
 
 @pytest.mark.parametrize("name, target", [("x.py", "../source/solutions/01_backprop_basics/backprop_basics.py"),
