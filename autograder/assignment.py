@@ -115,9 +115,15 @@ class Assignment:
     # ------------------------------------------------------------------ the package's pieces
     # (read once per process: every submission's Student and every test's Check asks for them)
     @property
+    def package_folder(self) -> Path:
+        """``folder``, never None: ``__post_init__`` sets it from ``package`` when it is not given."""
+        assert self.folder is not None, "set by __post_init__"
+        return self.folder
+
+    @property
     def checks(self) -> Path:
         """The folder of pytest checks (``pytest <it> --submission FILE`` grades one submission)."""
-        return self.folder / "checks"
+        return self.package_folder / "checks"
 
     def module(self, name: str) -> ModuleType | None:
         """A module of the package (``messages``, ``operations``, ``plots``, ``sample``), or None."""
@@ -128,14 +134,22 @@ class Assignment:
                 return None
             raise
 
+    def required_module(self, name: str) -> ModuleType:
+        """``module(name)`` for a caller that cannot go on without it: ModuleNotFoundError, naming the
+        module, when the package has none."""
+        module = self.module(name)
+        if module is None:
+            raise ModuleNotFoundError(f"{self.id}: no module {self.package}.{name}", name=f"{self.package}.{name}")
+        return module
+
     @functools.cached_property
     def operations_source(self) -> str:
         """The child-side operations, sent to the sandbox as source (the child imports nothing of ours)."""
-        return (self.folder / "operations.py").read_text(encoding="utf-8")
+        return (self.package_folder / "operations.py").read_text(encoding="utf-8")
 
     @functools.cached_property
     def reply_schema(self) -> dict:
-        return self.module("operations").REPLY_SCHEMA
+        return self.required_module("operations").REPLY_SCHEMA
 
     def reference_module(self) -> ModuleType:
         return _load_reference(self.reference)

@@ -12,8 +12,9 @@ from autograder.sandbox.inside.kinds import Failure
 
 # A reply's error (``{"kind", "detail": {"key"}, ...}``) as a Kind: the error's own kind, refined by
 # its detail's key where the sandbox says more.
-REFINED = {("timeout", "budget"): Kind.BUDGET, ("timeout", "timeout-cpu"): Kind.TIMEOUT_CPU,
-           ("exited", "no-process"): Kind.NO_PROCESS, ("exited", "out-of-memory"): Kind.OUT_OF_MEMORY}
+REFINED: dict[tuple[str, str | None], Kind] = {
+    ("timeout", "budget"): Kind.BUDGET, ("timeout", "timeout-cpu"): Kind.TIMEOUT_CPU,
+    ("exited", "no-process"): Kind.NO_PROCESS, ("exited", "out-of-memory"): Kind.OUT_OF_MEMORY}
 # The kinds a reply's error says as they are (any other is a 'raised' of the student's code).
 CALL_KINDS = {failure.value for failure in Failure} - {Failure.RAISED.value}
 EXCEPTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,79}")
@@ -47,14 +48,15 @@ class Check:
         self.assignment = assignment or (student.assignment if student is not None else None)
         self.words = messages.catalog(lang, self.assignment)   # the assignment's words over the engine's
         self.share = 0.0
-        self.lines, self.tags = [], []
+        self.lines: list[str] = []
+        self.tags: list[str] = []
         self.limits = limits or sandbox.Limits()
-        self.setup = None
+        self.setup: tuple[str, ...] | None = None   # the reference pieces an attempt injects (None: no attempt)
         self.errored = False    # some call raised or failed: the attempt measured less
         self.kind: Kind | None = None   # the first failure this attempt measured
         self.exception = ""     # the exception's type name when that failure is Kind.RAISED
 
-    def attempt(self, setup: tuple) -> "Check":
+    def attempt(self, setup: tuple[str, ...]) -> "Check":
         """A fresh Check for grading this test with one setup."""
         fresh = Check(self.test, self.lang, self.student, self.limits, self.assignment)
         fresh.setup = setup
@@ -73,6 +75,18 @@ class Check:
         if hint_id not in self.tags:
             self.tags.append(hint_id)
             self.lines.append(self.words.hint(hint_id))
+
+    @property
+    def injected(self) -> tuple[str, ...]:
+        """``setup``, never None: an attempt's (set by ``attempt``), or once ``adopt`` ran, the kept one's."""
+        assert self.setup is not None, "neither an attempt nor adopting one"
+        return self.setup
+
+    @property
+    def _assignment(self) -> Assignment:
+        """``assignment``, never None for a Check made for a student or given its assignment."""
+        assert self.assignment is not None, "a Check made with neither a student nor an assignment"
+        return self.assignment
 
     def where(self, text: str) -> str:
         return self.student.where(text, self.lang) if self.student is not None else text
@@ -97,10 +111,10 @@ class Check:
         """Explain a reply that carries no values; True when it does not (the test should stop)."""
         if reply.output:
             self.say("printed", text=reply.output.rstrip())
-        if reply.ok:
+        error = reply.error
+        if error is None:   # reply.ok
             return False
         self.errored = True
-        error = reply.error
         kind = error_kind(error)
         self.fault(kind, exception_name(error) if kind is Kind.RAISED else "")
         self._say_failure(kind, error, what)
@@ -153,11 +167,11 @@ class Check:
         changed = (reply.value or {}).get("overwrote", []) if reply.ok else []
         for entry in changed:
             what, _, name = entry.partition(":")
-            self.say("overwrote", what=what, name=name, share=self.assignment.overwrite_share)
+            self.say("overwrote", what=what, name=name, share=self._assignment.overwrite_share)
         if changed:
             self.fault(Kind.OVERWROTE)
             self.hint("modifies-input")
-            return self.assignment.overwrite_share
+            return self._assignment.overwrite_share
         return 1.0
 
     def numerical(self, reply: Reply, what: str, gradient: str, source: str) -> bool:
@@ -206,9 +220,9 @@ class Check:
         best = max(attempts, key=lambda a: (a.points, not a.errored))
         self.share, self.lines, self.tags, self.setup = best.share, list(best.lines), list(best.tags), best.setup
         self.kind, self.exception = best.kind, best.exception
-        part, assignment = self.test.part, self.assignment
+        part, assignment = self.test.part, self._assignment
         first = tuple(assignment.setups[part][0])
-        if len(assignment.setups[part]) < 2 or (tuple(best.setup) == first and self.points >= self.test.points):
+        if len(assignment.setups[part]) < 2 or (tuple(best.injected) == first and self.points >= self.test.points):
             return   # the default (README, notebook): full points with the reference pieces go unsaid
         self.lines.append(_setup_text(assignment, part, best.setup, self.lang))
         others = [a for a in attempts if a is not best]
@@ -219,7 +233,7 @@ class Check:
             self.lines.append(messages.say("setup-tried", self.lang, tries=separator.join(tries)))
         if self.points < self.test.points:
             # Code that runs only with the student's own pieces, one of them wrong: say so plainly.
-            used = {piece for a in attempts for piece in assignment.needs[part] if piece not in a.setup}
+            used = {piece for a in attempts for piece in assignment.needs[part] if piece not in a.injected}
             for piece in assignment.parts:
                 if piece in used and piece != part and not student.part_full(piece):
                     self.lines.append(messages.say("setup-own-piece-lost", self.lang, piece=piece))

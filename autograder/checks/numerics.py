@@ -58,7 +58,7 @@ def tiers_text(tiers: Tiers) -> str:
     return ", ".join(f"≤{threshold:g}→{share:.0%}" for threshold, share in tiers)
 
 
-def numerical_gradient(f: Callable[[np.ndarray], ArrayLike], x: ArrayLike, dout: ArrayLike, eps: float = 1e-6,
+def numerical_gradient(f: Callable[[np.ndarray], np.ndarray], x: ArrayLike, dout: ArrayLike, eps: float = 1e-6,
                        indices: list[tuple] | None = None) -> np.ndarray:
     """Central differences of L = sum(f(x) * dout) with respect to x (x is not modified); only at
     ``indices`` (a list of index tuples) when given, the rest left 0: a sparse check."""

@@ -19,6 +19,7 @@ runs the same tests over a class (``--submission-list``) and collects the result
 import inspect
 import json
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -146,7 +147,7 @@ def check(request: pytest.FixtureRequest, student: Student | None) -> Check:
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     """Run a check once per setup of its part (reference pieces, then the student's own) until one
     gives full points, and keep the best: relying on one's own correct code never costs a point."""
-    check, student = pyfuncitem.funcargs.get("check"), pyfuncitem.funcargs.get("student")
+    check, student = _graded(pyfuncitem)
     if check is None or student is None:
         return None
     names = _arguments(pyfuncitem.obj)
@@ -165,10 +166,18 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     finally:
         student.setup = None
     check.adopt(attempts, student)
-    student.chosen[check.test.part] = tuple(check.setup)
+    student.chosen[check.test.part] = tuple(check.injected)
     if check.points < check.test.points:
         raise Incomplete(f"{results.display(check.points)}/{check.test.points:g}\n{check.output}")
     return True
+
+
+def _graded(item: pytest.Item) -> tuple[Check | None, Student | None]:
+    """The values of the test's ``check`` and ``student`` fixtures (None for one it does not take).
+    pytest types fixture values as ``object``: these two are this plugin's. Every item of a checks
+    folder is a test function, which has ``funcargs``."""
+    funcargs = cast(pytest.Function, item).funcargs
+    return cast("Check | None", funcargs.get("check")), cast("Student | None", funcargs.get("student"))
 
 
 def _arguments(function) -> list[str]:
@@ -183,8 +192,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = outcome.get_result()
     if report.when != "call":
         return
-    check = item.funcargs.get("check")
-    student = item.funcargs.get("student")
+    check, student = _graded(item)
     if check is None or student is None:
         return
     record = item.config.stash[GRADING].results[student.submission.id]

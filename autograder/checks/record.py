@@ -68,7 +68,7 @@ def submission_graded(submission: Submission, grading: Grading, *, lang: str, re
     finally:
         if handle is not None:
             handle.close()
-            _say_what_loading_found(record, handle, program, lang)
+            _say_what_loading_found(record, handle, handle.program, lang)
         final = grading.results[submission.id]
         final.execution_time = time.monotonic() - started
         order = [t.name for t in assignment.tests]

@@ -21,13 +21,15 @@ class Student:
         self.process = StudentProcess(program.chunks, operations=assignment.operations_source,
                                       schema=assignment.reply_schema, limits=limits, kind=kind,
                                       entry_points=assignment.entry_points, unused_imports=program.unused_imports)
-        self.cache = {}
-        self.revealed = set()      # reference pieces this sandbox has been sent
-        self.setup = None          # reference pieces of the attempt being graded (None: the part's first setup)
-        self.chosen = {}           # part -> the setup its last graded test kept (the feedback plot shows that run)
+        self.cache: dict[tuple[object, tuple[str, ...]], Reply] = {}
+        self.revealed: set[str] = set()      # reference pieces this sandbox has been sent
+        # reference pieces of the attempt being graded (None: the part's first setup)
+        self.setup: tuple[str, ...] | None = None
+        # part -> the setup its last graded test kept (the feedback plot shows that run)
+        self.chosen: dict[str, tuple[str, ...]] = {}
         self.cited_cells = False   # some feedback named a notebook cell: explain the numbering once
 
-    def setups(self, part: str) -> list[tuple]:
+    def setups(self, part: str) -> list[tuple[str, ...]]:
         """The setups worth trying for ``part``, in order: those whose other pieces the student defines."""
         self.process.ensure_loaded()
         defined = set(self.process.defined)

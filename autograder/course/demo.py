@@ -17,8 +17,11 @@ from autograder.assignment import Assignment
 
 def run_solved_notebook(assignment: Assignment, excerpt: str) -> str:
     """Execute the solved notebook top to bottom; return what it printed from ``excerpt`` on."""
-    nb = nbformat.read(assignment.solved, as_version=4)
-    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(Path(assignment.solved).parent)}}).execute()
+    solved = assignment.solved
+    if solved is None:
+        raise ValueError(f"{assignment.id}: no solved notebook to run (Assignment.solved is None)")
+    nb = nbformat.read(solved, as_version=4)
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(Path(solved).parent)}}).execute()
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
                       if o.output_type == "stream")
     return printed[printed.index(excerpt):].strip() if excerpt and excerpt in printed else printed[-500:]
@@ -26,7 +29,7 @@ def run_solved_notebook(assignment: Assignment, excerpt: str) -> str:
 
 def build_class(assignment: Assignment, folder: Path) -> None:
     """The assignment's sample class in ``folder`` (nbgrader's submitted/ layout)."""
-    sample = assignment.module("sample")
+    sample = assignment.required_module("sample")
     if folder.exists():
         shutil.rmtree(folder)
     for student, variant in sample.DEMO_CLASS.items():

@@ -27,7 +27,7 @@ def of_grader(assignment: Assignment) -> str:
         return os.environ[ENVIRONMENT]
     digest = hashlib.sha256(assignment.id.encode())
     files = (sorted(p for p in ENGINE.rglob("*.py") if p.relative_to(ENGINE).parts[0] != "assignments")
-             + sorted(Path(assignment.folder).rglob("*.py")) + [Path(assignment.reference)])
+             + sorted(assignment.package_folder.rglob("*.py")) + [Path(assignment.reference)])
     for path in files:
         if "__pycache__" not in path.parts:
             digest.update(path.read_bytes())

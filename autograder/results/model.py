@@ -77,7 +77,8 @@ class SubmissionResult:
     # the Assignment whose id is ``assignment``: parts and points (never stored, never compared)
     rubric: Assignment | None = dataclasses.field(default=None, repr=False, compare=False)
 
-    def _rubric(self) -> Assignment:
+    def checked_rubric(self) -> Assignment:
+        """``rubric``; ValueError when the result was made without it."""
         if self.rubric is None:
             raise ValueError(f"the result of {self.id!r} was made without its rubric (give rubric=the Assignment)")
         return self.rubric
@@ -88,13 +89,13 @@ class SubmissionResult:
         return sum(t.score for t in self.tests)
 
     def part_scores(self) -> dict[str, float]:
-        return {part: sum(t.score for t in self.tests if t.part == part) for part in self._rubric().parts}
+        return {part: sum(t.score for t in self.tests if t.part == part) for part in self.checked_rubric().parts}
 
     def to_gradescope(self) -> dict:
         """The result as data: ids exact (see ``discover``), student text cleaned and bounded."""
         return {"submission": self.submission, "id": self.id, "assignment": self.assignment, "status": self.status,
                 "reason": clean_text(self.reason, REASON_CHARS, one_line=True),
-                "score": self.score, "max_score": self._rubric().total_points,
+                "score": self.score, "max_score": self.checked_rubric().total_points,
                 "execution_time": round(self.execution_time, 3), "output": clean_text(self.output, OUTPUT_CHARS),
                 "isolation": self.isolation, "submitted_at": clean_text(self.submitted_at, 100, one_line=True),
                 "graded_at": self.graded_at,

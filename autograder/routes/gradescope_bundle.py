@@ -153,7 +153,7 @@ def bundle_files(assignment: Assignment, root: Path = ROOT) -> dict[str, Path]:
         relative = path.relative_to(root).as_posix()
         if not any(relative == left or relative.startswith(left + "/") for left in LEFT_OUT):
             files[relative] = path
-    package = Path(assignment.folder)
+    package = assignment.package_folder
     base, prefix = (root, "") if package.is_relative_to(root / "autograder") else (package.parent, "external/")
     for path in sorted(package.rglob("*")):
         inside = path.relative_to(base)

@@ -191,7 +191,8 @@ def refusal() -> str:
 UNSANDBOXED_ENV = "AUTOGRADER_UNSANDBOXED"   # "1": grade without bubblewrap even where code could read others'
 
 
-def unsandboxed_problem(kind: Union[Isolation, str], reference: str, submissions: list) -> str:
+def unsandboxed_problem(kind: Union[Isolation, str], reference: Union[str, os.PathLike[str]],
+                        submissions: list) -> str:
     """"" when the run may grade ``submissions`` with ``kind``; else why not, in one line. Without
     bubblewrap nothing hides files from student code: the run goes on only where it is one submission
     graded as a uid that cannot read the reference (Gradescope's container, whose ``setup.sh`` makes

@@ -44,7 +44,7 @@ def _traversable(info, uid, gid):
     return bool(mode & stat.S_IXOTH)
 
 
-def blockers(paths: Iterable[str], uid: int, gid: int) -> list:
+def blockers(paths: Iterable[str | os.PathLike[str]], uid: int, gid: int) -> list:
     """The outermost folders above ``paths`` (not the paths themselves) that ``uid`` cannot enter."""
     found: list = []
     for path in paths:
@@ -69,7 +69,7 @@ def _check(result, what):
         raise OSError(error, f"{what}: {os.strerror(error)}")
 
 
-def can_read(path: str, uid: int, gid: int) -> bool:
+def can_read(path: str | os.PathLike[str], uid: int, gid: int) -> bool:
     """Whether ``uid`` may read ``path`` by its mode bits and those of the folders above it."""
     try:
         info = os.stat(path)

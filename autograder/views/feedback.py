@@ -68,12 +68,12 @@ def _title(result, words):
 
 def feedback_markdown(result: results.SubmissionResult, lang: str = "zh") -> str:
     """The student's feedback file as Markdown: the score, then each part's tests and what they measured."""
+    assignment = result.checked_rubric()
     lines = [_title(result, messages.catalog(lang)), "",
-             f"**{display(result.score)} / {result.rubric.total_points:g}**"
+             f"**{display(result.score)} / {assignment.total_points:g}**"
              + ("" if result.status == results.GRADED else f" — {md_inline(f'{result.status}: {result.reason}')}"), ""]
     if result.output:
         lines += [*md_fence(result.output), ""]
-    assignment = result.rubric
     for part in assignment.parts:
         tests = [t for t in result.tests if t.part == part]
         got = sum(t.score for t in tests)

@@ -32,8 +32,9 @@ def read_roster(path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise RosterError(f"{path}: cannot read the roster ({exc})") from None
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    id_column = next((reader.fieldnames[header.index(c)] for c in ROSTER_ID_COLUMNS if c in header), None)
+    fieldnames = reader.fieldnames or []
+    header = [h.strip().lower() for h in fieldnames]
+    id_column = next((fieldnames[header.index(c)] for c in ROSTER_ID_COLUMNS if c in header), None)
     if id_column is None:
         raise RosterError(f"{path}: no id column (one of {', '.join(ROSTER_ID_COLUMNS)}) in its header row")
     roster = {}

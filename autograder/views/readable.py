@@ -229,7 +229,7 @@ class IdNames:
     def notes(self, sid: str) -> list:
         """``[(kind, values)]``: ``escaped``, ``mixed`` (scripts), ``looks_like`` (ids); empty when fine."""
         _, escaped, mixes = self._get(sid)
-        notes = [("escaped", {})] if escaped else []
+        notes: list[tuple[str, dict]] = [("escaped", {})] if escaped else []
         notes += [("mixed", {"scripts": scripts}) for scripts in mixes]
         if str(sid) in self.twins:
             notes.append(("looks_like", {"ids": self.twins[str(sid)]}))

@@ -358,7 +358,7 @@ def find_pairs(collected: list, assignment, files: dict, threshold: float = 0.8,
     floor = FLOOR * len(reference.grams) if reference else 0
     others = ([reference] if reference else []) + base_programs(base, assignment, given, skipped)
     # one entry per distinct gram set: a class of 1,000 copies of one notebook costs as much as one
-    distinct = {}
+    distinct: dict[frozenset[str], list[Program]] = {}
     for program in programs + others:
         distinct.setdefault(program.grams, []).append(program)
     groups = list(distinct.values())
