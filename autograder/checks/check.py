@@ -62,16 +62,16 @@ class Check:
         fresh.setup = setup
         return fresh
 
-    def text(self, key, **values):
+    def text(self, key: str, **values: object) -> str:
         """One sentence in the student's language: the assignment's, else the engine's."""
         return self.words(key, **values)
 
-    def say(self, key, **values):
+    def say(self, key: str, **values: object) -> None:
         line = self.text(key, **values)
         if line not in self.lines:    # the same measurement from several calls is said once
             self.lines.append(line)
 
-    def hint(self, hint_id):
+    def hint(self, hint_id: str) -> None:
         if hint_id not in self.tags:
             self.tags.append(hint_id)
             self.lines.append(self.words.hint(hint_id))
@@ -97,7 +97,7 @@ class Check:
         if self.kind is None:
             self.kind, self.exception = Kind(kind), exception
 
-    def wrong_shape(self, what: str, got, expected) -> None:
+    def wrong_shape(self, what: str, got: object, expected: object) -> None:
         """``what`` returned an array of shape ``got`` where ``expected`` was asked for."""
         self.fault(Kind.SHAPE)
         self.say("shape", what=what, got=got, expected=expected)

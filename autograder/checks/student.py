@@ -1,4 +1,6 @@
 """``Student``: one submission's code behind its sandboxed process, as a check asks it for values."""
+from typing import Any
+
 from autograder import sandbox
 from autograder.assignment import Assignment
 from autograder.checks import where
@@ -37,12 +39,12 @@ class Student:
         viable = [setup for setup in setups if all(name in setup or name in defined for name in needs)]
         return viable or list(setups[:1])
 
-    def cached(self, key, part: str) -> Reply | None:
+    def cached(self, key: object, part: str) -> Reply | None:
         """The reply cached under ``key`` for the setup ``part`` kept, or None."""
         setup = self.chosen.get(part, self.assignment.setups[part][0])
         return self.cache.get((key, tuple(setup)))
 
-    def request(self, part: str, op: str, *, key=None, **args) -> Reply:
+    def request(self, part: str, op: str, *, key: object = None, **args: Any) -> Reply:
         """Ask the part's process to run ``op``; replies with a ``key`` are computed once per setup."""
         setup = tuple(self.setup if self.setup is not None else self.assignment.setups[part][0])
         if key is not None and (key, setup) in self.cache:

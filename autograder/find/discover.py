@@ -16,7 +16,10 @@ hold them exactly.
 import dataclasses
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
+
+from autograder.assignment import Assignment
 
 SUFFIXES = (".py", ".ipynb")
 SKIP_DIRS = {".ipynb_checkpoints", "__pycache__", ".git"}
@@ -41,14 +44,14 @@ class Refused(Exception):
     """A path that must not be read as a submission (the message is the one-line reason)."""
 
 
-def name_text(name):
+def name_text(name: str | Path) -> str:
     """A file name (or path) as text: bytes that are not UTF-8 as ``\\xNN``, a backslash as ``\\\\``.
     Injective, so two names never give one id."""
     raw = os.fsencode(name).replace(b"\\", b"\\\\")
     return raw.decode("utf-8", "backslashreplace")
 
 
-def submission_id(relative):
+def submission_id(relative: str | Path) -> str:
     """The id of a file at ``relative`` (a path inside the folder given): its parts, suffix dropped."""
     parts = [name_text(p) for p in Path(relative).parts]
     text = "/".join(parts)
@@ -58,7 +61,7 @@ def submission_id(relative):
     return text
 
 
-def describe_entry(path, st, root=None):
+def describe_entry(path: str | Path, st: os.stat_result, root: str | Path | None = None) -> str:
     """The one-line reason a non-regular entry is not graded (``st`` is its ``lstat``)."""
     name = name_text(Path(path).name)
     if stat.S_ISLNK(st.st_mode):
@@ -84,7 +87,7 @@ def describe_entry(path, st, root=None):
     return f"{name} is {kind}: {ONLY_REGULAR}"
 
 
-def read_regular(path, limit):
+def read_regular(path: str | Path, limit: int) -> tuple[bytes, int]:
     """``(first limit + 1 bytes, size)`` of the regular file at ``path``, else ``Refused``.
 
     Never follows a symbolic link in the last part of the path (``O_NOFOLLOW``), never waits on a
@@ -102,7 +105,8 @@ def read_regular(path, limit):
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise Refused(describe_entry(path, st))
-        chunks, left = [], limit + 1
+        chunks: list[bytes] = []
+        left = limit + 1
         while left > 0:
             block = os.read(fd, min(left, 1 << 20))
             if not block:
@@ -130,11 +134,12 @@ def _entry(path, relative_id, given, st, root):
     return Submission(id=relative_id, path=Path(path), given=given, problem=problem)
 
 
-def entries(folder):
+def entries(folder: str | Path) -> list[Submission]:
     """Every entry under ``folder`` whose name ends in .py/.ipynb, as Submissions; hidden names and
     caches skipped. Iterative (no depth limit); symbolic links to folders are not followed; a folder
     that cannot be listed is a row of its own, so nothing below it goes missing silently."""
-    found, stack = [], [(os.fspath(folder), ())]
+    found: list[Submission] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(os.fspath(folder), ())]
     while stack:
         current, parts = stack.pop()
         try:
@@ -160,10 +165,11 @@ def entries(folder):
     return found
 
 
-def all_names(folder, limit=200):
+def all_names(folder: str | Path, limit: int = 200) -> list[str]:
     """Relative names (as text) of the non-folder entries under ``folder``, hidden ones skipped, at
     most ``limit``: what a student uploaded, for a message. Iterative; links are not followed."""
-    names, stack = [], [(os.fspath(folder), ())]
+    names: list[str] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(os.fspath(folder), ())]
     while stack and len(names) < limit:
         current, parts = stack.pop()
         for entry in _listing(current):
@@ -250,7 +256,7 @@ def _nbgrader_submissions(submitted, assignment):
     return result
 
 
-def nbgrader_assignment_names(paths):
+def nbgrader_assignment_names(paths: Iterable[str | Path]) -> set[str]:
     """The assignment folders in nbgrader layouts under the command-line ``paths``
     (``submitted/<student>/<assignment>/``): what tells which assignment a class is."""
     names = set()
@@ -273,7 +279,7 @@ def nbgrader_assignment_names(paths):
     return names
 
 
-def find(paths, assignment):
+def find(paths: Iterable[str | Path], assignment: Assignment) -> list[Submission]:
     """All submissions of ``assignment`` under the command-line ``paths``, sorted by id."""
     found = []
     for given in paths:
@@ -298,7 +304,7 @@ def find(paths, assignment):
         else:
             found.append(Submission(id=submission_id(path.name), path=path, given=name_text(given),
                                     problem=describe_entry(path, st)))
-    by_id = {}
+    by_id: dict[str, list[Submission]] = {}
     for submission in found:
         by_id.setdefault(submission.id, []).append(submission)
     result = []

@@ -35,14 +35,14 @@ class Catalog:
         self.cjk: bool = module.CJK
         self.messages, self.hints = messages, hints
 
-    def __call__(self, key: str, **values) -> str:
+    def __call__(self, key: str, **values: object) -> str:
         """The sentence ``key`` with ``values`` filled in (KeyError for an id no catalog has)."""
         return self.messages[key].format(**values)
 
     def __contains__(self, key: str) -> bool:
         return key in self.messages
 
-    def get(self, key: str, default: str, **values) -> str:
+    def get(self, key: str, default: str, **values: object) -> str:
         """The sentence ``key``, or ``default`` when this catalog has no such id (a status or kind
         recorded by another version of the grader, say)."""
         return self(key, **values) if key in self.messages else default
@@ -116,6 +116,6 @@ def catalog(lang: str = DEFAULT, assignment: Assignment | str | None = None) -> 
     return _catalog(lang, _package(assignment))
 
 
-def say(key: str, lang: str = DEFAULT, **values) -> str:
+def say(key: str, lang: str = DEFAULT, **values: object) -> str:
     """``catalog(lang)(key, **values)``: an engine sentence, for ``checks/plugin.py``'s helpers."""
     return catalog(lang)(key, **values)

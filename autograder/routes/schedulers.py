@@ -16,6 +16,7 @@ docs/SCHEDULERS.md shows a job script for each; Slurm's is tested on a real clus
 """
 import dataclasses
 import os
+from collections.abc import Mapping
 
 # (variable, scheduler, the index of the first task): the first one set wins.
 SCHEDULERS = (
@@ -38,18 +39,18 @@ class Slot:
     variable: str = ""
     scheduler: str = ""
 
-    def says(self):
+    def says(self) -> str:
         """How the slice was chosen, for the task's log."""
         if not self.variable:
             return f"shard {self.index}/{self.count}"
         return (f"shard {self.index}/{self.count} from {self.scheduler}'s {self.variable}="
                 f"{self.index - 1 + self._first()}")
 
-    def _first(self):
+    def _first(self) -> int:
         return next(first for variable, _, first in SCHEDULERS if variable == self.variable)
 
 
-def slot(count, environ=None):
+def slot(count: int, environ: Mapping[str, str] | None = None) -> Slot:
     """The shard of ``count`` this task grades, from the first scheduler variable set in ``environ``."""
     environ = os.environ if environ is None else environ
     for variable, scheduler, first in SCHEDULERS:

@@ -44,7 +44,7 @@ def md_inline(text: str) -> str:
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
-def md_fence(text) -> list:
+def md_fence(text: object) -> list[str]:
     """Student-derived text as a fenced code block, as lines: the fence is longer than any run of
     backticks in the text, so no line of it can close the block (CommonMark)."""
     text = visible(str(text).replace("\r\n", "\n"), keep="\n\t")
@@ -57,7 +57,7 @@ def md_text(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>&!|~#])", r"\\\1", visible(text))
 
 
-def feedback_path(folder, submission_id: str) -> Path:
+def feedback_path(folder: str | Path, submission_id: str) -> Path:
     """The student's Markdown feedback file: named like their result file (``results.result_path``)."""
     return results.result_path(folder, submission_id, ".md")
 

@@ -14,6 +14,7 @@ import datetime
 import io
 from pathlib import Path
 
+from autograder.assignment import Assignment
 from autograder.views import readable
 from autograder import results
 from autograder.results import display, write_atomic
@@ -25,7 +26,7 @@ class RosterError(ValueError):
     """The roster file cannot be used (one-line reason)."""
 
 
-def read_roster(path) -> dict:
+def read_roster(path: str | Path) -> dict:
     """{student id: row} from a CSV with a header; the id column is the first of ROSTER_ID_COLUMNS it has."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -48,7 +49,7 @@ def read_roster(path) -> dict:
     return roster
 
 
-def parse_due(text: str):
+def parse_due(text: str) -> datetime.datetime:
     """A due date as the instructor writes it (ISO 8601; without a zone it is local time)."""
     try:
         due = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
@@ -58,7 +59,7 @@ def parse_due(text: str):
     return due if due.tzinfo else due.astimezone()
 
 
-def parse_timestamp(text):
+def parse_timestamp(text: str | None) -> datetime.datetime | None:
     """nbgrader's timestamp.txt (``2026-11-27 13:07:08.123456 UTC`` and the like), or None."""
     text = (text or "").strip()
     if not text:
@@ -72,7 +73,7 @@ def parse_timestamp(text):
     return None
 
 
-def lateness(submitted, due):
+def lateness(submitted: datetime.datetime | None, due: datetime.datetime | None) -> str:
     """How late, as ``1d 02:03:04`` (empty when on time or unknown)."""
     if submitted is None or due is None or submitted <= due:
         return ""
@@ -83,7 +84,8 @@ def lateness(submitted, due):
     return (f"{days}d " if days else "") + f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
-def rows(collected: list, assignment, *, roster: dict | None = None, due=None) -> list:
+def rows(collected: list, assignment: Assignment, *, roster: dict | None = None,
+         due: datetime.datetime | None = None) -> list:
     """The gradebook table: a header row, then one row per student (roster order follows ids)."""
     roster = roster or {}
     extra = [c for c in ("name", "email") if any(c in r for r in roster.values())]
@@ -112,11 +114,12 @@ def rows(collected: list, assignment, *, roster: dict | None = None, due=None) -
     return table
 
 
-def write_csv(collected: list, path, assignment, *, roster: dict | None = None, due=None) -> None:
+def write_csv(collected: list, path: str | Path, assignment: Assignment, *, roster: dict | None = None,
+              due: datetime.datetime | None = None) -> None:
     readable.write_csv(path, rows(collected, assignment, roster=roster, due=due))
 
 
-def canvas_rows(collected: list, assignment, *, roster: dict | None = None) -> list:
+def canvas_rows(collected: list, assignment: Assignment, *, roster: dict | None = None) -> list:
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment
     (its id names the column, its total is the points possible);
     a ``Points Possible`` row first. Ids come from the roster (``canvas_id``/``sis_user_id``/``login``
@@ -137,11 +140,11 @@ def canvas_rows(collected: list, assignment, *, roster: dict | None = None) -> l
     return table
 
 
-def write_canvas(collected: list, path, assignment, *, roster: dict | None = None) -> None:
+def write_canvas(collected: list, path: str | Path, assignment: Assignment, *, roster: dict | None = None) -> None:
     readable.write_csv(path, canvas_rows(collected, assignment, roster=roster))
 
 
-def write_json(collected: list, path) -> None:
+def write_json(collected: list, path: str | Path) -> None:
     write_atomic(path, [r.to_gradescope() for r in collected])
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder import messages
+from autograder.assignment import Assignment
 from autograder.views.fonts import cjk_font
 
 MAX_FILE_BYTES = 4 * 1024 ** 2  # a genuine record is a few KB
@@ -97,7 +98,7 @@ def read_arrays(path, expected: dict) -> dict:
     return arrays
 
 
-def figure_words(lang: str, assignment=None) -> messages.Catalog:
+def figure_words(lang: str, assignment: Assignment | str | None = None) -> messages.Catalog:
     """The words a figure is drawn with: ``lang``'s (``messages.catalog(lang, assignment)``) where
     a font can draw them, else ``FALLBACK``'s."""
     words = messages.catalog(lang, assignment)

@@ -26,6 +26,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from autograder import messages
@@ -52,14 +53,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "
 CSV_GUARD = "'"
 
 
-def escape(c):
+def escape(c: str) -> str:
     """One character as an escape: ``\\t``, ``\\x1b`` below U+0080, ``\\u00a0``, ``\\U000e0041``."""
     code = ord(c)
     return SHORT_ESCAPES.get(c) or (f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}" if code <= 0xffff
                                     else f"\\U{code:08x}")
 
 
-def visible(text, keep: str = "") -> str:
+def visible(text: object, keep: str = "") -> str:
     """``text`` with every control or invisible character written as an escape (``\\x1b``, ``\\u202e``);
     characters in ``keep`` (e.g. newline and tab in a code block) stay."""
     text = str(text)
@@ -70,7 +71,7 @@ def visible(text, keep: str = "") -> str:
 
 # ---------------------------------------------------------------------------------------- scripts
 @functools.lru_cache(maxsize=4096)
-def script(c):
+def script(c: str) -> str | None:
     """The script of a letter (``Latin``, ``Cyrillic``, ``Han``, ...: the first word of its Unicode
     name, after NFKC), or None for what belongs to no script (digits, marks, punctuation, symbols)."""
     c = unicodedata.normalize("NFKC", c)[:1]      # full-width, mathematical, letterlike: their letter
@@ -252,7 +253,7 @@ class IdNames:
         return [sid for sid in self.ids if self.notes(sid)]
 
 
-def show_id(sid) -> str:
+def show_id(sid: str) -> str:
     """One id shown on its own (no class to compare it with)."""
     return _render(sid)[0]
 
@@ -267,7 +268,7 @@ def short(text: str, limit: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------- CSV
-def csv_cell(value) -> str:
+def csv_cell(value: object) -> str:
     """A cell of a CSV the kit writes: visible characters only, never read as a formula (a text that
     would be starts with ``'``). None is an empty cell; an int or float is written as the number."""
     if value is None:
@@ -280,7 +281,7 @@ def csv_cell(value) -> str:
     return CSV_GUARD + text if risky else text
 
 
-def write_csv(path, rows) -> None:
+def write_csv(path: str | Path, rows: Iterable[Iterable[object]]) -> None:
     """``rows`` (lists of cells) as a CSV file, atomically: UTF-8 with a byte-order mark (Excel reads
     UTF-8 Chinese only with it), every cell through ``csv_cell``."""
     buffer = io.StringIO()

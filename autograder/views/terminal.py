@@ -6,6 +6,7 @@ feedback's language). Ids are student-controlled (a file name): they are shown w
 (``IdNames``, ``short``), other student text ``visible``.
 """
 from autograder import messages, results
+from autograder.assignment import Assignment
 from autograder.results import display
 from autograder.views.readable import IdNames, short, show_id, visible
 
@@ -19,7 +20,7 @@ def status_text(result: results.SubmissionResult, words: messages.Catalog) -> st
     return status if result.status == results.GRADED else f"{status}: {result.reason}"
 
 
-def table(collected: list, assignment, width: int = 100, lang: str = LANG) -> str:
+def table(collected: list, assignment: Assignment, width: int = 100, lang: str = LANG) -> str:
     """The human summary: one line per submission."""
     words = messages.catalog(lang)
     parts = [f"{p} /{assignment.part_points[p]:g}" for p in assignment.parts]
@@ -45,7 +46,7 @@ def summary_text(stats: dict, lang: str = LANG) -> str:
                                   total=stats["total_points"], parts=parts)
 
 
-def isolation_text(stats: dict, pinned=None, shown: int = 5, lang: str = LANG) -> str:
+def isolation_text(stats: dict, pinned: object = None, shown: int = 5, lang: str = LANG) -> str:
     """What the instructor must know about how the class was graded: the isolation of its results
     (and any that differ from this run's), and every submission the grader could not grade."""
     words = messages.catalog(lang)
