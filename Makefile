@@ -10,7 +10,7 @@ export MPLBACKEND := Agg
 # solutions/<id>/ and assignments/<id>/).
 ASSIGNMENTS := $(notdir $(wildcard source/*))
 
-.PHONY: setup demo test quick release solutions check-release bench clean
+.PHONY: setup demo test quick lint release solutions check-release bench clean
 
 setup: $(VENV)/.installed
 
@@ -39,12 +39,18 @@ release: setup solutions
 demo: release
 	$(BIN)/python -m autograder demo
 
-test: setup
+# Lint first (seconds), so CI (.ci/run: make test) fails fast on it.
+test: setup lint
 	$(BIN)/python -m pytest
 
 # The fast loop: every test not marked slow, spread over the cores.
 quick: setup
 	$(BIN)/python -m pytest -m "not slow" -n auto
+
+# ruff (pyflakes, pycodestyle at 120 columns) and mypy on the engine; both configured in pyproject.toml.
+lint: setup
+	$(BIN)/ruff check
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/run.py
