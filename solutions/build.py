@@ -14,10 +14,21 @@ from the solved cells) and ``.ipynb`` (the notebook with solution markers and hi
 so the grader's reference can never disagree with the notebook. Where the assignment has a grader
 package, the points of the source notebook's grade cells (``test_<part>``) are written from its
 rubric, so the rubric is the one place points are set.
+
+Two more things are written into every source notebook, so that they are set in one place:
+
+- **Shared cells** (``solutions/cells/*.py``, e.g. the plot-font cell): a code cell whose first line
+  is a shared cell's first line gets that file's text. Every notebook has the same font cell.
+- **Numbers and settings the grader also uses** (thresholds, the graded training run, the figure's
+  palette): the grader package's optional ``notebook.py`` lists them in ``CONSTANTS`` (name -> value,
+  read from its rubric); each is the notebook's one top-level line ``NAME = value``, whose value the
+  build writes (a comment after two spaces is kept).
 """
 import argparse
 import ast
+import importlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -25,6 +36,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "source"
+CELLS = ROOT / "solutions" / "cells"
+# A top-level assignment in a code cell: `NAME = value`, optionally followed by `  # comment`.
+CONSTANT_LINE = re.compile(r"^(?P<name>[A-Z][A-Z0-9_]*) = (?P<value>.*?)(?P<comment>  +#.*)?$")
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
@@ -107,18 +121,75 @@ def reference_module(source_nb, path):
     return header + "".join(f"\n\n{found[name]}\n" for name in names)
 
 
-def synced_source(path):
-    """The source notebook's text with its grade cells' points taken from the assignment's rubric
-    (when the assignment has a grader package), else as it is."""
+def shared_cells(cells=CELLS):
+    """{first line: the cell's text} of every shared cell (``solutions/cells/*.py``)."""
+    found = {}
+    for path in sorted(Path(cells).glob("*.py")):
+        text = path.read_text(encoding="utf-8").strip("\n")
+        found[text.split("\n")[0]] = text
+    return found
+
+
+def notebook_constants(assignment):
+    """{name: value} the grader package's ``notebook.py`` says the notebook states (``CONSTANTS``), or {}."""
+    if assignment is None:
+        return {}
+    try:
+        module = importlib.import_module(f"{assignment.package}.notebook")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{assignment.package}.notebook":
+            raise
+        return {}
+    return dict(module.CONSTANTS)
+
+
+def _lines(text):
+    """A cell's text as the list of lines nbformat stores (each but the last ends with a newline)."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + [lines[-1]]
+
+
+def _write_constants(cell, constants, seen):
+    """Write ``constants``' values into the cell's top-level ``NAME = value`` lines; count them in ``seen``."""
+    text = "".join(cell["source"])
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        match = CONSTANT_LINE.match(line)
+        if match and match["name"] in constants:
+            seen[match["name"]] = seen.get(match["name"], 0) + 1
+            lines[i] = f"{match['name']} = {constants[match['name']]!r}{match['comment'] or ''}"
+    if "\n".join(lines) != text:
+        cell["source"] = _lines("\n".join(lines))
+
+
+def synced_source(path, cells=CELLS):
+    """The source notebook's text with its shared cells written from ``solutions/cells/``, and (when
+    the assignment has a grader package) its grade cells' points taken from the rubric and the
+    numbers its ``notebook.py`` lists written into their lines."""
     text = path.read_text(encoding="utf-8")
     try:
         from autograder import assignments
         assignment = assignments.known().get(path.parent.name)
     except ImportError:
         assignment = None
-    if assignment is None:
-        return text
     data = json.loads(text)
+    shared = shared_cells(cells)
+    constants, seen = notebook_constants(assignment), {}
+    for cell in data["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        first = "".join(cell["source"]).split("\n")[0]
+        if first in shared and "".join(cell["source"]) != shared[first]:
+            cell["source"] = _lines(shared[first])
+        _write_constants(cell, constants, seen)
+    wrong = {name: seen.get(name, 0) for name in constants if seen.get(name, 0) != 1}
+    if wrong:
+        raise BuildError(f"{_shown(path)}: each of {sorted(constants)} ({assignment.package}.notebook) must be "
+                         f"set on exactly one top-level line `NAME = value`; found {wrong}")
+    if assignment is None:
+        if data == json.loads(text):
+            return text
+        return json.dumps(data, ensure_ascii=False, indent=1 if '\n "cells"' in text else 2) + "\n"
     for cell in data["cells"]:
         grade = cell.get("metadata", {}).get("nbgrader", {})
         part = grade.get("grade_id", "")[len("test_"):] if grade.get("grade") else None

@@ -32,8 +32,9 @@ CHANGED_SEED_LINES = {
         'print(f"相對誤差: {abs(df_dx - num_grad_x) / (abs(df_dx) + 1e-8):.2e}")'},
     10: {'print(f"相對誤差: {abs(dw - num_dw) / (abs(dw) + 1e-8):.2e}")',
          'print(f"相對誤差: {abs(db - num_db) / (abs(db) + 1e-8):.2e}")'},
-    # sqrt(2 / in_features) is He (Kaiming) initialisation, not Xavier.
-    12: {"# Xavier 初始化"},
+    # sqrt(2 / in_features) is He (Kaiming) initialisation, not Xavier; bias is 偏差, the grader's word (one term
+    # per concept between notebook and grader, Taiwan usage).
+    12: {"# Xavier 初始化", 'print(f"偏置 b 形狀: {fc.b.shape}")'},
     # The loss is sum(Y^2), not MSE; relative_error() and the named threshold DEMO_GRAD_TOL.
     13: {"# 前向傳播，使用簡單的 MSE loss", "diff = np.abs(layer.dW - num_dW)", "diff = np.abs(layer.db - num_db)",
          "diff = np.abs(dX - num_dX)", "rel_error = np.max(diff / (np.abs(layer.dW) + np.abs(num_dW) + 1e-8))",
@@ -230,7 +231,7 @@ def test_solved_notebook_runs_headless_and_solves_xor(tmp_path, monkeypatch):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.source[:40] for c in code if errors(c)] == []
     assert [c.source[:40] for c in code if any(o.get("name") == "stderr" for o in c.outputs)] == []
-    assert "XOR 正確率: 4/4" in "".join(text_of(c) for c in code)
+    assert "XOR 準確率: 4/4" in "".join(text_of(c) for c in code)
     assert "".join(text_of(c) for c in code).count("：全部通過 ✓") == 3
     assert "✗" not in "".join(text_of(c) for c in code)
     # The two figures (gradient flow, training), their titles in Traditional Chinese glyphs where installed.

@@ -13,7 +13,7 @@ import pytest
 from nbclient import NotebookClient
 from numpy.lib.stride_tricks import sliding_window_view
 
-from autograder.assignments.layers import ASSIGNMENT
+from autograder.assignments.layers import ASSIGNMENT, notebook, rubric
 from solutions import build
 
 from .conftest import ROOT
@@ -82,12 +82,50 @@ def test_source_folder_holds_only_the_notebook():
 
 def test_thresholds_are_defined_once():
     text = "\n".join(c.source for c in source_nb().cells if c.cell_type == "code")
-    for name in ("VALUE_TOL", "GRAD_TOL", "SPIRAL_MIN_ACCURACY", "SELF_CHECK_SEED"):
+    for name in ("VALUE_TOL", "GRAD_TOL", "SELF_CHECK_SEED", *notebook.CONSTANTS):
         assert text.count(f"\n{name} = ") == 1, name
     # Every numerical comparison in a self-check uses the named thresholds, not a literal 1e-N.
     for cell in source_nb().cells:
         if cell.metadata.get("nbgrader", {}).get("grade"):
             assert "1e-" not in cell.source, cell.source[:40]
+
+
+def test_the_notebook_and_the_rubric_agree_on_their_numbers():
+    """The self-check's spiral run and threshold, VALUE_TOL and the palette are the grader's: written into
+    the notebook from autograder/assignments/layers/notebook.py (`python -m solutions.build`), used by name
+    where the notebook trains, and stated in the text with the same values."""
+    nb = source_nb()
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for name, value in notebook.CONSTANTS.items():
+        assert re.search(rf"^{name} = {re.escape(repr(value))}(  +#.*)?$", code, re.M), (
+            f"the notebook's {name} is not {value!r} (autograder/assignments/layers/notebook.py): run `make solutions`")
+    _, hidden, lr, epochs, batch, _ = rubric.TRAIN_RUNS["accuracy"]
+    assert notebook.CONSTANTS["SPIRAL_MIN_ACCURACY"] == rubric.SPIRAL_MIN_ACCURACY
+    assert (hidden, lr, epochs, batch) == tuple(notebook.CONSTANTS[f"SPIRAL_{k}"]
+                                               for k in ("HIDDEN", "LEARNING_RATE", "EPOCHS", "BATCH_SIZE"))
+    assert notebook.CONSTANTS["VALUE_TOL"] == rubric.VALUE_REL_TOL == rubric.GRADIENT_TIERS[0][0]
+    # The text states them as the code has them.
+    for name in ("SPIRAL_MIN_ACCURACY", "SPIRAL_HIDDEN", "SPIRAL_LEARNING_RATE", "SPIRAL_EPOCHS", "SPIRAL_BATCH_SIZE"):
+        assert f"`{name} = {notebook.CONSTANTS[name]!r}`" in text, name
+    # The spiral self-check and the demo train with the names, not with literals of their own.
+    call = ("learning_rate=SPIRAL_LEARNING_RATE, epochs=SPIRAL_EPOCHS")
+    assert code.count(call) == 2 and "epochs=200" not in code
+    # The rule for inputs changed in place, told in exercise 5 as the rubric applies it.
+    assert rubric.OVERWRITE_SHARE == 0.5 and "最多只給一半的分數" in text
+    # The grader's comparisons, stated: a 1e-10 floor for gradients, norm-wise for trained parameters.
+    assert f"換成 $10^{{{int(np.log10(rubric.GRADIENT_FLOOR))}}}$" in text and "\\lVert a - b \\rVert" in text
+    tiers = "、".join(f"≤ {t:g} 給 {s:.0%}" for t, s in rubric.GRADIENT_TIERS)
+    assert (f"評分程式的門檻：前向傳播的值 ≤ {rubric.VALUE_REL_TOL:g} 算對；梯度依最大相對誤差給分（{tiers}，再大就是 0）；"
+            f"訓練的 loss ≤ {rubric.TRAJECTORY_REL_TOL:g}，訓練後的參數 ≤ {rubric.PARAMS_NORM_TOL:g}。") in text, (
+        "the notebook's sentence on the grader's thresholds (exercise helpers' text) is not the rubric's: change it")
+
+
+def test_one_word_per_concept_between_the_notebooks_and_the_feedback():
+    # Taiwan usage, as the grader's catalogs write it: 偏差 (bias), 準確率 (accuracy).
+    for path in sorted((ROOT / "source").glob("*/*.ipynb")) + sorted((ROOT / "autograder").rglob("zh_TW.py")):
+        words = path.read_text(encoding="utf-8")
+        assert "偏置" not in words and "正確率" not in words, path
 
 
 # --- the derived reference --------------------------------------------------------------------------------
@@ -333,9 +371,9 @@ def test_solved_notebook_runs_headless_with_every_self_check_passing(tmp_path):
         cell = next(c for c in code if c.metadata.get("nbgrader", {}).get("grade_id") == f"test_{part}")
         assert f"{title}：全部通過 ✓" in text_of(cell) and "✗" not in text_of(cell)
     everything = "".join(text_of(c) for c in code)
-    spiral = re.search(r"訓練正確率: ([\d.]+)%（訓練花了", everything)    # the spiral run of exercise 5's demo
+    spiral = re.search(r"訓練準確率: ([\d.]+)%（訓練花了", everything)    # the spiral run of exercise 5's demo
     assert spiral and float(spiral.group(1)) >= 96.0
-    convnet = re.search(r"沒看過的新圖正確率: ([\d.]+)%", everything)     # the ConvNet demo trained
+    convnet = re.search(r"沒看過的新圖準確率: ([\d.]+)%", everything)     # the ConvNet demo trained
     assert convnet and float(convnet.group(1)) >= 80.0
     worst = re.search(r"\n最大相對誤差 (\S+)（GRAD_TOL = 1e-06）", everything)  # the ConvNet gradient check
     assert worst and float(worst.group(1)) < 1e-6
@@ -479,6 +517,15 @@ MISTAKES = [
      "沿梯度的反方向"),
     ("train-ignores-learning-rate", "train_classifier", [("param -= learning_rate * grad  # 就地更新", "param -= grad")],
      "learning_rate = 0 時參數還是變了"),
+    # X and y shuffled in place each epoch (the issue-22 walkthrough's 98.7 % run): the self-check names the
+    # changed data, not the global np.random.
+    ("train-shuffles-inputs-in-place", "train_classifier",
+     [("batch = order[start:start + batch_size]  # 最後一批可能比較小", "batch = np.arange(start, min(start + batch_size, N))"),
+      ("order = rng.permutation(N)  # 每個 epoch 重新打亂", "order = rng.permutation(N)\n        X[:], y[:] = X[order], y[order]")],
+     "train_classifier 改動了傳進來的 X"),
+    ("train-shuffles-X-not-y", "train_classifier",
+     [("loss = net.loss(X[batch], y[batch])", "loss = net.loss(X[batch], y[start:start + batch_size])")],
+     "「X 依 order 打亂、y 照原本順序」"),
 ]
 
 CORRECT_VARIANTS = [
@@ -536,7 +583,7 @@ def test_a_typical_mistake_fails_its_self_check_with_a_true_message(notebook_nam
             # The later exercise that uses the broken one fails one item, and says first which exercise it is.
             failed = [line for line in other_text.splitlines() if line.startswith("✗")]
             assert not other_passed and len(failed) == 1, other_text
-            assert failed[0].startswith(f"✗ 螺旋資料的訓練正確率（要先通過練習 1、2）：{SELF_CHECK_TITLES[part]} 還沒通過自我檢查")
+            assert failed[0].startswith(f"✗ 螺旋資料的訓練準確率（要先通過練習 1、2）：{SELF_CHECK_TITLES[part]} 還沒通過自我檢查")
         else:
             assert other_passed, (other, other_text)
 

@@ -3,6 +3,7 @@
 colours that match their region, a diverged run drawn without a word on stderr."""
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -115,11 +116,67 @@ def test_the_grader_finds_a_font_installed_after_matplotlibs_cache_was_built(tmp
     assert list((tmp_path / "home" / ".cache" / "backprop-kit" / "fonts").iterdir())   # the TC face, copied once
 
 
-def notebook_font_cell():
+SOURCE_NOTEBOOKS = sorted((ROOT / "source").glob("*/*.ipynb"))
+FONT_CELL = ROOT / "solutions" / "cells" / "plot_fonts.py"
+
+
+def notebook_font_cell(notebook=ROOT / "source" / "01_backprop_basics" / "backprop_basics.ipynb"):
     import nbformat
-    nb = nbformat.read(ROOT / "source" / "01_backprop_basics" / "backprop_basics.ipynb", as_version=4)
+    nb = nbformat.read(notebook, as_version=4)
     [cell] = [c.source for c in nb.cells if c.source.startswith("# 圖表字型設定")]
     return cell
+
+
+@pytest.mark.parametrize("notebook", SOURCE_NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_every_notebook_has_the_one_font_cell(notebook):
+    # Written by `python -m solutions.build` from solutions/cells/plot_fonts.py, never copied by hand.
+    assert notebook_font_cell(notebook) == FONT_CELL.read_text(encoding="utf-8").strip("\n")
+
+
+def _face_file(family_pattern):
+    """A file holding just the first installed face whose family matches (copied out of its collection)."""
+    family, path, index = next(f for f in FACES if re.search(family_pattern, f[0]))
+    return str(fonts.extract_face(path, index) if index else path), family
+
+
+@needs_tc_font
+@pytest.mark.parametrize("notebook", SOURCE_NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_a_zh_tw_title_drawn_after_the_notebooks_font_cell_uses_the_tc_face(notebook):
+    """Run the notebook's font cell, draw a zh-TW title the way the notebook does (default font, the
+    cell's rcParams) and compare its pixels with the same title drawn from the TC face's file, and from
+    another region's face (JP, SC: 值 and 換 differ): the title must be the TC face's."""
+    tc_file, tc_family = _face_file(r"Sans CJK TC\b|\bTC\b|\bTW\b")
+    others = [f for f in FACES if re.search(r"\b(JP|SC)\b", f[0])]
+    other_file = _face_file(re.escape(others[0][0]))[0] if others else None
+    found = run_python(f"""
+        import contextlib, io, json
+        import numpy as np
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from matplotlib import font_manager, ft2font
+        from autograder.views import fonts
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec({notebook_font_cell(notebook)!r})
+
+        def draw(**font):
+            fig = plt.figure(figsize=(3, 1), dpi=100)
+            fig.suptitle("直線 斜線 值 換", fontsize=20, **font)
+            fig.canvas.draw()
+            pixels = np.asarray(fig.canvas.buffer_rgba()).copy()
+            plt.close(fig)
+            return pixels
+
+        title = draw()
+        tc = draw(fontproperties=font_manager.FontProperties(fname={tc_file!r}))
+        other = {other_file!r}
+        same_as_other = other is not None and bool((title == draw(fontproperties=font_manager.FontProperties(fname=other))).all())
+        used = font_manager.findfont(font_manager.FontProperties(family=plt.rcParams["font.sans-serif"][0]),
+                                     fallback_to_default=False)
+        print(json.dumps([CJK_FONT, ft2font.FT2Font(used).family_name, fonts.cjk_font(),
+                          bool((title == tc).all()), bool((title != 255).any()), same_as_other]))
+    """, dict(os.environ, MPLBACKEND="Agg"))
+    assert found == [tc_family, tc_family, tc_family, True, True, False]
 
 
 @needs_tc_font

@@ -14,7 +14,7 @@ ENGLISH_FRAGMENTS = re.compile(r"returned None|has shape|expected \(|not defined
                                r"must return|time limit|the process ended")
 # file: (points per part, tags that must be given, text each language's feedback must hold)
 EXPECTED = {
-    "own_pieces": ({"Sigmoid": 30, "TwoLayerNet": 40, "train_xor": 30}, set(), {"zh": "你自己的", "en": "your own"}),
+    "own_pieces": ({"Sigmoid": 30, "TwoLayerNet": 40, "train_xor": 30}, set(), {"zh": "你繳交的程式裡的", "en": "of your submission"}),
     "own_pieces_wrong_sigmoid": ({"Sigmoid": 15, "TwoLayerNet": 40, "train_xor": 30}, {"sigmoid-ignores-dout"}, {}),
     "own_wrong_piece_used": ({"Sigmoid": 15, "TwoLayerNet": 21, "train_xor": 30}, {"sigmoid-derivative-uses-input"},
                              {"zh": "只在搭配你自己的 Sigmoid", "en": "only runs with your own Sigmoid"}),

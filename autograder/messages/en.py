@@ -36,12 +36,12 @@ MESSAGES = {
     "cell-numbering": ("(“code cell N” counts code cells only, from the top of the notebook; it is not the In [ ] "
                        "execution number Jupyter shows.)"),
     "setup-reference": "graded with the reference {pieces} (your {part} on its own)",
-    "setup-own": "graded with your own {own}{with_reference}: that scored higher",
+    "setup-own": "graded with the {own} of your submission{with_reference}: that scored higher",
     "setup-with-reference": ", with the reference {pieces}",
     "setup-tried": "(also tried: {tries})",
     "setup-try": "{setup} {points:g}/{total:g}",
     "setup-name-reference": "the reference {pieces}",
-    "setup-name-own": "your own {pieces}",
+    "setup-name-own": "the {pieces} of your submission",
     "setup-own-piece-lost": ("this part was also graded with your own {piece}, which lost points in its own tests: "
                              "code that only runs with your own {piece} loses points for its mistakes."),
     "overwrote": ("{what} overwrote the {name} its caller passed in (the input array changed in place): at most "

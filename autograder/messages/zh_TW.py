@@ -36,12 +36,12 @@ MESSAGES = {
     "cell-numbering": ("（「第 N 個程式格」是從 notebook 開頭往下數、只數程式格的順序，不是 Jupyter 左邊 In [ ] 裡"
                        "的執行編號。）"),
     "setup-reference": "評分時使用參考答案的 {pieces}（你的 {part} 單獨評分）",
-    "setup-own": "評分時使用你自己的 {own}{with_reference}：這樣的分數比較高",
+    "setup-own": "評分時使用你繳交的程式裡的 {own}{with_reference}：這樣的分數比較高",
     "setup-with-reference": "，加上參考答案的 {pieces}",
     "setup-tried": "（也試過：{tries}）",
     "setup-try": "{setup} {points:g}/{total:g} 分",
     "setup-name-reference": "參考答案的 {pieces}",
-    "setup-name-own": "你自己的 {pieces}",
+    "setup-name-own": "你繳交的程式裡的 {pieces}",
     "setup-own-piece-lost": ("這部分也用你自己的 {piece} 評過分，但你的 {piece} 在它自己的測試沒有拿滿分：只在搭配"
                              "你自己的 {piece} 時才能執行的程式，會因為它的錯誤而失分。"),
     "overwrote": ("{what} 改寫了呼叫者傳進來的 {name}（就地修改了輸入陣列；呼叫之後它的值不一樣了）：這一項最多只"

@@ -1,7 +1,8 @@
 """02's feedback figure: the student's train_classifier loss curve (one loss per batch) beside the
 reference's, and the decision regions their trained classifier gives on the spiral (the graded
 accuracy run). Its words are ``plot.*`` in ``messages/``; the arrays are checked against the 2-64-3
-network before anything is drawn."""
+network before anything is drawn. The classes have the notebook's colours (``notebook.CLASS_PALETTE``):
+a class's points, legend entry and region (drawn at ``REGION_ALPHA``) share one colour."""
 import functools
 
 import numpy as np
@@ -9,6 +10,7 @@ import numpy as np
 from autograder.views import plots
 
 from . import reference
+from .notebook import CLASS_PALETTE, REGION_ALPHA
 
 RUN = "accuracy"
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -45,9 +47,6 @@ def render(path, png, lang="zh"):
     """Draw the saved record at ``path`` into ``png`` (the engine's entry point)."""
     arrays = plots.read_arrays(path, EXPECTED)
     losses, params = arrays["losses"], [arrays[name] for name in PARAM_NAMES]
-    import matplotlib
-    X, y = reference.spiral()
-    cmap = matplotlib.colormaps["viridis"]
     with plots.figure_context() as plt:
         fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
         try:
@@ -65,24 +64,34 @@ def render(path, png, lang="zh"):
             left.set(xlabel=xlabel, ylabel="loss", title=text("loss", lang))
             left.legend(loc="best")
             left.grid(True, alpha=0.3)
-            xx, yy = np.meshgrid(np.linspace(-1.2, 1.2, 120), np.linspace(-1.2, 1.2, 120))
-            grid = np.c_[xx.ravel(), yy.ravel()]
-            hidden = np.maximum(0, grid @ params[0] + params[1])
-            scores = hidden @ params[2] + params[3]
-            if np.isfinite(scores).all():
-                right.contourf(xx, yy, np.argmax(scores, axis=1).reshape(xx.shape), levels=[-0.5, 0.5, 1.5, 2.5],
-                               cmap=cmap, alpha=0.35)
-            else:
-                right.text(0.5, 0.5, text("no-regions", lang), transform=right.transAxes, ha="center", va="center",
-                           bbox=dict(facecolor="white", edgecolor="tab:red"))
-            for label in range(3):
-                rows = y == label
-                right.scatter(X[rows, 0], X[rows, 1], color=cmap(label / 2), s=14, edgecolors="black",
-                              linewidths=0.4, label=text("class", lang, label=label))
-            right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
-            right.set(xlim=(-1.2, 1.2), ylim=(-1.2, 1.2), xlabel="x1", ylabel="x2", title=text("regions", lang))
+            draw_regions(right, params, lang)
             fig.tight_layout()
             fig.savefig(png, dpi=80)
         finally:
             plt.close(fig)
     return png
+
+
+LIMITS = (-1.2, 1.2)
+
+
+def draw_regions(ax, params, lang):
+    """The spiral's points over the classes the 2-64-3 network ``params`` predicts on the plane, each
+    class in its colour of ``CLASS_PALETTE`` (points and legend full, region at ``REGION_ALPHA``)."""
+    X, y = reference.spiral()
+    xx, yy = np.meshgrid(np.linspace(*LIMITS, 120), np.linspace(*LIMITS, 120))
+    grid = np.c_[xx.ravel(), yy.ravel()]
+    hidden = np.maximum(0, grid @ params[0] + params[1])
+    scores = hidden @ params[2] + params[3]
+    if np.isfinite(scores).all():
+        classes = np.argmax(scores, axis=1).reshape(xx.shape)
+        ax.contourf(xx, yy, classes, levels=[-0.5, 0.5, 1.5, 2.5], colors=CLASS_PALETTE, alpha=REGION_ALPHA)
+    else:
+        ax.text(0.5, 0.5, text("no-regions", lang), transform=ax.transAxes, ha="center", va="center",
+                bbox=dict(facecolor="white", edgecolor="tab:red"))
+    for label, colour in enumerate(CLASS_PALETTE):
+        rows = y == label
+        ax.scatter(X[rows, 0], X[rows, 1], color=colour, s=14, edgecolors="black", linewidths=0.4,
+                   label=text("class", lang, label=label))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
+    ax.set(xlim=LIMITS, ylim=LIMITS, xlabel="x1", ylabel="x2", title=text("regions", lang))
