@@ -30,9 +30,13 @@ def _gradebook_arguments(p):
     p.add_argument("--roster", metavar="ROSTER.csv",
                    help="join names and e-mails by student id (a CSV with an id/student_id column); "
                         "roster students without a submission get a 'missing' row")
-    p.add_argument("--due", metavar="DATE", help="due date (ISO 8601, e.g. 2026-11-30T23:59+08:00): the CSV "
-                                                 "says how late each nbgrader submission was (no penalty)")
+    p.add_argument("--due", metavar="DATE",
+                   help="due date with its offset from UTC (ISO 8601, e.g. 2026-11-30T23:59+08:00): the CSV "
+                        "says how late each nbgrader submission was (no penalty)")
     p.add_argument("--canvas", dest="canvas_path", metavar="OUT.csv", help="also write a Canvas gradebook import file")
+    p.add_argument("--canvas-name", metavar="NAME",
+                   help="the Canvas assignment's column as Canvas exports it, e.g. 'Backprop basics (12345)' "
+                        "(default: the assignment's id, which Canvas imports as a new assignment)")
 
 
 def _threshold(text):
@@ -72,7 +76,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--results-dir", type=Path, help="per-submission results (default: OUT.results/)")
     g.add_argument("--force", action="store_true", help="regrade submissions that already have a result")
     g.add_argument("--shard", type=_shard, metavar="K/N", help="grade only the K-th of N slices of the class")
-    g.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
+    g.add_argument("--lang", choices=messages.LANGUAGES, default=None,
+                   help="feedback language (default: as the results folder remembers it, else zh)")
     g.add_argument("--feedback", dest="feedback_dir", type=Path, help="write one Markdown feedback file per student")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.add_argument("--limit", dest="limits", action="append", default=[], metavar="NAME=VALUE",
@@ -85,7 +90,8 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--json", dest="json_path", metavar="OUT.json")
     m.add_argument("--csv", dest="csv_path", metavar="OUT.csv")
     m.add_argument("--feedback", dest="feedback_dir", type=Path)
-    m.add_argument("--lang", choices=messages.LANGUAGES, default="zh")
+    m.add_argument("--lang", choices=messages.LANGUAGES, default=None,
+                   help="feedback language (default: as the first folder remembers it, else zh)")
     _gradebook_arguments(m)
 
     c = sub.add_parser("report", help="the class report: what the class got wrong (HTML, PNG, CSV, JSON)")
