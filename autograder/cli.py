@@ -112,7 +112,7 @@ def parser() -> argparse.ArgumentParser:
                    help="write each table between <!-- rubric:ID:start --> and <!-- rubric:ID:end --> in this file")
 
     z = sub.add_parser("gradescope", help="build the Gradescope autograder bundle of one assignment")
-    z.add_argument("--assignment", metavar="NAME", required=True, help="the assignment (see `list`)")
+    z.add_argument("--assignment", metavar="NAME", help="the assignment (see `list`); required")
     z.add_argument("--out", type=Path, default=Path("autograder.zip"))
     z.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
     z.add_argument("--visibility", action="append", default=[], metavar="PATTERN=VALUE",
@@ -187,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("\n\n".join(f"## {a.id}\n\n{a.markdown_table()}" if len(chosen) > 1 else a.markdown_table()
                                   for a in chosen))
         elif args.command == "gradescope":
+            if args.assignment is None:
+                raise UsageError("gradescope builds one assignment's bundle: give --assignment NAME (one of: "
+                                 + ", ".join(assignments.known()) + ")")
             try:
                 print(f"wrote {gradescope_bundle.build(args.out, _assignment(args.assignment), lang=args.lang, visibility=args.visibility)}")
             except ValueError as exc:

@@ -382,7 +382,7 @@ def test_a_worker_killed_midway_is_replaced_and_its_submission_reported(tmp_path
     assert all(r["score"] == 100 for r in data.values() if r["status"] != "grader-error")
     if errors:
         assert "stopped (exit status -9) while grading this submission" in errors[0]["reason"]
-        assert "WARNING: 1 submissions were NOT graded" in stdout
+        assert "WARNING: 1 submission was NOT graded" in stdout
     again = run_cli("grade", folder, "--json", tmp_path / "g.json", "--quiet")
     assert f"{6 - len(errors)} already graded" in again.stderr
     assert [r["score"] for r in assert_strict_json(tmp_path / "g.json")] == [100] * 6
@@ -448,7 +448,7 @@ def test_a_worker_that_stops_making_progress_is_replaced(tmp_path, started):
     assert len(data) == 5 and len(errors) == 1, [(r["id"], r["status"], r["reason"]) for r in data]
     assert f"made no progress for {stall:.0f} s on this submission and was stopped" in errors[0]["reason"]
     assert all(r["score"] == 100 for r in data if r["status"] == "graded")
-    assert "WARNING: 1 submissions were NOT graded" in stdout
+    assert "WARNING: 1 submission was NOT graded" in stdout
 
 
 def _nbgrader_class(root, students):

@@ -151,3 +151,24 @@ def test_a_due_date_without_its_offset_is_refused_in_one_line(tmp_path):
     done = run_cli("grade", FILES / "corpus" / "correct" / "c01_split_abs.py", "--due", "2026-11-30T23:59",
                    "--json", tmp_path / "g.json", check=False)
     assert done.returncode == 2 and "offset from UTC" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_terminal_names_roster_gaps_and_lateness_and_lines_up_cjk_ids(graded):
+    root, done = graded
+    lines = done.stdout.splitlines()
+    assert "1 roster student has no submission (a 'missing' row in the gradebook): s04" in done.stdout
+    assert "1 submission was late (reported, never penalised): s02 (1d 02:31:05)" in done.stdout
+    s05 = next(line for line in lines if line.startswith("s05 "))
+    assert s05.split()[1:5] == ["—", "—", "—", "—"], "no score is shown as no score, never a 0"
+
+
+def test_a_cjk_id_takes_two_columns_per_character():
+    from autograder import results
+    from autograder.views import readable, terminal
+    tests = [results.TestResult(t.name, t.points, t.points, part=t.part) for t in ASSIGNMENT.tests]
+    class_ = [results.SubmissionResult(submission=sid, id=sid, status=results.GRADED, assignment=ASSIGNMENT.id,
+                                       tests=tests, rubric=ASSIGNMENT) for sid in ("王小明", "b0912345 陳大文", "lee")]
+    lines = terminal.table(class_, ASSIGNMENT).splitlines()
+    total_at = {readable.width(line[:line.index(" 100 ")]) for line in lines[1:]}
+    assert len(total_at) == 1, lines
+    assert readable.width("王小明") == 6 and readable.width("e\u0301") == 1

@@ -161,6 +161,9 @@ def write_views(collected: list[SubmissionResult], assignment: Assignment, *, js
     stats = batch.summary(collected, assignment)
     print(terminal.table(collected, assignment), file=out)
     print(terminal.summary_text(stats), file=out)
+    gaps = terminal.roster_text(collected, roster, due)
+    if gaps:
+        print(gaps, file=out)
     attention = terminal.attention_text(collected)
     if attention:
         print(attention, file=out)

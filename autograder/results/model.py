@@ -34,6 +34,14 @@ def display(points: float) -> str:
     return f"{round(points + 0.0, 2):g}"
 
 
+NO_SCORE = "—"    # a submission without a score, where people read it (a CSV leaves the cell blank)
+
+
+def score_text(status: str, points: float, none: str = NO_SCORE) -> str:
+    """Points as ``display`` shows them when ``status`` is graded; ``none`` otherwise -- never a 0."""
+    return display(points) if status == GRADED else none
+
+
 @dataclasses.dataclass
 class TestResult:
     """One rubric test's points for one submission, and what the student reads about it."""
