@@ -15,7 +15,7 @@ from autograder.assignment import Assignment
 from autograder.find import discover
 from autograder.grading import batch, settings
 from autograder.grading.choose import choose_assignment
-from autograder.errors import UsageError
+from autograder.errors import Incomplete, UsageError
 from autograder.results import SubmissionResult
 from autograder.views import feedback, gradebook, readable, terminal
 from autograder.views import report as class_report
@@ -66,7 +66,8 @@ def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_pa
     option left None is taken from what the results folder remembers (``settings``)."""
     if results_dir is None:
         results_dir = Path(json_path).with_suffix(".results") if json_path else Path("autograder-results")
-    recorded = settings.read(results_dir)
+    # A shard's folder may be shared by every shard of the class: the views are the merge's to write.
+    recorded = settings.read(results_dir) if not shard else {}
     options, taken = settings.combine(
         dict(json_path=json_path, csv_path=csv_path, canvas_path=canvas_path,
              canvas_name=canvas_name, feedback_dir=feedback_dir, report_dir=report_dir, roster=roster, due=due,
@@ -102,6 +103,8 @@ def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_pa
         print(settings.taken_line(results_dir, taken), file=sys.stderr)
     print(f"{chosen.id}: {len(submissions)} submissions, {len(submissions) - len(todo)} already graded "
           f"(results in {results_dir}{'' if force else '; --force regrades'})", file=sys.stderr)
+    if shard:
+        batch.write_run(results_dir, whole_class, shard, done=False)
     progress, close = _progress_bar(len(todo), quiet)
     try:
         batch.run(todo, results_dir, assignment=chosen, jobs=jobs, lang=lang, limits=limits, progress=progress)
@@ -127,7 +130,8 @@ def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_pa
     write_views(collected, chosen, json_path=json_path, csv_path=csv_path, feedback_dir=feedback_dir, lang=lang,
                 out=out, results_dir=results_dir, pinned=pinned, views=views, canvas_path=canvas_path,
                 canvas_name=canvas_name, jobs=jobs)
-    settings.remember(results_dir, {**options, "assignment": chosen.id})
+    if not shard:
+        settings.remember(results_dir, {**options, "assignment": chosen.id})
     if report_dir:
         class_report.run(collected=collected, assignment=chosen, out=report_dir, lang=lang,
                          feedback_dirs=[feedback_dir] if feedback_dir else [], similarity=similarity,
@@ -199,6 +203,10 @@ def merge(*, result_dirs: Sequence[str | Path], json_path=None, csv_path=None, f
     write_views(collected, assignments.get(ids[0]), json_path=json_path, csv_path=csv_path,
                 feedback_dir=feedback_dir, lang=lang, out=out, results_dir=result_dirs, views=views,
                 canvas_path=canvas_path, canvas_name=canvas_name)
+    gaps = batch.shard_gaps(result_dirs, {r.id: r for r in collected})
+    if gaps:
+        raise Incomplete(f"the class is incomplete ({len(gaps)} shard problem{'s' if len(gaps) > 1 else ''}, "
+                         "warned above); the views hold what there is: rerun the tasks named, then merge again")
     return collected
 
 
