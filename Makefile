@@ -39,12 +39,14 @@ release: setup solutions
 demo: release
 	$(BIN)/python -m autograder demo
 
+# Every test: those that may share the machine on every core, then those that measure it alone.
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not serial" -n auto
+	$(BIN)/python -m pytest -m serial
 
-# The fast loop: every test not marked slow, spread over the cores.
+# The fast loop: every test not marked slow (nor serial), spread over the cores.
 quick: setup
-	$(BIN)/python -m pytest -m "not slow" -n auto
+	$(BIN)/python -m pytest -m "not slow and not serial" -n auto
 
 bench: setup
 	$(BIN)/python bench/run.py
