@@ -39,13 +39,15 @@ release: setup solutions
 demo: release
 	$(BIN)/python -m autograder demo
 
-# Lint first (seconds), so CI (.ci/run: make test) fails fast on it.
+# Lint first (seconds), so CI (.ci/run: make test) fails fast on it. Then every test: those that may
+# share the machine on every core, then those that measure it alone.
 test: setup lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not serial" -n auto
+	$(BIN)/python -m pytest -m serial
 
-# The fast loop: every test not marked slow, spread over the cores.
+# The fast loop: every test not marked slow (nor serial), spread over the cores.
 quick: setup
-	$(BIN)/python -m pytest -m "not slow" -n auto
+	$(BIN)/python -m pytest -m "not slow and not serial" -n auto
 
 # ruff (pyflakes, pycodestyle at 120 columns) and mypy on the engine; both configured in pyproject.toml.
 lint: setup

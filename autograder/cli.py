@@ -2,7 +2,8 @@
 
 The CLI only parses arguments and calls one keyword-only function per command (``grading``,
 ``views.report``, ``gradescope_bundle``, ``course``, ``demo``); errors the user can fix (a path that
-does not exist, a bad --shard, an unknown assignment) end it with a one-line reason and exit status 2.
+does not exist, a bad --shard, an unknown assignment) end it with a one-line reason and exit status 2; a
+merge of a sharded class some of whose shards are missing or unfinished writes what it has and exits 3.
 """
 import argparse
 import re
@@ -12,27 +13,46 @@ from pathlib import Path
 
 from autograder import assignments, messages
 from autograder.assignment import Assignment
-from autograder.grading import UsageError, grade, merge, report
-from autograder.routes import gradescope_bundle
+from autograder.grading import Incomplete, UsageError, grade, merge, report
+from autograder.routes import gradescope_bundle, schedulers
 
 
 def _shard(text):
+    """``K/N``, or ``auto/N`` (the scheduler's task index is K: ``routes.schedulers``)."""
+    first, _, count = text.partition("/")
     try:
-        k, n = (int(x) for x in text.split("/"))
+        n = int(count)
+        k = None if first == "auto" else int(first)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--shard takes K/N, e.g. 2/8 (got {text!r})") from None
-    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"--shard takes K/N or auto/N, e.g. 2/8 (got {text!r})") from None
+    if n < 1 or (k is not None and not 1 <= k <= n):
         raise argparse.ArgumentTypeError(f"--shard {text}: K must be between 1 and N")
-    return k, n
+    return ("auto" if k is None else k), n
+
+
+def _slot(shard):
+    """``(K, N)`` of ``--shard``: an ``auto`` K read from the scheduler's environment, said on stderr."""
+    if shard is None or shard[0] != "auto":
+        return shard
+    try:
+        found = schedulers.slot(shard[1])
+    except schedulers.SchedulerError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"autograder: {found.says()}", file=sys.stderr)
+    return found.index, found.count
 
 
 def _gradebook_arguments(p):
     p.add_argument("--roster", metavar="ROSTER.csv",
                    help="join names and e-mails by student id (a CSV with an id/student_id column); "
                         "roster students without a submission get a 'missing' row")
-    p.add_argument("--due", metavar="DATE", help="due date (ISO 8601, e.g. 2026-11-30T23:59+08:00): the CSV "
-                                                 "says how late each nbgrader submission was (no penalty)")
+    p.add_argument("--due", metavar="DATE",
+                   help="due date with its offset from UTC (ISO 8601, e.g. 2026-11-30T23:59+08:00): the CSV "
+                        "says how late each nbgrader submission was (no penalty)")
     p.add_argument("--canvas", dest="canvas_path", metavar="OUT.csv", help="also write a Canvas gradebook import file")
+    p.add_argument("--canvas-name", metavar="NAME",
+                   help="the Canvas assignment's column as Canvas exports it, e.g. 'Backprop basics (12345)' "
+                        "(default: the assignment's id, which Canvas imports as a new assignment)")
 
 
 def _threshold(text):
@@ -71,8 +91,11 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--jobs", type=int, default=None, help="parallel workers (default: CPU cores)")
     g.add_argument("--results-dir", type=Path, help="per-submission results (default: OUT.results/)")
     g.add_argument("--force", action="store_true", help="regrade submissions that already have a result")
-    g.add_argument("--shard", type=_shard, metavar="K/N", help="grade only the K-th of N slices of the class")
-    g.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
+    g.add_argument("--shard", type=_shard, metavar="K/N",
+                   help="grade only the K-th of N slices of the class; auto/N takes K from a Slurm, Kubernetes or "
+                        "AWS Batch array task's index (docs/SCHEDULERS.md)")
+    g.add_argument("--lang", choices=messages.LANGUAGES, default=None,
+                   help="feedback language (default: as the results folder remembers it, else zh)")
     g.add_argument("--feedback", dest="feedback_dir", type=Path, help="write one Markdown feedback file per student")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.add_argument("--limit", dest="limits", action="append", default=[], metavar="NAME=VALUE",
@@ -85,7 +108,8 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--json", dest="json_path", metavar="OUT.json")
     m.add_argument("--csv", dest="csv_path", metavar="OUT.csv")
     m.add_argument("--feedback", dest="feedback_dir", type=Path)
-    m.add_argument("--lang", choices=messages.LANGUAGES, default="zh")
+    m.add_argument("--lang", choices=messages.LANGUAGES, default=None,
+                   help="feedback language (default: as the first folder remembers it, else zh)")
     _gradebook_arguments(m)
 
     c = sub.add_parser("report", help="the class report: what the class got wrong (HTML, PNG, CSV, JSON)")
@@ -107,7 +131,7 @@ def parser() -> argparse.ArgumentParser:
                    help="write each table between <!-- rubric:ID:start --> and <!-- rubric:ID:end --> in this file")
 
     z = sub.add_parser("gradescope", help="build the Gradescope autograder bundle of one assignment")
-    z.add_argument("--assignment", metavar="NAME", required=True, help="the assignment (see `list`)")
+    z.add_argument("--assignment", metavar="NAME", help="the assignment (see `list`); required")
     z.add_argument("--out", type=Path, default=Path("autograder.zip"))
     z.add_argument("--lang", choices=messages.LANGUAGES, default="zh", help="feedback language (default zh)")
     z.add_argument("--visibility", action="append", default=[], metavar="PATTERN=VALUE",
@@ -168,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("--jobs must be at least 1")
     try:
         if args.command == "grade":
+            args.shard = _slot(args.shard)
             grade(**{k: v for k, v in vars(args).items() if k != "command"})
         elif args.command == "merge":
             merge(**{k: v for k, v in vars(args).items() if k != "command"})
@@ -183,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("\n\n".join(f"## {a.id}\n\n{a.markdown_table()}" if len(chosen) > 1 else a.markdown_table()
                                   for a in chosen))
         elif args.command == "gradescope":
+            if args.assignment is None:
+                raise UsageError("gradescope builds one assignment's bundle: give --assignment NAME (one of: "
+                                 + ", ".join(assignments.known()) + ")")
             try:
                 built = gradescope_bundle.build(args.out, _assignment(args.assignment), lang=args.lang,
                                                 visibility=args.visibility)
@@ -201,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
             from autograder.course import demo   # not in the Gradescope bundle either (nbformat, nbclient)
             chosen = [_assignment(args.assignment)] if args.assignment else list(assignments.known().values())
             demo.main(chosen, out=args.out)
+    except Incomplete as exc:
+        print(f"autograder: error: {exc}", file=sys.stderr)
+        return 3
     except UsageError as exc:
         print(f"autograder: error: {exc}", file=sys.stderr)
         return 2

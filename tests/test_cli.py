@@ -303,7 +303,7 @@ def test_ids_a_name_filter_would_merge_each_keep_their_own_result(tmp_path):
     data = {r["id"]: r for r in assert_strict_json(out)}
     assert sorted(data) == sorted(["alice", "-alice", "--alice", "Alice", "ALICE", "alice_", "a%6cice"])
     assert data["alice"]["score"] == 100 and all(r["score"] == 0 for sid, r in data.items() if sid != "alice")
-    names = [p.name.lower() for p in (tmp_path / "g.results").glob("*.json")]
+    names = [p.name.lower() for p in (tmp_path / "g.results").glob("*.json") if not p.name.startswith(".")]
     assert len(names) == len(set(names)) == 7, "distinct even on a case-insensitive file system"
     assert "**100 / 100**" in (tmp_path / "fb" / "alice.md").read_text(encoding="utf-8")
 
@@ -382,7 +382,7 @@ def test_a_worker_killed_midway_is_replaced_and_its_submission_reported(tmp_path
     assert all(r["score"] == 100 for r in data.values() if r["status"] != "grader-error")
     if errors:
         assert "stopped (exit status -9) while grading this submission" in errors[0]["reason"]
-        assert "WARNING: 1 submissions were NOT graded" in stdout
+        assert "WARNING: 1 submission was NOT graded" in stdout
     again = run_cli("grade", folder, "--json", tmp_path / "g.json", "--quiet")
     assert f"{6 - len(errors)} already graded" in again.stderr
     assert [r["score"] for r in assert_strict_json(tmp_path / "g.json")] == [100] * 6
@@ -448,7 +448,7 @@ def test_a_worker_that_stops_making_progress_is_replaced(tmp_path, started):
     assert len(data) == 5 and len(errors) == 1, [(r["id"], r["status"], r["reason"]) for r in data]
     assert f"made no progress for {stall:.0f} s on this submission and was stopped" in errors[0]["reason"]
     assert all(r["score"] == 100 for r in data if r["status"] == "graded")
-    assert "WARNING: 1 submissions were NOT graded" in stdout
+    assert "WARNING: 1 submission was NOT graded" in stdout
 
 
 def _nbgrader_class(root, students):
@@ -476,7 +476,7 @@ def test_regrading_one_student_updates_that_row_and_nothing_else(tmp_path):
     assert len(changed) == 1 and changed[0][1].startswith("stu003,") and ",100," in changed[0][1]
     ids = [r["id"] for r in json.loads((out / "grades.json").read_text())]
     assert ids == ["stu001", "stu002", "stu003"]
-    assert sorted(p.name.split(".")[0] for p in (out / "grades.results").glob("*.json")) == ids
+    assert sorted(p.name.split(".")[0] for p in (out / "grades.results").glob("*.json") if not p.name.startswith(".")) == ids
 
 
 def test_grade_reads_each_result_file_once_for_the_views(tmp_path, monkeypatch):
@@ -504,8 +504,10 @@ def test_grade_reads_each_result_file_once_for_the_views(tmp_path, monkeypatch):
 def test_merge_names_missing_shards_and_conflicting_students(small_class, tmp_path):
     for k in (1, 2, 3):
         run_cli("grade", small_class, "--shard", f"{k}/3", "--results-dir", tmp_path / f"shard{k}", "--quiet")
-    partial = run_cli("merge", tmp_path / "shard1", tmp_path / "shard3", "--json", tmp_path / "m.json")
+    partial = run_cli("merge", tmp_path / "shard1", tmp_path / "shard3", "--json", tmp_path / "m.json", check=False)
     assert "shards missing: 2/3 of a class of 5 submissions (2 submissions have no result here)" in partial.stderr
+    assert partial.returncode == 3 and "the class is incomplete" in partial.stderr.splitlines()[-1]
+    assert len(json.loads((tmp_path / "m.json").read_text())) == 3, "what there is, written"
     # the same student graded in two folders: the newer result is kept, and the warning says which
     shutil.copytree(tmp_path / "shard1", tmp_path / "again")
     (small_class / "c01_split_abs.py").write_text("raise SystemExit\n")
@@ -516,6 +518,47 @@ def test_merge_names_missing_shards_and_conflicting_students(small_class, tmp_pa
     assert f"kept {tmp_path / 'again'}" in line and "the newest" in line and "scores differ" in line
     merged = {r["id"]: r["score"] for r in json.loads((tmp_path / "m2.json").read_text())}
     assert merged["c01_split_abs"] == 0
+
+
+def test_shards_share_one_results_folder_and_the_scheduler_names_each(small_class, tmp_path):
+    """Three array tasks (Kubernetes-style, 0-based index) grade into one shared folder; each says
+    which variable it read; the merge equals the class graded at once. A task that started and was
+    killed is named by the merge (exit 3), and rerunning that one task completes the class."""
+    shared = tmp_path / "shared"
+    for index in (0, 1, 2):
+        done = run_cli("grade", small_class, "--shard", "auto/3", "--results-dir", shared, "--quiet",
+                       env={"JOB_COMPLETION_INDEX": str(index)})
+        assert f"shard {index + 1}/3 from Kubernetes's JOB_COMPLETION_INDEX={index}" in done.stderr
+    assert sorted(p.name for p in shared.glob(".run-*")) == [f".run-{k}-of-3.json" for k in (1, 2, 3)]
+    run_cli("merge", shared, "--json", tmp_path / "merged.json")
+    run_cli("grade", small_class, "--json", tmp_path / "once.json", "--quiet")
+    strip = lambda rows: {r["id"]: [(t["name"], t["score"], t["output"]) for t in r["tests"]] for r in rows}  # noqa: E731
+    assert strip(json.loads((tmp_path / "merged.json").read_text())) == \
+        strip(json.loads((tmp_path / "once.json").read_text()))
+
+    # task 2 killed mid-run: its record says started, its results are gone
+    record = shared / ".run-2-of-3.json"
+    data = json.loads(record.read_text())
+    data["done"] = False
+    record.write_text(json.dumps(data))
+    for sid in data["ids"]:
+        results.result_path(shared, sid).unlink()
+    gap = run_cli("merge", shared, "--json", tmp_path / "gap.json", check=False)
+    assert gap.returncode == 3
+    assert "shard 2/3 started" in gap.stderr and "did not finish" in gap.stderr and "rerun that task" in gap.stderr
+    # the scheduler's requeue: the same task again, then the merge is whole
+    run_cli("grade", small_class, "--shard", "auto/3", "--results-dir", shared, "--quiet",
+            env={"SLURM_ARRAY_TASK_ID": "2"})
+    run_cli("merge", shared, "--json", tmp_path / "merged2.json")
+    assert strip(json.loads((tmp_path / "merged2.json").read_text())) == \
+        strip(json.loads((tmp_path / "once.json").read_text()))
+
+
+def test_shard_auto_without_a_scheduler_is_a_one_line_reason(small_class, tmp_path):
+    env = {v: "" for v in ("SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX")}
+    done = run_cli("grade", small_class, "--shard", "auto/3", "--results-dir", tmp_path / "r", check=False, env=env)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert "no scheduler's task index in the environment" in done.stderr
 
 
 # ------------------------------------------------------------------ which assignment a run grades

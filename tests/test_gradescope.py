@@ -17,7 +17,7 @@ from autograder.routes import gradescope, gradescope_bundle
 from autograder import results
 from autograder.assignments.backprop_basics import ASSIGNMENT, rubric, sample
 
-from .conftest import ROOT
+from .conftest import ROOT, run_cli
 
 # Gradescope's results.json keys (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
 TOP_KEYS = {"score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
@@ -321,3 +321,12 @@ def test_the_bundle_set_up_where_bwrap_cannot_unshare_keeps_the_reference_from_s
         assert "第 7 行：PermissionError" in snooped["output"], snooped["output"]
     finally:
         subprocess.run(["rm", "-rf", str(home)], check=False)
+
+
+def test_the_bundle_without_an_assignment_names_the_choices(tmp_path):
+    from autograder import assignments
+    done = run_cli("gradescope", "--out", tmp_path / "autograder.zip", check=False)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert "give --assignment NAME (one of: " in done.stderr
+    assert all(name in done.stderr for name in assignments.known())
+    assert not (tmp_path / "autograder.zip").exists()

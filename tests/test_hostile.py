@@ -41,6 +41,7 @@ from .conftest import ASSIGNMENT_01, FILES, ROOT, VENV_BIN
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.serial,    # its limits are short: it must not share the cores with other tests
     pytest.mark.skipif(not sandbox.isolation().bubblewrap,
                        reason="the hostile corpus is only safe to grade under bubblewrap (apt-get install bubblewrap)"),
 ]

@@ -17,7 +17,7 @@ from .conftest import FILES, run_cli
 CORPUS = FILES / "hostile02"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 
 @pytest.fixture(scope="module")

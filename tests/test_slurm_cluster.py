@@ -14,7 +14,7 @@ import pytest
 from .conftest import FILES, ROOT
 from .slurm import DAEMON_WAIT_S, SlurmUnavailable, processes_with, slurm_cluster_running, why_unavailable
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 SHARD, MERGE = FILES / "slurm" / "shard.sh", FILES / "slurm" / "merge.sh"
 TIME = "--time=1"   # minutes: every job has a limit, so `wait` knows how long to wait

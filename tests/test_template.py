@@ -14,9 +14,9 @@ from autograder.assignments.backprop_basics import reference
 from .probes import REFERENCE, process, run_probe
 
 FULL = sandbox.isolation()
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.serial, pytest.mark.skipif(
     not (FULL.bubblewrap and FULL.controllers),
-    reason=f"the template needs bubblewrap and cgroups; here: {FULL} ({cgroup.unusable_reason() or 'no bwrap'})")
+    reason=f"the template needs bubblewrap and cgroups; here: {FULL} ({cgroup.unusable_reason() or 'no bwrap'})")]
 
 
 @pytest.fixture(autouse=True)

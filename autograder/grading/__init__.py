@@ -4,6 +4,6 @@ which assignment a class is for (``choose``), and the batch of pytest workers th
 """
 from autograder.grading.choose import choose_assignment
 from autograder.grading.commands import grade, merge, report, write_views
-from autograder.errors import UsageError
+from autograder.errors import Incomplete, UsageError
 
-__all__ = ["UsageError", "choose_assignment", "grade", "merge", "report", "write_views"]
+__all__ = ["Incomplete", "UsageError", "choose_assignment", "grade", "merge", "report", "write_views"]

@@ -10,12 +10,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from autograder import assignments, sandbox
+from autograder import assignments, messages, sandbox
 from autograder.assignment import Assignment
 from autograder.find import discover
-from autograder.grading import batch
+from autograder.grading import batch, settings
 from autograder.grading.choose import choose_assignment
-from autograder.errors import UsageError
+from autograder.errors import Incomplete, UsageError
 from autograder.results import SubmissionResult
 from autograder.views import feedback, gradebook, readable, terminal
 from autograder.views import report as class_report
@@ -40,12 +40,43 @@ def _gradebook_options(roster, due):
         raise UsageError(str(exc)) from None
 
 
+def _assignment_for(paths: Sequence[str | Path], name: str | None, recorded: str | None,
+                    results_dir: str | Path) -> Assignment:
+    """The assignment to grade: ``name``, else what the submissions tell, else -- a student's folder
+    holding every assignment, say -- the one the results folder holds. A folder holds one."""
+    try:
+        chosen = choose_assignment(paths, name)
+    except UsageError:
+        if name is not None or recorded is None:
+            raise
+        chosen = choose_assignment(paths, recorded)
+    if recorded is not None and chosen.id != recorded:
+        raise UsageError(f"{results_dir} holds the results of {recorded}, not {chosen.id}: one results folder per "
+                         "assignment (give --results-dir)")
+    return chosen
+
+
 def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_path=None, csv_path=None,
           jobs: int | None = None, results_dir=None, force: bool = False, shard: tuple[int, int] | None = None,
-          lang: str = "zh", feedback_dir=None, quiet: bool = False, limits: Sequence[str] = (), roster=None,
-          due: str | None = None, canvas_path=None, report_dir=None, similarity: float | None = None,
-          base_corpus: Sequence[Path] = (), out: TextIO = sys.stdout) -> list[SubmissionResult]:
-    """Grade submissions and write the gradebook views; returns the collected results."""
+          lang: str | None = None, feedback_dir=None, quiet: bool = False, limits: Sequence[str] = (), roster=None,
+          due: str | None = None, canvas_path=None, canvas_name: str | None = None, report_dir=None,
+          similarity: float | None = None, base_corpus: Sequence[Path] = (),
+          out: TextIO = sys.stdout) -> list[SubmissionResult]:
+    """Grade submissions and write the gradebook views; returns the collected results. Every view
+    option left None is taken from what the results folder remembers (``settings``)."""
+    if results_dir is None:
+        results_dir = Path(json_path).with_suffix(".results") if json_path else Path("autograder-results")
+    # A shard's folder may be shared by every shard of the class: the views are the merge's to write.
+    recorded = settings.read(results_dir) if not shard else {}
+    options, taken = settings.combine(
+        dict(json_path=json_path, csv_path=csv_path, canvas_path=canvas_path,
+             canvas_name=canvas_name, feedback_dir=feedback_dir, report_dir=report_dir, roster=roster, due=due,
+             lang=lang, similarity=similarity), {k: v for k, v in recorded.items() if k != "assignment"})
+    options["lang"] = options["lang"] or messages.DEFAULT
+    json_path, csv_path, canvas_path, canvas_name, feedback_dir, report_dir, roster, due, recorded_lang, similarity = (
+        options[k] for k in ("json_path", "csv_path", "canvas_path", "canvas_name", "feedback_dir", "report_dir",
+                             "roster", "due", "lang", "similarity"))
+    lang = str(recorded_lang)
     if similarity is not None and not report_dir:
         raise UsageError("--similarity is a section of the class report: give --report DIR too")
     if base_corpus and similarity is None:
@@ -55,7 +86,7 @@ def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_pa
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     views = _gradebook_options(roster, due)
-    chosen = choose_assignment(paths, assignment)
+    chosen = _assignment_for(paths, assignment, recorded.get("assignment"), results_dir)
     try:
         submissions = discover.find(paths, chosen)
     except discover.DiscoveryError as exc:
@@ -63,16 +94,18 @@ def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_pa
     whole_class = submissions
     if shard:
         submissions = batch.shard(submissions, *shard)
-    if results_dir is None:
-        results_dir = Path(json_path).with_suffix(".results") if json_path else Path("autograder-results")
     todo = batch.pending(submissions, results_dir, chosen, force=force)
     pinned = sandbox.isolation()     # chosen once: batch.run pins it for every worker
     refused = sandbox.unsandboxed_problem(pinned, chosen.reference, whole_class)
     if refused:
         raise UsageError(refused)
     print(sandbox.describe(pinned, parsed), file=sys.stderr)
+    if taken:
+        print(settings.taken_line(results_dir, taken), file=sys.stderr)
     print(f"{chosen.id}: {len(submissions)} submissions, {len(submissions) - len(todo)} already graded "
           f"(results in {results_dir}{'' if force else '; --force regrades'})", file=sys.stderr)
+    if shard:
+        batch.write_run(results_dir, whole_class, shard, done=False)
     progress, close = _progress_bar(len(todo), quiet)
     try:
         batch.run(todo, results_dir, assignment=chosen, jobs=jobs, lang=lang, limits=limits, progress=progress)
@@ -96,7 +129,10 @@ def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_pa
               "(delete a result file there to drop it)", file=sys.stderr)
     collected = sorted(collected + earlier, key=lambda r: r.id)
     write_views(collected, chosen, json_path=json_path, csv_path=csv_path, feedback_dir=feedback_dir, lang=lang,
-                out=out, results_dir=results_dir, pinned=pinned, views=views, canvas_path=canvas_path, jobs=jobs)
+                out=out, results_dir=results_dir, pinned=pinned, views=views, canvas_path=canvas_path,
+                canvas_name=canvas_name, jobs=jobs)
+    if not shard:
+        settings.remember(results_dir, {**options, "assignment": chosen.id})
     if report_dir:
         class_report.run(collected=collected, assignment=chosen, out=report_dir, lang=lang,
                          feedback_dirs=[feedback_dir] if feedback_dir else [], similarity=similarity,
@@ -106,7 +142,8 @@ def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_pa
 
 def write_views(collected: list[SubmissionResult], assignment: Assignment, *, json_path=None, csv_path=None,
                 feedback_dir=None, lang: str = "zh", out: TextIO = sys.stdout, results_dir=None, pinned=None,
-                views=(None, None), canvas_path=None, jobs: int | None = None) -> None:
+                views=(None, None), canvas_path=None, canvas_name: str | None = None,
+                jobs: int | None = None) -> None:
     """Write every view of ``collected`` asked for, then the terminal table and summary on ``out``."""
     roster, due = views
     if roster:
@@ -119,7 +156,8 @@ def write_views(collected: list[SubmissionResult], assignment: Assignment, *, js
     if csv_path:
         gradebook.write_csv(collected, csv_path, assignment, roster=roster, due=due)
     if canvas_path:
-        gradebook.write_canvas(collected, canvas_path, assignment, roster=roster)
+        gradebook.write_canvas(collected, canvas_path, assignment, roster=roster, name=canvas_name)
+        print(gradebook.canvas_matched(roster), file=sys.stderr)
     if feedback_dir:
         # Only the students whose result changed (or whose file is gone), in parallel; index.json maps them.
         written, kept = feedback.write(collected, feedback_dir, lang, results_dir, jobs=jobs)
@@ -128,6 +166,9 @@ def write_views(collected: list[SubmissionResult], assignment: Assignment, *, js
     stats = batch.summary(collected, assignment)
     print(terminal.table(collected, assignment), file=out)
     print(terminal.summary_text(stats), file=out)
+    gaps = terminal.roster_text(collected, roster, due)
+    if gaps:
+        print(gaps, file=out)
     attention = terminal.attention_text(collected)
     if attention:
         print(attention, file=out)
@@ -135,13 +176,23 @@ def write_views(collected: list[SubmissionResult], assignment: Assignment, *, js
 
 
 def merge(*, result_dirs: Sequence[str | Path], json_path=None, csv_path=None, feedback_dir=None,
-          lang: str = "zh", roster=None, due: str | None = None, canvas_path=None,
-          out: TextIO = sys.stdout) -> list[SubmissionResult]:
-    """Join results folders (shards, reruns) into one gradebook: every view, as ``grade`` writes them."""
-    views = _gradebook_options(roster, due)
+          lang: str | None = None, roster=None, due: str | None = None, canvas_path=None,
+          canvas_name: str | None = None, out: TextIO = sys.stdout) -> list[SubmissionResult]:
+    """Join results folders (shards, reruns) into one gradebook: every view, as ``grade`` writes them;
+    options left None as the first folder remembers them (``settings``)."""
     for folder in result_dirs:
         if not Path(folder).is_dir():
             raise UsageError(f"{folder}: no such results folder")
+    options, taken = settings.combine(
+        dict(json_path=json_path, csv_path=csv_path, canvas_path=canvas_path, canvas_name=canvas_name,
+             feedback_dir=feedback_dir, roster=roster, due=due, lang=lang), settings.read(result_dirs[0]))
+    json_path, csv_path, canvas_path, canvas_name, feedback_dir, roster, due, lang = (
+        options[k] for k in ("json_path", "csv_path", "canvas_path", "canvas_name", "feedback_dir", "roster", "due",
+                             "lang"))
+    lang = lang or messages.DEFAULT
+    if taken:
+        print(settings.taken_line(result_dirs[0], taken), file=sys.stderr)
+    views = _gradebook_options(roster, due)
     collected, problems = batch.merge(result_dirs)
     for problem in problems:
         print(f"autograder: warning: {problem}", file=sys.stderr)
@@ -152,7 +203,11 @@ def merge(*, result_dirs: Sequence[str | Path], json_path=None, csv_path=None, f
         raise UsageError("no results in " + ", ".join(str(f) for f in result_dirs))
     write_views(collected, assignments.get(ids[0]), json_path=json_path, csv_path=csv_path,
                 feedback_dir=feedback_dir, lang=lang, out=out, results_dir=result_dirs, views=views,
-                canvas_path=canvas_path)
+                canvas_path=canvas_path, canvas_name=canvas_name)
+    gaps = batch.shard_gaps(result_dirs, {r.id: r for r in collected})
+    if gaps:
+        raise Incomplete(f"the class is incomplete ({len(gaps)} shard problem{'s' if len(gaps) > 1 else ''}, "
+                         "warned above); the views hold what there is: rerun the tasks named, then merge again")
     return collected
 
 

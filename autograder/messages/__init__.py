@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+import re
 import string
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -24,6 +25,22 @@ if TYPE_CHECKING:
     from autograder.assignment import Assignment
 
 DEFAULT = "zh"
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` and one more format spec, for languages with plural forms:
+    ``{n:plural(submission|submissions)}`` is the first word when n is 1, else the second."""
+
+    PLURAL = re.compile(r"plural\(([^|()]*)\|([^|()]*)\)")
+
+    def format_field(self, value, format_spec: str) -> str:
+        plural = self.PLURAL.fullmatch(format_spec)
+        if plural:
+            return plural[1] if value == 1 else plural[2]
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
 
 
 class Catalog:
@@ -37,7 +54,7 @@ class Catalog:
 
     def __call__(self, key: str, **values: object) -> str:
         """The sentence ``key`` with ``values`` filled in (KeyError for an id no catalog has)."""
-        return self.messages[key].format(**values)
+        return _FORMATTER.format(self.messages[key], **values)
 
     def __contains__(self, key: str) -> bool:
         return key in self.messages

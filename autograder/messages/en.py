@@ -204,20 +204,25 @@ MESSAGES = {
     "terminal.student": "student",
     "terminal.total": "total",
     "terminal.status": "status",
-    "terminal.summary": ("{submissions} submissions: {graded} graded, {not_graded} not graded; mean {mean:g}, "
+    "terminal.summary": ("{submissions} {submissions:plural(submission|submissions)}: {graded} graded, "
+                         "{not_graded} not graded; mean {mean:g}, "
                          "median {median:g} of {total:g}; full marks per part: {parts}"),
+    "terminal.roster-missing": ("{n} roster {n:plural(student has|students have)} no submission (a 'missing' row "
+                                "in the gradebook): {ids}"),
+    "terminal.late": "{n} {n:plural(submission was|submissions were)} late (reported, never penalised): {ids}",
     "terminal.isolation": "isolation: {kinds}",
     "terminal.other-isolation": ("WARNING: {n} results were graded with other isolation than this run's "
                                  "({pinned}), by an earlier run: {others}; --force regrades them"),
-    "terminal.not-graded": ("WARNING: {n} submissions were NOT graded (grader-error); rerun the same command to "
+    "terminal.not-graded": ("WARNING: {n} {n:plural(submission was|submissions were)} NOT graded (grader-error); "
+                            "rerun the same command to "
                             "grade them:"),
     "terminal.more-not-graded": "  ... and {n} more (status grader-error in the gradebook)",
-    "terminal.attention": ("WARNING: {n} ids need a look before grades are imported (they hide characters or look "
-                           "like another id; id_note in the gradebook):"),
+    "terminal.attention": ("WARNING: {n} {n:plural(id needs|ids need)} a look before grades are imported (they "
+                           "hide characters or look like another id; id_note in the gradebook):"),
     "terminal.more-attention": "  ... and {n} more (id_note in the gradebook)",
     "terminal.report": ("wrote {page}: {hints} hints given, {groups} groups of failures with no hint, {ungraded} "
                         "not graded"),
-    "terminal.report-ids": ", {n} ids to check",
+    "terminal.report-ids": ", {n} {n:plural(id|ids)} to check",
     "terminal.report-pairs": ", {pairs} similar pairs in {clusters} clusters",
     "terminal.similarity-unfound": ("similarity: {n} of {total} submissions not found (e.g. {example}); give "
                                     "--submissions CLASS_FOLDER (the folder graded)"),

@@ -198,6 +198,8 @@ MESSAGES = {
     "terminal.status": "狀態",
     "terminal.summary": ("{submissions} 份繳交：{graded} 份已評分，{not_graded} 份未評分；平均 {mean:g}，中位數 "
                          "{median:g}（滿分 {total:g}）；各部分滿分人數：{parts}"),
+    "terminal.roster-missing": "名單上有 {n} 位學生沒有繳交（成績單中為 missing 列）：{ids}",
+    "terminal.late": "有 {n} 份遲交（只標示，不扣分）：{ids}",
     "terminal.isolation": "隔離方式：{kinds}",
     "terminal.other-isolation": ("警告：有 {n} 份結果是先前的執行以不同於這次（{pinned}）的隔離方式評分的："
                                  "{others}；加上 --force 會重新評分"),

@@ -34,6 +34,14 @@ def display(points: float) -> str:
     return f"{round(points + 0.0, 2):g}"
 
 
+NO_SCORE = "—"    # a submission without a score, where people read it (a CSV leaves the cell blank)
+
+
+def score_text(status: str, points: float, none: str = NO_SCORE) -> str:
+    """Points as ``display`` shows them when ``status`` is graded; ``none`` otherwise -- never a 0."""
+    return display(points) if status == GRADED else none
+
+
 @dataclasses.dataclass
 class TestResult:
     """One rubric test's points for one submission, and what the student reads about it."""
@@ -113,13 +121,18 @@ class SubmissionResult:
             raise ValueError(f"test {unknown[0]!r} is not in this rubric (graded by another version? regrade)")
         tests = [TestResult(name=t["name"], score=t["score"], max_score=t["max_score"], output=t.get("output", ""),
                             tags=t.get("tags", []), part=by_name[t["name"]].part,
-                            kind=kinds.of_stored(t.get("kind"), t["score"] >= t["max_score"]),
+                            kind=kinds.of_stored(t.get("kind"), _full(t["score"], t["max_score"])),
                             exception=t.get("exception", "")) for t in data.get("tests", [])]
         return cls(submission=data["submission"], id=data["id"], status=data["status"], assignment=data["assignment"],
                    reason=data.get("reason", ""), tests=tests, output=data.get("output", ""),
                    execution_time=data.get("execution_time", 0.0), isolation=data.get("isolation", ""),
                    fingerprint=data.get("fingerprint", ""), submitted_at=data.get("submitted_at", ""),
                    graded_at=data.get("graded_at", ""), rubric=rubric)
+
+
+def _full(score: object, max_score: object) -> bool:
+    """Did a stored test get all its points? (A score stored as null -- a NaN kept as strict JSON -- did not.)"""
+    return isinstance(score, (int, float)) and isinstance(max_score, (int, float)) and score >= max_score
 
 
 def ungraded(submission, status: str, reason: str, isolation: object = "", *,

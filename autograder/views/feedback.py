@@ -247,6 +247,7 @@ def write(collected: list, folder, lang: str = "zh", results_dir=None, jobs: int
     for sid in names.ids:
         e = students[sid]
         table.append([names.show(sid), e.get("feedback", ""), e.get("plot") or "",
-                      results.display(e.get("score") or 0), e.get("status", ""), names.note(sid)])
+                      results.score_text(e.get("status", ""), e.get("score") or 0, ""), e.get("status", ""),
+                      names.note(sid)])
     readable.write_csv(folder / INDEX_CSV, table)
     return len(stale), len(collected) - len(stale)

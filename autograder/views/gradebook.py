@@ -50,13 +50,17 @@ def read_roster(path: str | Path) -> dict:
 
 
 def parse_due(text: str) -> datetime.datetime:
-    """A due date as the instructor writes it (ISO 8601; without a zone it is local time)."""
+    """A due date as the instructor writes it: ISO 8601 with its offset from UTC. Without one it is
+    refused: the grading machine's zone (UTC on most servers) is rarely the course's."""
     try:
         due = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"--due {text!r}: not a date and time "
-                         "like 2026-11-30T23:59 or 2026-11-30 23:59+08:00") from None
-    return due if due.tzinfo else due.astimezone()
+        raise ValueError(f"--due {text!r}: not a date and time like 2026-11-30T23:59+08:00") from None
+    if due.tzinfo is None:
+        example = due.isoformat(timespec="minutes") + "+08:00"
+        raise ValueError(f"--due {text!r}: give the course's offset from UTC, e.g. {example} "
+                         "(this machine's zone need not be the course's)")
+    return due
 
 
 def parse_timestamp(text: str | None) -> datetime.datetime | None:
@@ -119,29 +123,45 @@ def write_csv(collected: list, path: str | Path, assignment: Assignment, *, rost
     readable.write_csv(path, rows(collected, assignment, roster=roster, due=due))
 
 
-def canvas_rows(collected: list, assignment: Assignment, *, roster: dict | None = None) -> list:
-    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment
-    (its id names the column, its total is the points possible);
-    a ``Points Possible`` row first. Ids come from the roster (``canvas_id``/``sis_user_id``/``login``
-    columns, as Canvas's own export names them) where it has them; ungraded students stay blank."""
+CANVAS_COLUMNS = {"ID": ("canvas_id",), "SIS User ID": ("sis_user_id",), "SIS Login ID": ("login", "sis_login_id"),
+                  "Section": ("section",)}
+
+
+def canvas_rows(collected: list, assignment: Assignment, *, roster: dict | None = None,
+                name: str | None = None) -> list:
+    """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment's
+    column (``name``, e.g. ``Backprop basics (12345)`` as Canvas's own export names it, else the
+    assignment's id; its total is the points possible); a ``Points Possible`` row first. Each id
+    column comes from the roster column Canvas's export names it by (``CANVAS_COLUMNS``); one the
+    roster lacks stays empty, never filled with another id. Ungraded students stay blank."""
     roster = roster or {}
-    table = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment.id],
-             ["Points Possible", "", "", "", "", f"{assignment.total_points:g}"]]
+    table = [["Student", *CANVAS_COLUMNS, name or assignment.id],
+             ["Points Possible", *("" for _ in CANVAS_COLUMNS), f"{assignment.total_points:g}"]]
     by_id = {r.id: r for r in collected}
     names = readable.IdNames(set(by_id) | set(roster))
     for sid in names.ids:
         person = roster.get(sid, {})
         result = by_id.get(sid)
         score = display(result.score) if result is not None and result.status == results.GRADED else ""
-        table.append([person.get("name") or person.get("student") or names.show(sid), person.get("canvas_id", ""),
-                      person.get("sis_user_id") or names.show(sid),
-                      person.get("login") or person.get("sis_login_id") or person.get("email", ""),
-                      person.get("section", ""), score])
+        ids = [next((person[c] for c in columns if person.get(c)), "") for columns in CANVAS_COLUMNS.values()]
+        table.append([person.get("name") or person.get("student") or names.show(sid), *ids, score])
     return table
 
 
-def write_canvas(collected: list, path: str | Path, assignment: Assignment, *, roster: dict | None = None) -> None:
-    readable.write_csv(path, canvas_rows(collected, assignment, roster=roster))
+def canvas_matched(roster: dict | None) -> str:
+    """Which of Canvas's id columns the roster fills, and which stay empty (one line)."""
+    header = set().union(*(row.keys() for row in (roster or {}).values())) if roster else set()
+    filled = [f"{col} ({next(c for c in cols if c in header)})" for col, cols in CANVAS_COLUMNS.items()
+              if any(c in header for c in cols)]
+    empty = [col for col, cols in CANVAS_COLUMNS.items() if not any(c in header for c in cols)]
+    lacking = " or ".join(c for col in empty for c in CANVAS_COLUMNS[col])
+    return (f"canvas: {', '.join(filled) or 'no id column'} from the roster"
+            + (f"; {', '.join(empty)} left empty (the roster has no {lacking} column)" if empty else ""))
+
+
+def write_canvas(collected: list, path: str | Path, assignment: Assignment, *, roster: dict | None = None,
+                 name: str | None = None) -> None:
+    readable.write_csv(path, canvas_rows(collected, assignment, roster=roster, name=name))
 
 
 def write_json(collected: list, path: str | Path) -> None:

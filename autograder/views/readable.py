@@ -258,6 +258,18 @@ def show_id(sid: str) -> str:
     return _render(sid)[0]
 
 
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: 2 for a wide or full-width character (CJK), 0 for a
+    combining mark, 1 for the rest."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns (``width``), on the left when ``right``."""
+    fill = " " * max(columns - width(text), 0)
+    return fill + text if right else text + fill
+
+
 def short(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters for a terminal column: the cut ends in ``…#`` and a digest
     of the whole, so two cut texts are still told apart."""

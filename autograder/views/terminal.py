@@ -7,8 +7,10 @@ feedback's language). Ids are student-controlled (a file name): they are shown w
 """
 from autograder import messages, results
 from autograder.assignment import Assignment
-from autograder.results import display
-from autograder.views.readable import IdNames, short, show_id, visible
+from autograder.results import score_text
+from autograder.views.gradebook import lateness, parse_timestamp
+from autograder.views.readable import IdNames, pad, short, show_id, visible
+from autograder.views.readable import width as columns
 
 NAME_WIDTH = 40       # characters of an id in the terminal table (a longer one is cut, with a digest)
 LANG = "en"           # the terminal's language unless a caller asks for another
@@ -21,20 +23,43 @@ def status_text(result: results.SubmissionResult, words: messages.Catalog) -> st
 
 
 def table(collected: list, assignment: Assignment, width: int = 100, lang: str = LANG) -> str:
-    """The human summary: one line per submission."""
+    """The human summary: one line per submission; a submission without a score shows ``NO_SCORE``
+    in every points column. Columns line up in terminal columns (a CJK character takes two)."""
     words = messages.catalog(lang)
     parts = [f"{p} /{assignment.part_points[p]:g}" for p in assignment.parts]
     shown = IdNames(r.id for r in collected)
     names = [short(shown.show(r.id), NAME_WIDTH) for r in collected]
     student, total = words("terminal.student"), words("terminal.total")
-    name_width = max([len(student)] + [len(n) for n in names])
-    lines = [f"{student:<{name_width}}  {total:>7}  " + "  ".join(f"{p:>15}" for p in parts)
-             + f"  {words('terminal.status')}"]
+    name_width = max([columns(student)] + [columns(n) for n in names])
+    lines = [pad(student, name_width) + f"  {pad(total, 7, right=True)}  "
+             + "  ".join(pad(p, 15, right=True) for p in parts) + f"  {words('terminal.status')}"]
     for r, name in zip(collected, names):
         scores = r.part_scores()
         status = visible(status_text(r, words))
-        lines.append(f"{name:<{name_width}}  {display(r.score):>7}  "
-                     + "  ".join(f"{display(scores[p]):>15}" for p in assignment.parts) + f"  {status[:width]}")
+        lines.append(pad(name, name_width) + f"  {score_text(r.status, r.score):>7}  "
+                     + "  ".join(f"{score_text(r.status, scores[p]):>15}" for p in assignment.parts)
+                     + f"  {status[:width]}")
+    return "\n".join(lines)
+
+
+def roster_text(collected: list, roster: dict | None, due=None, lang: str = LANG) -> str:
+    """Who on the roster handed nothing in, and who was late against ``due``: the lines the instructor
+    reads under the table (empty when there is nothing to say)."""
+    words = messages.catalog(lang)
+    lines = []
+    handed_in = {r.id for r in collected}
+    missing = sorted(set(roster or {}) - handed_in)
+    if missing:
+        lines.append(words("terminal.roster-missing", n=len(missing),
+                           ids=", ".join(short(show_id(sid), 40) for sid in missing[:10])
+                           + (" …" if len(missing) > 10 else "")))
+    if due is not None:
+        late = [(r.id, lateness(parse_timestamp(r.submitted_at), due)) for r in collected]
+        late = [(sid, by) for sid, by in late if by]
+        if late:
+            lines.append(words("terminal.late", n=len(late),
+                               ids=", ".join(f"{short(show_id(sid), 40)} ({by})" for sid, by in late[:10])
+                               + (" …" if len(late) > 10 else "")))
     return "\n".join(lines)
 
 

@@ -232,7 +232,7 @@ def _feedback(p):
         link = href(s["feedback"], p.out)
         name = (f'<a href="{link}">{p.id(s["id"])}</a>' if link
                 else f'{p.id(s["id"])} <span class="note">{p.w("report.no-feedback")}</span>')
-        rows.append(f'<tr><td>{name}</td><td class="n">{results.display(s["score"])}</td>'
+        rows.append(f'<tr><td>{name}</td><td class="n">{results.score_text(s["status"], s["score"])}</td>'
                     f'<td>{esc(status_word(p.words, s["status"]))}</td></tr>')
     return [f'<h2 id="feedback">{p.w("report.feedback")}</h2>', *p.table(("student", "score", "status"), rows)]
 

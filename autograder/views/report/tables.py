@@ -42,8 +42,8 @@ def write_tables(out, data: dict, words: messages.Catalog) -> None:
         (show(u["id"]), status_word(words, u["status"]), u["reason"]) for u in data["ungraded"])])
     readable.write_csv(out / "students.csv", [
         [*_columns(words, "student", "status", "score"), *data["parts"], *_columns(words, "feedback", "id-note")],
-        *((show(s["id"]), status_word(words, s["status"]), results.display(s["score"]),
-           *(results.display(s["parts"][p]) for p in data["parts"]), s["feedback"] or "",
+        *((show(s["id"]), status_word(words, s["status"]), results.score_text(s["status"], s["score"], ""),
+           *(results.score_text(s["status"], s["parts"][p], "") for p in data["parts"]), s["feedback"] or "",
            names.note(s["id"], words.lang))
           for s in data["students"])])
     sim = data.get("similarity")
