@@ -139,8 +139,8 @@ def test_a_result_the_feedback_cannot_be_written_for_still_gets_a_file(tmp_path)
     broken.rubric = None                              # a bug of the grader's: a result handed no rubric
     warnings = []
     feedback.write_feedback([broken, result("b")], tmp_path / "fb", "en", warn=warnings.append)
-    assert len(warnings) == 1 and warnings[0].startswith("autograder: warning: a: feedback incomplete: AttributeError")
-    assert "the grader could not write the full feedback (AttributeError)" in feedback_of(tmp_path / "fb", "a")
+    assert len(warnings) == 1 and warnings[0].startswith("autograder: warning: a: feedback incomplete: ValueError")
+    assert "the grader could not write the full feedback (ValueError)" in feedback_of(tmp_path / "fb", "a")
     assert "**100 / 100**" in feedback_of(tmp_path / "fb", "b")
 
 

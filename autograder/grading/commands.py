@@ -13,7 +13,7 @@ from typing import TextIO
 from autograder import assignments, messages, sandbox
 from autograder.assignment import Assignment
 from autograder.find import discover
-from autograder.grading import batch, settings
+from autograder.grading import batch, settings, shards
 from autograder.grading.choose import choose_assignment
 from autograder.errors import Incomplete, UsageError
 from autograder.results import SubmissionResult
@@ -93,7 +93,7 @@ def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_pa
         raise UsageError(str(exc)) from None
     whole_class = submissions
     if shard:
-        submissions = batch.shard(submissions, *shard)
+        submissions = shards.shard(submissions, *shard)
     todo = batch.pending(submissions, results_dir, chosen, force=force)
     pinned = sandbox.isolation()     # chosen once: batch.run pins it for every worker
     refused = sandbox.unsandboxed_problem(pinned, chosen.reference, whole_class)
@@ -105,14 +105,14 @@ def grade(*, paths: Sequence[str | Path], assignment: str | None = None, json_pa
     print(f"{chosen.id}: {len(submissions)} submissions, {len(submissions) - len(todo)} already graded "
           f"(results in {results_dir}{'' if force else '; --force regrades'})", file=sys.stderr)
     if shard:
-        batch.write_run(results_dir, whole_class, shard, done=False)
+        shards.write_run(results_dir, whole_class, shard, done=False)
     progress, close = _progress_bar(len(todo), quiet)
     try:
         batch.run(todo, results_dir, assignment=chosen, jobs=jobs, lang=lang, limits=limits, progress=progress)
     finally:
         close()
     if shard:
-        batch.write_run(results_dir, whole_class, shard)
+        shards.write_run(results_dir, whole_class, shard)
     # The results folder is the gradebook: results of earlier runs in it (the rest of the class, when
     # one student is regraded) stay in the views, updated only where this run graded. Read once.
     stored = batch.read_folder(results_dir)
@@ -204,7 +204,7 @@ def merge(*, result_dirs: Sequence[str | Path], json_path=None, csv_path=None, f
     write_views(collected, assignments.get(ids[0]), json_path=json_path, csv_path=csv_path,
                 feedback_dir=feedback_dir, lang=lang, out=out, results_dir=result_dirs, views=views,
                 canvas_path=canvas_path, canvas_name=canvas_name)
-    gaps = batch.shard_gaps(result_dirs, {r.id: r for r in collected})
+    gaps = shards.gaps(result_dirs, {r.id: r for r in collected})
     if gaps:
         raise Incomplete(f"the class is incomplete ({len(gaps)} shard problem{'s' if len(gaps) > 1 else ''}, "
                          "warned above); the views hold what there is: rerun the tasks named, then merge again")
