@@ -14,6 +14,7 @@ import ast
 import csv
 import dataclasses
 import html
+import io
 import json
 import os
 import re
@@ -172,6 +173,12 @@ def test_report_counts_match_the_planted_class(mistakes):
     for h in data["hints"]:      # each links an example student's feedback, one who got that hint
         assert h["example_feedback"] and Path(h["example_feedback"]).is_file()
         assert MISTAKES[h["example"]] == h["id"]
+        assert sorted(h["ids"]) == sorted(sid for sid, hint in MISTAKES.items() if hint == h["id"])
+    page = (where / "report" / "index.html").read_text(encoding="utf-8")
+    rows = {row[0]: row for row in csv.reader(io.StringIO((where / "report" / "hints.csv").read_text(encoding="utf-8-sig")))}
+    for h in data["hints"]:      # every student per hint, on the page and in the CSV: a TA writes to each
+        assert sorted(rows[h["id"]][-1].split("; ")) == sorted(h["ids"])
+        assert all(f">{sid}</a>" in page or f">{sid}<" in page for sid in h["ids"])
     groups = {tuple(sorted(g["students"])): g for g in data["unhinted"]}
     assert set(groups) == {("double1", "double2"), ("raises1",), ("untouched",), ("syntax",)}
     assert data["unhinted"][0]["students"] == ["double1", "double2"]           # biggest group first

@@ -128,6 +128,7 @@ MESSAGES = {
                             "mistakes most worth a new hint."),
     "report.failing-tests": "failing tests",
     "report.error-kind": "kind of error",
+    "report.who": "students (each links their feedback)",
     "report.examples": "students (first few)",
     "report.ungraded": "Submissions without a score",
     "report.ids": "Ids to check",

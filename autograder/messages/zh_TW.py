@@ -124,6 +124,7 @@ MESSAGES = {
                             "誤類型。人數最多的組排在最前面，是最值得新增提示的錯誤。"),
     "report.failing-tests": "失分的測試",
     "report.error-kind": "錯誤類型",
+    "report.who": "學生（連到各自的回饋）",
     "report.examples": "學生（前幾位）",
     "report.ungraded": "未評分的繳交",
     "report.ids": "需要查核的學號",

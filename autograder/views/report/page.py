@@ -146,12 +146,13 @@ def _hints(p):
     lines = [f'<h2 id="hints">{p.w("report.hints")}</h2>', *p.image("hints.png", p.words("report.hints"))]
     if not p.data["hints"]:
         return lines + p.none()
+    feedback = {s["id"]: s["feedback"] for s in p.data["students"]}
     rows = []
     for h in p.data["hints"]:
-        example = p.linked(h["example"], h["example_feedback"]) if h["example"] else ""
+        who = ", ".join(p.linked(sid, feedback.get(sid)) for sid in h["ids"])    # every one: a TA writes to each
         rows.append(f'<tr><td><code>{esc(h["id"])}</code><br><span class="note">{esc(h["text"] or "")}</span></td>'
-                    f'<td class="n">{h["students"]}</td><td>{example}</td></tr>')
-    return lines + p.table(("hint", "students", "example"), rows)
+                    f'<td class="n">{h["students"]}</td><td>{who}</td></tr>')
+    return lines + p.table(("hint", "students", "who"), rows)
 
 
 def _unhinted(p):

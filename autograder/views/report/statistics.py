@@ -3,7 +3,7 @@ only -- any assignment: its parts and tests come from its ``Assignment``.
 
 * the score distribution per part and in total;
 * per test, the share of graded students with full marks and the mean share of the points;
-* per hint id (the ``tags`` of failing tests), how many students got it, and one of them;
+* per hint id (the ``tags`` of failing tests), how many students got it, and who (one of them as the example);
 * failures with **no hint**, grouped by signature -- the failing tests that carried no hint and how
   they failed (``failure_kind``: data recorded with each test, never read back from its text) --
   biggest group first: the mistakes the grader cannot name yet;
@@ -71,9 +71,11 @@ def _hints_and_unhinted(graded, words, feedback):
             if t.status == "failed":
                 given += [tag for tag in t.tags if tag not in given]
         for tag in given:
-            entry = hints.setdefault(tag, {"id": tag, "students": 0, "example": None, "example_feedback": None,
-                                           "known": words.hint_text(tag) is not None, "text": words.hint_text(tag)})
+            entry = hints.setdefault(tag, {"id": tag, "students": 0, "ids": [], "example": None,
+                                           "example_feedback": None, "known": words.hint_text(tag) is not None,
+                                           "text": words.hint_text(tag)})
             entry["students"] += 1
+            entry["ids"].append(r.id)     # every student who got it, so a TA can write to each
             if entry["example_feedback"] is None and r.id in feedback:
                 entry["example"], entry["example_feedback"] = r.id, str(feedback[r.id])
             elif entry["example"] is None:

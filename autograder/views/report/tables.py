@@ -32,9 +32,9 @@ def write_tables(out, data: dict, words: messages.Catalog) -> None:
     readable.write_csv(out / "tests.csv", [
         _columns(words, "test", "part", "points", "students", "pass-rate", "mean-share"),
         *((t["name"], t["part"], t["points"], t["students"], t["pass_rate"], t["mean_share"]) for t in data["tests"])])
-    readable.write_csv(out / "hints.csv", [_columns(words, "hint", "students", "example", "example-feedback"), *(
-        (h["id"], h["students"], show(h["example"]) if h["example"] else "", h["example_feedback"] or "")
-        for h in data["hints"])])
+    readable.write_csv(out / "hints.csv", [_columns(words, "hint", "students", "example", "example-feedback", "ids"), *(
+        (h["id"], h["students"], show(h["example"]) if h["example"] else "", h["example_feedback"] or "",
+         "; ".join(map(show, h["ids"]))) for h in data["hints"])])
     readable.write_csv(out / "unhinted.csv", [_columns(words, "students", "failing-tests", "error-kind", "ids"), *(
         (g["count"], "; ".join(g["tests"]), "; ".join(kind_word(words, k) for k in g["kinds"]),
          "; ".join(map(show, g["students"]))) for g in data["unhinted"])])
