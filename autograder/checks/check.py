@@ -94,7 +94,9 @@ class Check:
         self.say("not-finite", what=what)
 
     def failed(self, reply: Reply, what: str) -> bool:
-        """Explain a reply that carries no values; True when it does not (the test should stop)."""
+        """Explain a reply that carries no values; True when it does not (the test should stop). The
+        failure is said under the call that failed when the child names it (a backward test's forward
+        may be the one that raised), else under ``what``."""
         if reply.output:
             self.say("printed", text=reply.output.rstrip())
         if reply.ok:
@@ -103,7 +105,7 @@ class Check:
         error = reply.error
         kind = error_kind(error)
         self.fault(kind, exception_name(error) if kind is Kind.RAISED else "")
-        self._say_failure(kind, error, what)
+        self._say_failure(kind, error, error.get("call") or what)
         return True
 
     def _say_failure(self, kind: Kind, error: dict, what: str) -> None:
