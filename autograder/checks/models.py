@@ -1,0 +1,143 @@
+"""Hints from models of typical mistakes, given only on evidence.
+
+A model of a mistake (what a typical wrong forward or backward returns on a test input) is evidence
+about the student's code only on the inputs where it **differs** from the right answer: where the
+model and the reference coincide (a sum and a mean when N = 1, an "assigned instead of added" dx
+where no windows overlap, an output-size formula that happens to give the right size), returning
+that value says nothing about the mistake. ``Models`` applies that rule for every check of every
+assignment: a hint is given when, on some case, the returned values are the model's, the model is
+not the reference's, and the values are closer to the model than to the reference. When no model
+explains a wrong case, the test says what was observed (which array, how many entries differ and the
+first of them, its dtype when that is not float64) and gives no hint.
+
+    evidence = Models(check, "Conv2D.forward", same=reference.same)
+    for k in cases:
+        ...
+        if error > tol:
+            evidence.case(got, want, reference.conv_forward_mistakes(...), case=label(k), dtype=dtype)
+    evidence.done()
+"""
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from autograder.checks.numerics import matches, rel_error
+
+Same = Callable[[Any, Any], bool]
+# One model, or several (the forms one mistake takes), by hint id; None: no model on this input.
+ModelSet = Mapping[str, Any]
+
+
+def _candidates(model: Any) -> list:
+    return [m for m in (model if isinstance(model, list) else [model]) if m is not None]
+
+
+def _distance(a: Any, b: Any) -> float:
+    try:
+        return rel_error(a, b)
+    except (TypeError, ValueError):
+        return float("inf")
+
+
+def explains(got: Any, want: Any, model: Any, same: Same) -> bool:
+    """Is ``got`` evidence of ``model`` (one model or a list of its forms) on this input: ``got`` is the
+    model's value, the model differs from the right answer ``want``, and ``got`` is nearer the model
+    than the right answer?"""
+    for candidate in _candidates(model):
+        if same(candidate, want):
+            continue   # the mistake and the right answer coincide here: no evidence either way
+        if same(got, candidate) and _distance(got, candidate) < _distance(got, want):
+            return True
+    return False
+
+
+def shape_explains(got: tuple, want: tuple, shapes: Iterable[tuple]) -> bool:
+    """Is the shape ``got`` one a mistake gives, on an input where that mistake's shape is not ``want``?"""
+    return tuple(got) != tuple(want) and any(tuple(s) == tuple(got) for s in shapes if tuple(s) != tuple(want))
+
+
+def dtype_of(reply_value: Mapping, name: str) -> str:
+    """The dtype the student's code returned for ``name``, as reported by the child ('' when unknown).
+    Operations report it as ``"dtypes": ["out:float32", ...]`` (arrays reach the grader as float64)."""
+    for entry in reply_value.get("dtypes") or []:
+        key, _, dtype = entry.partition(":")
+        if key == name:
+            return dtype
+    return ""
+
+
+class Models:
+    """The evidence one test gathers, over its cases, for the hints of its mistake models."""
+
+    def __init__(self, check, what: str, same: Same | None = None, tol: float = 1e-7):
+        self.check, self.what = check, what
+        self.same: Same = same or (lambda a, b: matches(a, b, tol))
+        self.tol = tol
+        self.hints: list[str] = []
+        self.observations: list[dict] = []
+        self.dtypes: list[str] = []
+
+    def case(self, got: Any, want: Any, models: ModelSet, case: str = "", dtype: str = "") -> list[str]:
+        """A case whose values ``got`` are wrong (``want`` is right): give every hint whose model explains
+        them here, and remember what was observed when none does. Returns the hints given."""
+        if dtype and dtype != "float64" and dtype not in self.dtypes:
+            self.dtypes.append(dtype)
+        found = [hint_id for hint_id, model in models.items() if explains(got, want, model, self.same)]
+        for hint_id in found:
+            self.give(hint_id)
+        if not found:
+            self.observe(got, want, case, dtype)
+        return found
+
+    def shape(self, got: tuple, want: tuple, models: Mapping[str, Iterable[tuple]]) -> list[str]:
+        """A case whose returned shape ``got`` is wrong: give the hints of the mistakes that give it here."""
+        found = [hint_id for hint_id, shapes in models.items() if shape_explains(got, want, shapes)]
+        for hint_id in found:
+            self.give(hint_id)
+        return found
+
+    def give(self, hint_id: str) -> None:
+        """A hint whose evidence the check measured itself (not a model of values)."""
+        if hint_id not in self.hints:
+            self.hints.append(hint_id)
+        self.check.hint(hint_id)
+
+    def observe(self, got: Any, want: Any, case: str = "", dtype: str = "") -> None:
+        try:
+            a, b = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+        except (TypeError, ValueError):
+            return
+        if a.shape != b.shape:
+            return
+        with np.errstate(all="ignore"):
+            error = np.abs(a - b) / (np.abs(a) + np.abs(b) + 1e-8)
+        wrong = ~(error <= self.tol)
+        if not np.any(wrong):
+            return
+        first = np.unravel_index(int(np.argmax(wrong)), a.shape) if a.ndim else ()
+        self.observations.append({
+            "case": case, "count": int(np.count_nonzero(wrong)), "size": int(a.size),
+            "index": "[" + ", ".join(str(int(i)) for i in first) + "]" if a.ndim else "",
+            "got": float(a[first]) if a.ndim else float(a), "expected": float(b[first]) if a.ndim else float(b)})
+
+    def done(self) -> None:
+        """After the cases: the dtype when it is not float64, and when no model explained anything, what
+        the first wrong case showed."""
+        if self.dtypes:
+            self.check.say("observed-dtype", what=self.what, dtype=", ".join(self.dtypes))
+        if self.hints or not self.observations:
+            return
+        seen = self.observations[0]
+        where = f" ({seen['case']})" if seen["case"] else ""
+        if seen["index"]:
+            self.check.say("observed", what=self.what, case=where, count=seen["count"], size=seen["size"],
+                           index=seen["index"], got=_number(seen["got"]), expected=_number(seen["expected"]))
+        else:
+            self.check.say("observed-scalar", what=self.what, case=where, got=_number(seen["got"]),
+                           expected=_number(seen["expected"]))
+
+
+def _number(value: float) -> str:
+    """Enough digits to show how two nearby numbers differ."""
+    return f"{value:.10g}"
