@@ -218,9 +218,13 @@ class Check:
                                   points=round(a.points, 2), total=self.test.points) for a in others]
             separator = messages.say("tries-separator", self.lang)
             self.lines.append(messages.say("setup-tried", self.lang, tries=separator.join(tries)))
-        if self.points < self.test.points:
-            # Code that runs only with the student's own pieces, one of them wrong: say so plainly.
-            used = {piece for a in attempts for piece in assignment.needs[part] if piece not in a.setup}
+        reference_run = next((a for a in attempts if tuple(a.setup) == first), None)
+        if self.points < self.test.points and reference_run is not None:
+            # An own piece that lost points in its own tests, in a run whose score differs from the run with the
+            # reference pieces (the code ran only with the own pieces, or they scored less): only then did the
+            # own pieces make a difference to this test. Runs that score the same say nothing about them.
+            costly = [a for a in attempts if a is not reference_run and a.points != reference_run.points]
+            used = {piece for a in costly for piece in assignment.needs[part] if piece not in a.setup}
             for piece in assignment.parts:
                 if piece in used and piece != part and not student.part_full(piece):
                     self.lines.append(messages.say("setup-own-piece-lost", self.lang, piece=piece))
