@@ -151,10 +151,11 @@ def op_train(ns, ref, params, X, y, learning_rate, epochs, batch_size, seed):
             raise StudentError(Failure.STRUCTURE, f"the network has no {layer}", detail={"key": "no-attribute", "name": layer}) from None
     y = y.astype(np.int64)
     passed = {"X": X.copy(), "y": y.copy()}
-    pairing = _watch_pairs(net, X, y)
+    watched, last_step = _watch(net, X, y)
     np.random.seed(0)   # the global generator's state is known (a student who shuffles with it is recognised)
     losses = call("train_classifier", ns["train_classifier"], net, passed["X"], passed["y"], float(learning_rate),
                   int(epochs), int(batch_size), int(seed))
+    last_step()
     losses_error = None
     if losses is not None:
         try:
@@ -173,22 +174,61 @@ def op_train(ns, ref, params, X, y, learning_rate, epochs, batch_size, seed):
                                detail={"key": "param-shape", "name": name, "got": list(value.shape),
                                        "expected": list(given.shape)})
         after.append(value)
-    return {"losses": losses, "losses_error": losses_error, "params": after, "pairs": pairing,
+    return {"losses": losses, "losses_error": losses_error, "params": after, "watched": watched,
             "overwrote": [f"train_classifier:{n}" for n in overwritten({"X": X, "y": y}, passed)]}
 
 
-def _watch_pairs(net, X, y):
-    """Count, over the batches train_classifier passes to net.loss, the rows that reach it with a label
-    other than their own (X shuffled apart from y, in any form): [batches, rows seen, rows mislabelled]."""
-    label_of = {X[i].tobytes(): int(y[i]) for i in range(X.shape[0])}
-    counts = [0, 0, 0]
+def _params_now(net):
+    """Copies of the network's four parameters and gradients (None when it lacks one)."""
     try:
-        original = net.loss
-    except BaseException:  # noqa: B902 -- no loss method: nothing to watch
-        return counts
+        params = [np.array(attribute(net, name), dtype=np.float64) for name in PARAM_NAMES]
+        grads = [attribute(net, name.replace(".", ".d")) for name in PARAM_NAMES]
+        grads = [None if g is None else np.array(g, dtype=np.float64) for g in grads]
+        return params, grads
+    except BaseException:  # noqa: B902
+        return None, None
+
+
+def _is_descent(before, after, grads):
+    """Is after = before − c·grads for one c > 0 (a gradient-descent step, whatever its step size)?"""
+    if before is None or after is None or grads is None or any(g is None for g in grads):
+        return False
+    try:
+        delta = np.concatenate([(a - b).ravel() for a, b in zip(after, before)])
+        grad = np.concatenate([g.ravel() for g in grads])
+        if delta.shape != grad.shape or not np.all(np.isfinite(delta)) or not grad @ grad > 0:
+            return False
+        c = -float(delta @ grad) / float(grad @ grad)
+        return c > 0 and np.linalg.norm(delta + c * grad) <= 1e-6 * np.linalg.norm(delta)
+    except BaseException:  # noqa: B902
+        return False
+
+
+def _watch(net, X, y):
+    """Measure what train_classifier does through net.loss and net.backward, without changing it:
+    [batches, rows seen, rows that came with a label other than their own (X shuffled apart from y,
+    in any form), updates that were gradient-descent steps, other changes of the parameters]."""
+    label_of = {X[i].tobytes(): int(y[i]) for i in range(X.shape[0])}
+    counts = [0, 0, 0, 0, 0]
+    # From the given start: a change before the first backward (parameters set elsewhere) is "other".
+    state = {"before": _params_now(net)[0], "grads": None}
+    try:
+        loss_method, backward_method = net.loss, net.backward
+    except BaseException:  # noqa: B902 -- no such methods: nothing to watch
+        return counts, lambda: None
+
+    def step_done():
+        """The parameters now, against those at the last backward and the gradients it left."""
+        if state["before"] is None:
+            return
+        after, _ = _params_now(net)
+        if after is not None and any(not np.array_equal(a, b) for a, b in zip(after, state["before"])):
+            counts[3 if _is_descent(state["before"], after, state["grads"]) else 4] += 1
+        state["before"] = None
 
     def loss(X_batch, y_batch, *args, **kwargs):
         try:
+            step_done()
             rows, labels = np.asarray(X_batch, dtype=np.float64), np.asarray(y_batch).reshape(-1)
             if rows.ndim == 2 and rows.shape[0] == labels.shape[0]:
                 counts[0] += 1
@@ -199,12 +239,20 @@ def _watch_pairs(net, X, y):
                         counts[2] += int(own != label)
         except BaseException:  # noqa: B902 -- measuring never changes what the student's loop does
             pass
-        return original(X_batch, y_batch, *args, **kwargs)
+        return loss_method(X_batch, y_batch, *args, **kwargs)
+
+    def backward(*args, **kwargs):
+        result = backward_method(*args, **kwargs)
+        try:
+            state["before"], state["grads"] = _params_now(net)
+        except BaseException:  # noqa: B902
+            pass
+        return result
     try:
-        net.loss = loss
+        net.loss, net.backward = loss, backward
     except BaseException:  # noqa: B902
         pass
-    return counts
+    return counts, step_done
 
 
 OPERATIONS = {
@@ -228,5 +276,5 @@ REPLY_SCHEMA = {
              "probe?": probe_schema("x", "W", "b"), "dtypes": _DTYPES},
     "pool": {"out": "array", "dx": "array?", "overwrote": _OVERWROTE, "probe?": probe_schema("x"), "dtypes": _DTYPES},
     "train": {"losses": "vector?", "losses_error": "str?", "params": ("array",) * 4, "overwrote": _OVERWROTE,
-              "pairs": ("int",) * 3},
+              "watched": ("int",) * 5},
 }

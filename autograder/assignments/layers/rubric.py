@@ -84,7 +84,9 @@ TESTS = (
          f"training accuracy ≥ {SPIRAL_MIN_ACCURACY:.0%} on the spiral after the notebook's network and step "
          f"(hidden {TRAIN_RUNS['accuracy'][1]}, lr {TRAIN_RUNS['accuracy'][2]:g}, batch {TRAIN_RUNS['accuracy'][4]}) "
          f"trained {TRAIN_RUNS['accuracy'][3]} epochs, counted only when the losses are real and the parameters (or "
-         "all the losses) are those of mini-batch SGD on the spiral from the given start: the reference loop or a "
+         "all the losses) are those of mini-batch SGD on the spiral from the given start (or every update the grader "
+         "watched is a step params −= c·grads, c > 0, after net.backward on spiral rows with their own labels, "
+         "whatever the step size, order or number of epochs): the reference loop or a "
          "typical variant that still is one (another shuffle, order, seed or batching, one batch of all rows, steps "
          "divided by the batch size, losses recorded after the update or per epoch), not a loop that never updates "
          "or shuffles the labels apart from their points (that trains on other data), nor weights found elsewhere"),
