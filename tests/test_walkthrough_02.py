@@ -25,8 +25,9 @@ NOT_FULL_YET = {
     "w09_fft_correlation.py": "dx by inverse FFT has ~6e-16 noise at entries that are exactly 0; with the "
                               "gradient floor 1e-10 that is a relative error of 6e-6 in one case (tier 70%)",
 }
-# Tests outside loses_tests a rule the notebook does not state yet costs (the notebook side of issue 22).
-RULE_NOT_STATED = {"train-inplace-shuffle-from-copy.py"}
+# Files whose points depend on a rule the notebook does not state yet: train_classifier must not change
+# X and y (issue 22 §2, the notebook side). Until it does, the overwrite share halves each train test.
+RULE_NOT_STATED = {"train-inplace-shuffle-from-copy.py", "train-inplace-shuffle-composed.py"}
 
 
 def manifest(corpus):
@@ -97,4 +98,4 @@ def test_one_mistake_costs_its_part_once(graded):
             continue
         parts, _, _ = outcome(graded[corpus][name.rsplit(".", 1)[0]])
         losing = [part for part, (got, full) in parts.items() if got < full - 1e-9]
-        assert len(losing) <= max(entry["deductions"], 0), (name, losing)
+        assert len(losing) <= entry.get("deductions", 0), (name, losing)

@@ -69,7 +69,11 @@ def forward_hints(check, out, params, X, models=None):
     want = reference.net_forward(params, X)
     if reference.matches(out, want):
         return
-    (models or evidence(check, "TwoLayerNet.forward")).case(out, want, reference.net_mistakes(params, X)["forward"])
+    own = models is None
+    models = models or evidence(check, "TwoLayerNet.forward")
+    models.case(out, want, reference.net_mistakes(params, X)["forward"])
+    if own:
+        models.done()
 
 
 def mean_share(shares, total):
