@@ -220,10 +220,11 @@ class Check:
             self.lines.append(messages.say("setup-tried", self.lang, tries=separator.join(tries)))
         reference_run = next((a for a in attempts if tuple(a.setup) == first), None)
         if self.points < self.test.points and reference_run is not None:
-            # An own piece that lost points in its own tests, in a run whose score differs from the run with the
-            # reference pieces (the code ran only with the own pieces, or they scored less): only then did the
-            # own pieces make a difference to this test. Runs that score the same say nothing about them.
-            costly = [a for a in attempts if a is not reference_run and a.points != reference_run.points]
+            # An own piece that lost points in its own tests, in a run that differs from the run with the
+            # reference pieces (a different score, or the code ran only with the own pieces): only then did
+            # the own pieces make a difference to this test. Runs that score the same say nothing about them.
+            costly = [a for a in attempts if a is not reference_run and (
+                a.points != reference_run.points or (reference_run.errored and not a.errored))]
             used = {piece for a in costly for piece in assignment.needs[part] if piece not in a.setup}
             for piece in assignment.parts:
                 if piece in used and piece != part and not student.part_full(piece):

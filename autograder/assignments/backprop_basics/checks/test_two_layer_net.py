@@ -81,12 +81,15 @@ def mean_share(shares, total):
     return sum(shares) / total
 
 
-def order_hint(check, calls):
-    """Backward called the layers in a measured order: name it when it does not start at fc2 or goes
-    against fc2 → sigmoid → fc1 (sigmoid skipped is another mistake, named by its own hint)."""
+def order_hint(check, calls, raised=False):
+    """Backward called the layers in a measured order: name it when two of its calls go against
+    fc2 → sigmoid → fc1 (sigmoid skipped is another mistake, named by its own hint), or when a backward
+    that raised had called fc1's backward, the last one, first. A backward that ran to the end without
+    calling fc2's is no evidence: it may compute fc2's gradients itself, in the right order."""
     backward = [c for c in calls if c in BACKWARD_ORDER]
     positions = [BACKWARD_ORDER.index(c) for c in backward]
-    wrong = positions and (positions[0] != 0 or any(b <= a for a, b in zip(positions, positions[1:])))
+    wrong = any(b <= a for a, b in zip(positions, positions[1:])) or (
+        raised and positions[:1] == [len(BACKWARD_ORDER) - 1])
     if wrong and "net-backward-wrong-order" not in check.tags:
         check.say("backward-order", calls=" → ".join(backward[:6]))
         check.hint("net-backward-wrong-order")
@@ -110,7 +113,7 @@ def explained_forward_backward(student, check, k):
     reply = forward_backward(student, k)
     if not failed(check, reply, "TwoLayerNet.backward", dims):
         return reply
-    order_hint(check, (reply.error or {}).get("calls", []))
+    order_hint(check, (reply.error or {}).get("calls", []), raised=True)
     forward = forward_only(student, k)   # backward may fail on caches a wrong forward never filled
     if forward.ok:
         forward_hints(check, forward.value["out"], params, X)
