@@ -163,6 +163,11 @@ def _log_softmax(scores, axis=1):
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
+def row_shifted_over_batch(scores):
+    shifted = scores - np.max(scores, axis=1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+
+
 EPSILONS = (1e-7, 1e-8, 1e-10, 1e-12, 1e-15, 1e-20)
 
 
@@ -180,7 +185,10 @@ def softmax_loss_mistakes(scores, labels):
             "ce-sum-not-mean": -np.sum(log_p[rows, labels]),
             "softmax-no-max-shift": -np.mean(naive[rows, labels]),
             "softmax-global-max-shift": -np.mean(glob_log[rows, labels]),
-            "softmax-wrong-axis": -np.mean(_log_softmax(scores, axis=0)[rows, labels]),
+            # normalised over the batch: shifted by each column's maximum, or by each row's (the same
+            # mathematics on paper, not in the shift: both forms are written)
+            "softmax-wrong-axis": [-np.mean(_log_softmax(scores, axis=0)[rows, labels]),
+                                   -np.mean(row_shifted_over_batch(scores)[rows, labels])],
             "ce-log-prob-underflow": -np.mean(np.log(p[rows, labels])),
             # log(p + ε) and log(clip(p, ε)) with the ε's found in courses and public code
             "ce-log-epsilon": [-np.mean(np.log(p[rows, labels] + eps)) for eps in EPSILONS]

@@ -27,6 +27,12 @@ def default_reply(student):
                            labels=labels.astype(np.float64))
 
 
+def type_error_in(reply, call):
+    """Did exactly this call raise a TypeError (the exception's type, not its words)?"""
+    error = reply.error or {}
+    return error.get("call") == call and error.get("message", "").startswith("TypeError:")
+
+
 def label(k):
     return f"(N, C) = {reference.SOFTMAX_SHAPES[k]}" if k != EXTREME else "±1000"
 
@@ -87,11 +93,12 @@ def test_forward_extreme(student, check):
 def test_backward(student, check):
     credit, kept = Gradient(BACKWARD_CASES), 1.0
     models = evidence(check, "SoftmaxCrossEntropy.backward")
-    explicit_ran, explicit_right = False, True
+    explicit_ran, explicit_right, explicit_type_error = False, True, False
     for k in NORMAL:
         scores, labels, dout = reference.softmax_case(k)
         reply = reply_for(student, k, True)
         if check.failed(reply, "SoftmaxCrossEntropy.backward"):
+            explicit_type_error |= type_error_in(reply, "SoftmaxCrossEntropy.backward")
             continue
         kept = min(kept, check.overwrote(reply))
         if check.numerical(reply, "SoftmaxCrossEntropy.backward", "dscores", "scores"):
@@ -109,10 +116,11 @@ def test_backward(student, check):
     # backward() as MLPClassifier.backward calls it: the notebook's default dout = 1.0
     reply = default_reply(student)
     if check.failed(reply, "SoftmaxCrossEntropy.backward()"):
-        if explicit_ran and (reply.error or {}).get("call") == "SoftmaxCrossEntropy.backward()" \
-                and (reply.error or {}).get("message", "").startswith("TypeError:"):
+        if explicit_ran and type_error_in(reply, "SoftmaxCrossEntropy.backward()"):
             models.give("ce-backward-no-dout")   # measured: backward(dout) ran, backward() raised TypeError
     elif not check.numerical(reply, "SoftmaxCrossEntropy.backward()", "dscores", "scores"):
+        if explicit_type_error and not explicit_ran:
+            models.give("ce-backward-no-dout")   # measured: backward() ran, backward(dout) raised TypeError
         kept = min(kept, check.overwrote(reply))
         scores, labels, _ = reference.softmax_case(DEFAULT_CASE)
         got, want = reply.value["dscores"], reference.softmax(scores, labels, 1.0)[1]
@@ -121,10 +129,13 @@ def test_backward(student, check):
         else:
             error = reference.grad_error(got, want)
             credit.measured(error)
-            if error > VALUE_REL_TOL:
+            if error > VALUE_REL_TOL and explicit_ran and explicit_right:
+                # backward(dout) is right: what differs is the default (else the explicit cases' mistake
+                # explains this case too, and it is weighed with them)
                 check.say("default-dout-wrong", error=error)
-                if explicit_ran and explicit_right:   # else the explicit cases' mistake explains it too
-                    models.case(got, want, reference.default_dout_mistakes(got, want), case="backward()")
+                models.case(got, want, reference.default_dout_mistakes(got, want), case="backward()")
+            elif error > VALUE_REL_TOL:
+                models.case(got, want, reference.softmax_grad_mistakes(scores, labels, 1.0), case="backward()")
     else:
         return finish(check, 0)
     models.done()
