@@ -30,6 +30,8 @@ CORPORA = {
     "trust": (FILES / "trust", "01_backprop_basics", []),
     "broken": (FILES / "broken", "01_backprop_basics", []),
     "corpus02": (FILES / "corpus02" / "submissions", "02_layers", []),
+    "walkthrough02": (FILES / "walkthrough02" / "submissions", "02_layers", []),
+    "issue22": (FILES / "issue22" / "submissions", "02_layers", []),
     "hostile": (FILES / "hostile", "01_backprop_basics", HOSTILE_LIMITS),
     "hostile02": (FILES / "hostile02", "02_layers", []),
 }

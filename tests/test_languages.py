@@ -49,7 +49,8 @@ def klass(lang):
     """Students with every status, and failures of every sort, graded in ``lang``."""
     words = messages.catalog(lang, ASSIGNMENT)
     tests = ASSIGNMENT.tests
-    hinted = words("gradient", what="Sigmoid.backward", error=0.5, numerical=0.5, share=0, tiers="1e-7")
+    hinted = words("gradient", what="Sigmoid.backward", error=0.5, numerical=0.5, share=0, tiers="1e-7", right=0,
+                   measured=3, total=3)
     mixed = [_test(tests[0], 0, "\n".join([hinted, words.hint("sigmoid-ignores-dout")]), ["sigmoid-ignores-dout"]),
              _test(tests[1], 0, words("timeout", what="Sigmoid.forward", seconds=5), kind="timeout"),
              _test(tests[2], 0, words("raised", what="x", message="ValueError: no", where="cell 3"), kind="raised",

@@ -108,7 +108,9 @@ class Check:
         self.say("not-finite", what=what)
 
     def failed(self, reply: Reply, what: str) -> bool:
-        """Explain a reply that carries no values; True when it does not (the test should stop)."""
+        """Explain a reply that carries no values; True when it does not (the test should stop). The
+        failure is said under the call that failed when the child names it (a backward test's forward
+        may be the one that raised), else under ``what``."""
         if reply.output:
             self.say("printed", text=reply.output.rstrip())
         error = reply.error
@@ -117,7 +119,7 @@ class Check:
         self.errored = True
         kind = error_kind(error)
         self.fault(kind, exception_name(error) if kind is Kind.RAISED else "")
-        self._say_failure(kind, error, what)
+        self._say_failure(kind, error, error.get("call") or what)
         return True
 
     def _say_failure(self, kind: Kind, error: dict, what: str) -> None:
@@ -231,9 +233,14 @@ class Check:
                                   points=round(a.points, 2), total=self.test.points) for a in others]
             separator = messages.say("tries-separator", self.lang)
             self.lines.append(messages.say("setup-tried", self.lang, tries=separator.join(tries)))
-        if self.points < self.test.points:
-            # Code that runs only with the student's own pieces, one of them wrong: say so plainly.
-            used = {piece for a in attempts for piece in assignment.needs[part] if piece not in a.injected}
+        reference_run = next((a for a in attempts if tuple(a.injected) == first), None)
+        if self.points < self.test.points and reference_run is not None:
+            # An own piece that lost points in its own tests, in a run that differs from the run with the
+            # reference pieces (a different score, or the code ran only with the own pieces): only then did
+            # the own pieces make a difference to this test. Runs that score the same say nothing about them.
+            costly = [a for a in attempts if a is not reference_run and (
+                a.points != reference_run.points or (reference_run.errored and not a.errored))]
+            used = {piece for a in costly for piece in assignment.needs[part] if piece not in a.injected}
             for piece in assignment.parts:
                 if piece in used and piece != part and not student.part_full(piece):
                     self.lines.append(messages.say("setup-own-piece-lost", self.lang, piece=piece))

@@ -64,6 +64,11 @@ MESSAGES = {
                     "module level?)"),
     "protocol": "the grader could not read your code's reply (its output was tampered with?)",
     "not-finite": "{what} returned nan or inf",
+    "observed": ("{what}{case}: {count} of {size} entries differ from the reference (the first at {index}: {got}, "
+                 "expected {expected}); these values match none of the typical mistakes the grader knows"),
+    "observed-scalar": ("{what}{case}: returned {got}, expected {expected}; this matches none of the typical "
+                        "mistakes the grader knows"),
+    "observed-dtype": "{what} returned an array of dtype {dtype}, not float64",
     "shape": "{what} has shape {got}, expected {expected}",
     "printed": "your code printed:\n{text}",
     "warned": "warnings while running: {warnings}",

@@ -61,6 +61,10 @@ MESSAGES = {
     "load-exited": "無法載入你的程式：執行定義時行程結束了（模組層級呼叫了 exit？）",
     "protocol": "評分程式無法讀取你的程式的回應（輸出被破壞了？）",
     "not-finite": "{what} 回傳了 nan 或 inf",
+    "observed": ("{what}{case}：{size} 個元素中有 {count} 個和參考答案不同"
+                 "（第一個在 {index}：{got}，應為 {expected}）；這些值不符合評分程式已知的任何典型錯誤"),
+    "observed-scalar": "{what}{case}：回傳 {got}，應為 {expected}；這不符合評分程式已知的任何典型錯誤",
+    "observed-dtype": "{what} 回傳的陣列型別是 {dtype}，不是 float64",
     "shape": "{what} 的形狀是 {got}，應為 {expected}",
     "printed": "你的程式印出了：\n{text}",
     "warned": "執行時出現警告：{warnings}",

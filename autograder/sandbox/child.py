@@ -29,6 +29,8 @@ from autograder.sandbox.zygote import Zygote
 from autograder.text import without_controls
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")   # not encodable as UTF-8: the JSON must stay strict
+# The name of a call into student code, as an operation gives it: "Conv2D.forward", "Conv2D(...)", "backward()".
+CALL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}(\.[A-Za-z_][A-Za-z0-9_]{0,40})?(\(\.\.\.\)|\(\))?")
 
 
 @dataclasses.dataclass
@@ -294,6 +296,8 @@ class StudentProcess:
                 checked["detail"] = bounded(error["detail"])
             if error.get("calls") is not None:
                 checked["calls"] = bounded(error["calls"][:100])
+            if error.get("call") and CALL_NAME.fullmatch(error["call"]):
+                checked["call"] = error["call"]   # the operation's name for the call that failed
             return Reply(error=checked, warnings=warnings, output=self.read_output())
         if set(reply) == {"ok", "warnings"} and conforms(reply["ok"], self.schema[op]):
             return Reply(value=bounded(reply["ok"]), warnings=warnings, output=self.read_output())

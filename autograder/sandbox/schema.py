@@ -12,7 +12,8 @@ import numpy as np
 
 DETAIL_SCHEMA = {"key": "str", "what?": "str?", "name?": "str?", "type?": "str?", "error?": "str?",
                  "got?": "shape?", "expected?": "shape?"}
-ERROR_SCHEMA = {"kind": "str", "message": "str", "where?": "str?", "detail?": DETAIL_SCHEMA, "calls?": ["str"]}
+ERROR_SCHEMA = {"kind": "str", "message": "str", "where?": "str?", "call?": "str?", "detail?": DETAIL_SCHEMA,
+                "calls?": ["str"]}
 LOADED_SCHEMA = {"problems": [{"origin": "str", "kind": "str", "line": "int?", "message": "str", "binds": ["str"]}],
                  "defined": ["str"],
                  "missing_imports": [{"origin": "str", "line": "int", "module": "str"}]}

@@ -43,7 +43,7 @@ TESTS = (
          "keeps only the stable-form share"),
     Test("Sigmoid.backward gradient check", "Sigmoid", 15,
          "dx for random x and random upstream gradient dout, three shapes, against the reference and a "
-         "central-difference gradient; tiered by relative error"),
+         "central-difference gradient; each shape tiered by relative error, the mean of the three"),
     Test("TwoLayerNet structure", "TwoLayerNet", 5,
          "fc1 / sigmoid / fc2 of the right classes and sizes for (2, 8, 1), (3, 5, 2), (4, 3, 3); share right, "
          "a size counting only when the network also computes with the grader's parameters of those shapes "
@@ -51,9 +51,10 @@ TESTS = (
     Test("TwoLayerNet.forward values", "TwoLayerNet", 8,
          "output against the reference with the grader's parameters, three sizes; share right"),
     Test("TwoLayerNet.backward gradient check dX", "TwoLayerNet", 9,
-         "dX for a random upstream gradient, three sizes; tiered by relative error"),
+         "dX for a random upstream gradient, three sizes; each tiered by relative error, the mean of the three"),
     Test("TwoLayerNet.backward gradient check parameters", "TwoLayerNet", 10,
-         "fc1.dW, fc1.db, fc2.dW, fc2.db after backward, three sizes; tiered by relative error"),
+         "fc1.dW, fc1.db, fc2.dW, fc2.db after backward, three sizes; each size tiered by its largest relative "
+         "error, the mean of the three"),
     Test("TwoLayerNet.get_params_and_grads", "TwoLayerNet", 8,
          "the four documented (param, grad) pairs in order, the network's own arrays: an in-place update "
          "through them changes the network (with known gradients put in the layers when backward left none, "
@@ -62,7 +63,8 @@ TESTS = (
     Test("train_xor loss trajectory", "train_xor", 10,
          "one loss per epoch, losses[i] before the i-th update, equal to the reference run "
          f"(lr {_MAIN[1]:g}, {_MAIN[2]} epochs): 30% for the first loss and 20% for the count (both only when "
-         "the run trained: parameters or losses of gradient descent on XOR), 50% for the whole trajectory"),
+         "the run trained: parameters or losses of gradient descent on XOR, as in the accuracy test), 50% for the "
+         "whole trajectory"),
     Test("train_xor final parameters", "train_xor", 6,
          "parameters after training equal the reference run's (updated in place, full batch)"),
     Test("train_xor honours learning_rate and epochs", "train_xor", 6,
@@ -71,7 +73,8 @@ TESTS = (
     Test("train_xor XOR accuracy", "train_xor", 8,
          f"4/4 on XOR from two fixed initialisations where the reference reaches 4/4 (lr {_MAIN[1]:g}: "
          f"{_MAIN[2]} and {_SECOND[2]} epochs), each counted only when its parameters (or losses) are those of "
-         "gradient descent on XOR: the reference loop, one epoch more or less, one-sample or unaveraged steps"),
+         "gradient descent on XOR: the reference loop, one epoch more or less, one-sample or unaveraged steps, or "
+         "steps a fixed factor (0.25–8) off the reference's; gradient ascent is not"),
 )
 
 # Relative error |a - b| / (|a| + |b| + REL_ERROR_FLOOR), the notebook's own formula.
@@ -96,8 +99,9 @@ def tier(error):
     return authoring.tier(error, GRADIENT_TIERS)
 
 
-NOTES = (f"Gradient tiers (largest relative error against the reference): "
-         f"{', '.join(f'≤ {t:g} → {s:.0%}' for t, s in GRADIENT_TIERS)}, else 0. "
+NOTES = (f"Gradient tiers (each case's largest relative error against the reference): "
+         f"{', '.join(f'≤ {t:g} → {s:.0%}' for t, s in GRADIENT_TIERS)}, else 0; a gradient test earns the mean "
+         "of its cases' tiers, a case that raises or has the wrong shape earning 0. "
          f"Values match when their relative error is ≤ {VALUE_REL_TOL:g}; loss trajectories and "
          f"trained parameters when it is ≤ {TRAJECTORY_REL_TOL:g}. Relative error is "
          f"|a − b| / (|a| + |b| + {REL_ERROR_FLOOR:g}), the notebook's formula. A test whose calls "

@@ -1,5 +1,6 @@
 """02's expected values (from the reference module, generated from the source notebook), the grader's
-inputs, and models of the typical mistakes (their hints are given when a student's values equal one)."""
+inputs, and models of the typical mistakes (their hints are given, through ``autograder.checks.models``,
+when a student's values equal one on an input where it differs from the right answer)."""
 import functools
 
 import numpy as np
@@ -143,17 +144,31 @@ def expected(part, k):
 
 
 # ---------------------------------------------------------------- models of typical mistakes
+def relu_forward_mistakes(x):
+    return {"relu-leaky": [np.where(x > 0, x, slope * x) for slope in (0.01, 0.1, 0.2, 0.3)]}
+
+
 def relu_mistakes(x, dout):
     out = np.maximum(0, x)
     return {"relu-ignores-dout": (x > 0).astype(float),
             "relu-grad-at-zero": np.where(x >= 0, dout, 0.0),
             "relu-mask-from-dout": np.where(dout > 0, dout, 0.0),
-            "relu-derivative-uses-output": dout * out}
+            "relu-derivative-uses-output": dout * out,
+            "relu-leaky": [np.where(x > 0, dout, slope * dout) for slope in (0.01, 0.1, 0.2, 0.3)]
+            + [np.where(x >= 0, dout, slope * dout) for slope in (0.01, 0.1, 0.2, 0.3)]}
 
 
 def _log_softmax(scores, axis=1):
     shifted = scores - np.max(scores, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def row_shifted_over_batch(scores):
+    shifted = scores - np.max(scores, axis=1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+
+
+EPSILONS = (1e-7, 1e-8, 1e-10, 1e-12, 1e-15, 1e-20)
 
 
 def softmax_loss_mistakes(scores, labels):
@@ -170,9 +185,16 @@ def softmax_loss_mistakes(scores, labels):
             "ce-sum-not-mean": -np.sum(log_p[rows, labels]),
             "softmax-no-max-shift": -np.mean(naive[rows, labels]),
             "softmax-global-max-shift": -np.mean(glob_log[rows, labels]),
-            "softmax-wrong-axis": -np.mean(_log_softmax(scores, axis=0)[rows, labels]),
+            # normalised over the batch: shifted by each column's maximum, or by each row's (the same
+            # mathematics on paper, not in the shift: both forms are written)
+            "softmax-wrong-axis": [-np.mean(_log_softmax(scores, axis=0)[rows, labels]),
+                                   -np.mean(row_shifted_over_batch(scores)[rows, labels])],
             "ce-log-prob-underflow": -np.mean(np.log(p[rows, labels])),
-            "ce-log-epsilon": -np.mean(np.log(p[rows, labels] + 1e-12)),
+            # log(p + ε) and log(clip(p, ε)) with the ε's found in courses and public code
+            "ce-log-epsilon": [-np.mean(np.log(p[rows, labels] + eps)) for eps in EPSILONS]
+            + [-np.mean(np.log(np.maximum(p[rows, labels], eps))) for eps in EPSILONS],
+            "softmax-shift-not-added-back": -np.mean((scores - np.log(np.sum(
+                np.exp(scores - scores.max(axis=1, keepdims=True)), axis=1, keepdims=True)))[rows, labels]),
             "ce-wrong-indexing": -np.sum(log_p[:, labels]) / N,
         }
     return models
@@ -183,9 +205,17 @@ def softmax_grad_mistakes(scores, labels, dout):
     p = np.exp(_log_softmax(scores))
     onehot = np.eye(scores.shape[1])[labels]
     right = dout * (p - onehot) / N
-    return {"ce-grad-not-divided": right * N,
-            "ce-missing-onehot": dout * p / N,
+    C = scores.shape[1]
+    return {"ce-grad-not-divided": [right * N, right * N / C],
+            "ce-missing-onehot": [dout * p / N, dout * (p - np.eye(C)[np.argmax(scores, axis=1)]) / N],
             "ce-ignores-dout": right / dout}
+
+
+def default_dout_mistakes(got, want):
+    """backward() with a default other than dout = 1.0 returns c × the right gradient, c ≠ 1 (0, 2, −1, ...)."""
+    a, b = np.asarray(got, dtype=np.float64).ravel(), np.asarray(want, dtype=np.float64).ravel()
+    scale = float(a @ b / (b @ b)) if b @ b > 0 else 1.0
+    return {"ce-default-dout": scale * np.asarray(want, dtype=np.float64) if abs(scale - 1) > 1e-6 else None}
 
 
 def conv_forward_mistakes(x, W, b, S, P):
@@ -223,11 +253,28 @@ def conv_backward_mistakes(x, W, b, S, P, dout):
     i, j = dout.shape[2] - 1, dout.shape[3] - 1
     last = np.einsum("nf,ncpq->fcpq", dout[:, :, i, j], x_pad[:, :, i * S:i * S + K, j * S:j * S + K])
     N = dout.shape[0]
+    dx_unstrided, dW_unstrided = conv_backward_moved_by(x_pad, W, 1, P, dout) if S > 1 else (None, None)
     return {"dx": {"conv-dx-kernel-not-flipped": dx_flipped,
-                   "conv-dx-overwritten": conv_dx_assigned(x_pad, W, S, P, dout)},
-            "dW": {"conv-dw-overwritten": last},
+                   "conv-dx-overwritten": conv_dx_assigned(x_pad, W, S, P, dout),
+                   "conv-backward-stride-ignored": dx_unstrided},
+            "dW": {"conv-dw-overwritten": last, "conv-backward-stride-ignored": dW_unstrided},
             "db": {"conv-db-not-summed": [dout.sum(axis=(2, 3)), dout.mean(axis=(0, 2, 3)),
                                           dout[0].sum(axis=(1, 2)), dout.sum(axis=(0, 2, 3)) / N]}}
+
+
+def conv_backward_moved_by(x_pad, W, step, P, dout):
+    """dx and dW when backward's windows start at (i·step, j·step) (step 1: the stride forgotten)."""
+    N, F, H_out, W_out = dout.shape
+    K = W.shape[2]
+    H, Wd = x_pad.shape[2] - 2 * P, x_pad.shape[3] - 2 * P
+    dx_pad, dW = np.zeros_like(x_pad), np.zeros_like(W)
+    for i in range(H_out):
+        for j in range(W_out):
+            window = x_pad[:, :, i * step:i * step + K, j * step:j * step + K]
+            contribution = np.einsum("nf,fcpq->ncpq", dout[:, :, i, j], W)
+            dx_pad[:, :, i * step:i * step + K, j * step:j * step + K] += contribution
+            dW += np.einsum("nf,ncpq->fcpq", dout[:, :, i, j], window)
+    return dx_pad[:, :, P:P + H, P:P + Wd], dW
 
 
 def conv_dx_assigned(x_pad, W, S, P, dout):
@@ -253,16 +300,22 @@ def pool_backward_mistakes(x, K, S, dout):
     N, C, H, W = x.shape
     to_all = np.zeros_like(x)
     swapped = np.zeros_like(x)
+    assigned_window, assigned_max = np.zeros_like(x), np.zeros_like(x)
     for i in range(dout.shape[2]):
         for j in range(dout.shape[3]):
             to_all[:, :, i * stride:i * stride + K, j * stride:j * stride + K] += dout[:, :, i, j][:, :, None, None]
             window = x[:, :, i * stride:i * stride + K, j * stride:j * stride + K].reshape(N, C, K * K)
             a = np.argmax(window, axis=2)
+            mask = (window == window.max(axis=2, keepdims=True)).reshape(N, C, K, K)
+            assigned_window[:, :, i * stride:i * stride + K, j * stride:j * stride + K] = (
+                mask * dout[:, :, i, j][:, :, None, None])
             for n in range(N):
                 for c in range(C):
                     swapped[n, c, i * stride + a[n, c] % K, j * stride + a[n, c] // K] += dout[n, c, i, j]
+                    assigned_max[n, c, i * stride + a[n, c] // K, j * stride + a[n, c] % K] = dout[n, c, i, j]
     return {"pool-grad-to-all": to_all, "pool-grad-averaged": to_all / (K * K),
-            "pool-argmax-unravel": swapped, "pool-ignores-dout": pool(x, K, S, np.ones_like(dout))[1]}
+            "pool-argmax-unravel": swapped, "pool-ignores-dout": pool(x, K, S, np.ones_like(dout))[1],
+            "pool-dx-overwritten": [assigned_window, assigned_max]}
 
 
 def pool_shape_mistakes(shape, K, S):
@@ -272,7 +325,9 @@ def pool_shape_mistakes(shape, K, S):
     if S is not None and S != K:
         models["pool-stride-ignored"] = [(N, C, (H - K) // K + 1, (W - K) // K + 1)]
     if stride != 1:
-        models.setdefault("pool-stride-ignored", []).append((N, C, H - K + 1, W - K + 1))
+        # stride 1 where another was asked: the stride passed in ignored, or None not turned into K
+        models.setdefault("pool-stride-ignored" if S is not None else "pool-stride-default", []).append(
+            (N, C, H - K + 1, W - K + 1))
     return models
 
 
@@ -298,12 +353,26 @@ def _params(net):
     return [net.fc1.W, net.fc1.b, net.fc2.W, net.fc2.b]
 
 
+# Shuffling with the global np.random: as the grader leaves it (seeded 0), seeded with the seed argument,
+# or with a constant of the student's choosing.
+GLOBAL_SEEDS = (1, 42, 123, 1234, 2024)
+GLOBAL_RNG = ("train-global-rng", "train-global-rng-seeded") + tuple(f"train-global-rng-{s}" for s in GLOBAL_SEEDS)
+
+
+def global_seed(variant, seed):
+    if variant == "train-global-rng-seeded":
+        return seed
+    if variant in GLOBAL_RNG[2:]:
+        return int(variant.rsplit("-", 1)[1])
+    return 0
+
+
 def train_variant(params, X, y, lr, epochs, batch_size, seed, variant=None):
     """The reference loop, or one typical mistake of it: (losses, parameters after)."""
     net = _net(params)
     N = X.shape[0]
     rng = np.random.default_rng(42 if variant == "train-seed-ignored" else seed)
-    np.random.seed(0)
+    np.random.seed(global_seed(variant, seed))
     once = rng.permutation(N)
     if variant != "train-shuffle-once":
         rng = np.random.default_rng(42 if variant == "train-seed-ignored" else seed)
@@ -311,7 +380,7 @@ def train_variant(params, X, y, lr, epochs, batch_size, seed, variant=None):
     for _ in range(epochs):
         if variant == "train-no-shuffle":
             order = np.arange(N)
-        elif variant == "train-global-rng":
+        elif variant in GLOBAL_RNG:
             order = np.random.permutation(N)
         elif variant == "train-rng-per-epoch":
             order = np.random.default_rng(seed).permutation(N)
@@ -322,6 +391,8 @@ def train_variant(params, X, y, lr, epochs, batch_size, seed, variant=None):
         else:
             order = rng.permutation(N)
         labels = y[rng.permutation(N)] if variant == "train-shuffle-misaligned" else y[order]
+        if variant == "train-shuffle-X-only":
+            labels = y
         rows = X[order]
         size = N if variant == "train-ignores-batch-size" else batch_size
         stop = N - size + 1 if variant == "train-drops-last-batch" else N
@@ -344,16 +415,20 @@ def train_variant(params, X, y, lr, epochs, batch_size, seed, variant=None):
 
 
 # train-shuffle-once gives the very runs of train-rng-per-epoch (one order for every epoch): its hint names both.
-TRAIN_MISTAKES = ("train-no-shuffle", "train-global-rng", "train-rng-per-epoch",
+TRAIN_MISTAKES = ("train-no-shuffle",) + GLOBAL_RNG + ("train-rng-per-epoch",
                   "train-ignores-batch-size", "train-drops-last-batch", "train-loss-after-update",
                   "train-rebinds-param", "train-grad-divided-by-batch", "train-loss-per-epoch",
                   "train-seed-ignored", "train-batch-sizes", "train-order-not-permutation",
-                  "train-shuffle-misaligned")
+                  "train-shuffle-misaligned", "train-shuffle-X-only")
+# A loop variant's hint (the variant's own name unless listed): one mistake, several forms.
+VARIANT_HINT = {**{variant: "train-global-rng" for variant in GLOBAL_RNG},
+                "train-shuffle-X-only": "train-shuffle-misaligned"}
+MISALIGNED = ("train-shuffle-misaligned", "train-shuffle-X-only")
 # The typical loops that still run mini-batch SGD on the spiral from the given start (another order,
 # seed or batching, one batch of all rows, a step scaled by the batch size, losses recorded otherwise):
 # their runs count as training. Not train-rebinds-param (it never updates the network) nor
 # train-shuffle-misaligned (its labels are shuffled apart from their points: other data).
-SGD_MISTAKES = tuple(v for v in TRAIN_MISTAKES if v not in ("train-rebinds-param", "train-shuffle-misaligned"))
+SGD_MISTAKES = tuple(v for v in TRAIN_MISTAKES if v not in ("train-rebinds-param",) + MISALIGNED)
 
 
 def run_args(name):

@@ -12,8 +12,8 @@ import numpy as np
 from .kinds import Failure
 from .probe import numerical_probe, probe_schema
 
-__all__ = ["Failure", "StudentError", "as_array", "attribute", "call", "calls_of", "numerical_probe", "overwritten",
-           "probe_schema", "remember", "safe_message", "type_name"]
+__all__ = ["Failure", "StudentError", "as_array", "attribute", "call", "calls_of", "dtype_name",
+           "numerical_probe", "overwritten", "probe_schema", "remember", "safe_message", "type_name"]
 
 
 class StudentError(Exception):
@@ -23,9 +23,11 @@ class StudentError(Exception):
     ``{"key": "param-shape", "name": "fc1.W", "got": [3, 8], "expected": [3, 5]}``; ``message`` is the
     same in English, for logs."""
 
-    def __init__(self, kind: Failure, message: str, where: str = "", detail: Optional[dict] = None) -> None:
+    def __init__(self, kind: Failure, message: str, where: str = "", detail: Optional[dict] = None,
+                 call: str = "") -> None:
         super().__init__(message)
         self.kind, self.message, self.where, self.detail = kind, message, where, detail
+        self.call = call   # the call into student code that failed ('Conv2D.forward'), when one did
 
 
 def type_name(value: Any) -> str:
@@ -60,7 +62,7 @@ def call(what: str, function: Callable, *args: Any) -> Any:
         return function(*args)
     except BaseException as exc:  # noqa: B902 -- a student's sys.exit() must lose one test, not the process
         frames = student_frames(exc.__traceback__)
-        raise StudentError(Failure.RAISED, safe_message(exc), frames[-1] if frames else what) from None
+        raise StudentError(Failure.RAISED, safe_message(exc), frames[-1] if frames else what, call=what) from None
 
 
 def as_array(what: str, value: Any, allow_none: bool = False) -> Optional[np.ndarray]:
@@ -77,6 +79,15 @@ def as_array(what: str, value: Any, allow_none: bool = False) -> Optional[np.nda
                            detail={"key": "not-array", "what": what, "type": type_name(value),
                                    "error": safe_message(exc)}) from None
     return np.asarray(array, dtype=np.float64).view(np.ndarray)
+
+
+def dtype_name(value: Any) -> str:
+    """The dtype of the array the student's code returned ('' for anything else): arrays reach the
+    grader as float64, so a check that wants to name float32 arithmetic asks for this."""
+    try:
+        return str(value.dtype.name)[:40] if isinstance(value, np.ndarray) else ""
+    except BaseException:  # noqa: B902
+        return ""
 
 
 def overwritten(originals: dict, passed: dict) -> list:

@@ -116,6 +116,8 @@ def serve_part(requests: BinaryIO, replies: BinaryIO, namespace: dict, operation
                     raise StudentError(Failure.RAISED, safe_message(exc), frames[-1] if frames else "") from None
             except StudentError as exc:
                 reply = {"error": {"kind": exc.kind, "message": exc.message, "where": exc.where}}
+                if getattr(exc, "call", ""):
+                    reply["error"]["call"] = exc.call
                 if exc.detail is not None:
                     reply["error"]["detail"] = exc.detail
                 if SUBJECT and TRACE:

@@ -5,7 +5,7 @@ import functools
 import numpy as np
 import pytest
 
-from autograder.checks.authoring import Kind, finish, tiers_text
+from autograder.checks.authoring import Kind, Models, explains, finish, tiers_text
 
 from .. import reference
 from ..operations import GRAD_NAMES, PARAM_NAMES
@@ -57,21 +57,39 @@ def failed(check, reply, what, dims):
     return True
 
 
-def forward_hints(check, out, params, X):
-    """Name the typical wrong forward that produced ``out`` (backward's caches come from it)."""
+def evidence(check, what):
+    return Models(check, what, same=reference.matches, tol=VALUE_REL_TOL)
+
+
+def forward_hints(check, out, params, X, models=None):
+    """Name the typical wrong forward that produced ``out`` (backward's caches come from it), where that
+    mistake's output differs from the right one."""
     if out is None:
         return
-    for hint_id, wrong in reference.net_mistakes(params, X)["forward"].items():
-        if reference.matches(out, wrong) and not reference.matches(out, reference.net_forward(params, X)):
-            check.hint(hint_id)
+    want = reference.net_forward(params, X)
+    if reference.matches(out, want):
+        return
+    own = models is None
+    models = models or evidence(check, "TwoLayerNet.forward")
+    models.case(out, want, reference.net_mistakes(params, X)["forward"])
+    if own:
+        models.done()
 
 
-def order_hint(check, calls):
-    """Backward called the layers in a measured order: name it when it does not start at fc2 or goes
-    against fc2 → sigmoid → fc1 (sigmoid skipped is another mistake, named by its own hint)."""
+def mean_share(shares, total):
+    """Each size earns its tier; the test, their mean (a size that raised or had the wrong shape earns 0)."""
+    return sum(shares) / total
+
+
+def order_hint(check, calls, raised=False):
+    """Backward called the layers in a measured order: name it when two of its calls go against
+    fc2 → sigmoid → fc1 (sigmoid skipped is another mistake, named by its own hint), or when a backward
+    that raised had called fc1's backward, the last one, first. A backward that ran to the end without
+    calling fc2's is no evidence: it may compute fc2's gradients itself, in the right order."""
     backward = [c for c in calls if c in BACKWARD_ORDER]
     positions = [BACKWARD_ORDER.index(c) for c in backward]
-    wrong = positions and (positions[0] != 0 or any(b <= a for a, b in zip(positions, positions[1:])))
+    wrong = any(b <= a for a, b in zip(positions, positions[1:])) or (
+        raised and positions[:1] == [len(BACKWARD_ORDER) - 1])
     if wrong and "net-backward-wrong-order" not in check.tags:
         check.say("backward-order", calls=" → ".join(backward[:6]))
         check.hint("net-backward-wrong-order")
@@ -95,7 +113,7 @@ def explained_forward_backward(student, check, k):
     reply = forward_backward(student, k)
     if not failed(check, reply, "TwoLayerNet.backward", dims):
         return reply
-    order_hint(check, (reply.error or {}).get("calls", []))
+    order_hint(check, (reply.error or {}).get("calls", []), raised=True)
     forward = forward_only(student, k)   # backward may fail on caches a wrong forward never filled
     if forward.ok:
         forward_hints(check, forward.value["out"], params, X)
@@ -114,7 +132,8 @@ def test_structure(student, check):
         for name, state in reply.value["layers"].items():
             if state != "ok":
                 cls = "Sigmoid" if name == "sigmoid" else "FullyConnectedLayer"
-                problems.append(("layer-wrong", {"name": name, "cls": cls, "got": state}))
+                got = check.text("layer-missing") if state == "missing" else state   # a word, or a type's name
+                problems.append(("layer-wrong", {"name": name, "cls": cls, "got": got}))
         wanted = {"fc1.W": [n_in, hidden], "fc1.b": [hidden], "fc2.W": [hidden, n_out], "fc2.b": [n_out]}
         for name, shape in wanted.items():
             got = reply.value["shapes"].get(name)
@@ -145,11 +164,12 @@ def test_structure(student, check):
 @pytest.mark.rubric("TwoLayerNet.forward values")
 def test_forward_values(student, check):
     right, worst, kept = 0, 0.0, 1.0
+    models = evidence(check, "TwoLayerNet.forward")
     for k in range(len(DIMS)):
         dims, params, X, _ = case(k)
         reply = forward_only(student, k)
         if failed(check, reply, "TwoLayerNet.forward", dims):
-            return finish(check, right / len(DIMS))
+            continue
         kept = min(kept, check.overwrote(reply))
         out, wanted = reply.value["out"], reference.net_forward(params, X)
         if out.shape != wanted.shape:
@@ -159,19 +179,21 @@ def test_forward_values(student, check):
         worst = max(worst, error)
         right += error <= VALUE_REL_TOL
         if error > VALUE_REL_TOL:
-            forward_hints(check, out, params, X)
+            forward_hints(check, out, params, X, models)
+    models.done()
     check.say("values", what="TwoLayerNet.forward", right=right, total=len(DIMS), error=worst, tol=VALUE_REL_TOL)
     return finish(check, kept * right / len(DIMS))
 
 
 @pytest.mark.rubric("TwoLayerNet.backward gradient check dX")
 def test_backward_dX(student, check):
-    errors, numerical_errors, kept = [], [], 1.0
+    errors, numerical_errors, shares, kept = [], [], [], 1.0
+    models = evidence(check, "TwoLayerNet.backward dX")
     for k in range(len(DIMS)):
         dims, params, X, dout = case(k)
         reply = explained_forward_backward(student, check, k)
         if reply is None:
-            return finish(check, 0)
+            continue
         kept = min(kept, check.overwrote(reply))
         if check.numerical(reply, "TwoLayerNet.backward", "dX", "X"):
             return finish(check, 0)
@@ -184,33 +206,35 @@ def test_backward_dX(student, check):
         if dX.shape != want.shape:
             check.wrong_shape("TwoLayerNet.backward dX", got=dX.shape, expected=want.shape)
             order_hint(check, reply.value["calls"])
-            return finish(check, 0)
+            continue
         errors.append(reference.rel_error(dX, want))
+        shares.append(tier(errors[-1]))
         numerical_errors.append(reference.rel_error(dX, numerical))
         if errors[-1] > VALUE_REL_TOL:
-            for hint_id, wrong in reference.net_mistakes(params, X, dout)["dX"].items():
-                if reference.matches(dX, wrong):
-                    check.hint(hint_id)
+            models.case(dX, want, reference.net_mistakes(params, X, dout)["dX"], case=f"{dims}")
             forward_hints(check, reply.value["out"], params, X)
             order_hint(check, reply.value["calls"])
-    share = tier(max(errors))
-    check.say("gradient", what="TwoLayerNet.backward dX", error=max(errors), numerical=max(numerical_errors),
-              share=share, tiers=TIERS)
+    models.done()
+    share = mean_share(shares, len(DIMS))
+    if errors:
+        check.say("gradient", what="TwoLayerNet.backward dX", error=max(errors), numerical=max(numerical_errors),
+                  share=share, tiers=TIERS, right=sum(s >= 1 for s in shares), measured=len(errors), total=len(DIMS))
     return finish(check, kept * share)
 
 
 @pytest.mark.rubric("TwoLayerNet.backward gradient check parameters")
 def test_backward_parameters(student, check):
-    errors, numerical_errors, kept = [], [], 1.0
+    errors, numerical_errors, shares, kept = [], [], [], 1.0
     for k in range(len(DIMS)):
         dims, params, X, dout = case(k)
         reply = explained_forward_backward(student, check, k)
         if reply is None:
-            return finish(check, 0)
+            continue
         kept = min(kept, check.overwrote(reply))
         if any([check.numerical(reply, "TwoLayerNet.backward", name, name.replace(".d", ".")) for name in GRAD_NAMES]):
             return finish(check, 0)
         _, wanted, _, numerical = expected(k)
+        case_errors, shaped = [], True
         for name, got, want, num in zip(GRAD_NAMES, reply.value["grads"], wanted, numerical):
             if got is None:
                 check.say("gradient-none", what=name)
@@ -219,18 +243,27 @@ def test_backward_parameters(student, check):
                 check.wrong_shape(name, got=got.shape, expected=want.shape)
                 if name.endswith(".db"):
                     check.hint("net-bias-grad-shape")
-                return finish(check, 0)
-            errors.append(reference.rel_error(got, want))
+                shaped = False
+                break
+            case_errors.append(reference.rel_error(got, want))
             numerical_errors.append(reference.rel_error(got, num))
-        if max(errors) > VALUE_REL_TOL:
-            skipped = reference.net_mistakes(params, X, dout)["dX"]["net-backward-skips-sigmoid"]
-            if reply.value["dX"] is not None and reference.matches(reply.value["dX"], skipped):
-                check.hint("net-backward-skips-sigmoid")
+        if not shaped:
+            continue
+        errors += case_errors
+        shares.append(tier(max(case_errors)))
+        if max(case_errors) > VALUE_REL_TOL:
+            want_dX = expected(k)[0]
+            if reply.value["dX"] is not None and reply.value["dX"].shape == want_dX.shape:
+                skipped = reference.net_mistakes(params, X, dout)["dX"]["net-backward-skips-sigmoid"]
+                if explains(reply.value["dX"], want_dX, skipped, reference.matches):
+                    check.hint("net-backward-skips-sigmoid")
             forward_hints(check, reply.value["out"], params, X)
             order_hint(check, reply.value["calls"])
-    share = tier(max(errors))
-    check.say("gradient", what="fc1.dW, fc1.db, fc2.dW, fc2.db", error=max(errors),
-              numerical=max(numerical_errors), share=share, tiers=TIERS)
+    share = mean_share(shares, len(DIMS))
+    if errors:
+        check.say("gradient", what="fc1.dW, fc1.db, fc2.dW, fc2.db", error=max(errors),
+                  numerical=max(numerical_errors), share=share, tiers=TIERS, right=sum(s >= 1 for s in shares),
+                  measured=len(shares), total=len(DIMS))
     return finish(check, kept * share)
 
 

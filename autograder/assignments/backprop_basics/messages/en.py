@@ -11,8 +11,11 @@ MESSAGES = {
     "extreme-ok": "σ(x) is finite and correct at x = ±1000, ±50, ±3, ±0.5, 0",
     "extreme-wrong": "at x = {x} σ(x) = {got}, expected {expected}",
     "extreme-warned": "values right, but the computation overflowed ({warnings}): {share:.0%} of the points",
-    "gradient": ("{what} gradient check: largest relative error against the reference {error:.1e} (against the "
-                 "numerical gradient {numerical:.1e}) → {share:.0%} of the points; tiers: {tiers}"),
+    "gradient": ("{what} gradient check: {right} of {total} inputs within the first tier ({measured} computed, "
+                 "largest relative error against the reference {error:.1e}, against the numerical gradient "
+                 "{numerical:.1e}); each input earns its own tier and the test their mean → {share:.0%} of the "
+                 "points; tiers: {tiers}"),
+    "layer-missing": "None (not set)",
     "gradient-none": "{what} is None: after backward every layer's dW and db must be set",
     "structure-ok": "(in, hidden, out) = {dims}: fc1 / sigmoid / fc2 right",
     "structure-bad": "(in, hidden, out) = {dims}: {problem}",

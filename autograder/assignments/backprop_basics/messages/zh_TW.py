@@ -10,8 +10,10 @@ MESSAGES = {
     "extreme-ok": "σ(x) 在 x = ±1000、±50、±3、±0.5、0 都有限且正確",
     "extreme-wrong": "x = {x} 時 σ(x) = {got}，應為 {expected}",
     "extreme-warned": "值正確，但計算時 overflow（{warnings}）：只給 {share:.0%} 分",
-    "gradient": ("{what} 梯度檢驗 (gradient check)：與參考答案的最大相對誤差 {error:.1e}（與數值梯度相差 "
-                 "{numerical:.1e}）→ {share:.0%} 分；門檻：{tiers}"),
+    "gradient": ("{what} 梯度檢驗 (gradient check)：{total} 組輸入中 {right} 組在第一級門檻內"
+                 "（算出 {measured} 組，與參考答案的最大相對誤差 {error:.1e}，與數值梯度相差 {numerical:.1e}）；"
+                 "每組依自己的誤差給分，再取平均 → {share:.0%} 分；門檻：{tiers}"),
+    "layer-missing": "None（沒有設定）",
     "gradient-none": "{what} 是 None：backward 之後每一層的 dW、db 都要設定好",
     "structure-ok": "(in, hidden, out) = {dims}：fc1 / sigmoid / fc2 正確",
     "structure-bad": "(in, hidden, out) = {dims}：{problem}",

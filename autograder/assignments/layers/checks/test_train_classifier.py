@@ -25,13 +25,32 @@ def run_name(check, name):
 
 
 def trajectory_hints(check, name, value):
-    """Name the typical mistake whose run gives these losses (or these parameters)."""
+    """Name the typical mistake whose run gives these losses (or these parameters), or the one measured
+    while the loop ran: rows reaching net.loss with labels that are not theirs."""
+    if pairs_hint(check, value):
+        return
     for variant in reference.TRAIN_MISTAKES:
         losses, params = reference.train_expected(name, variant)
         if reference.losses_match(value["losses"], losses) or (
                 value["losses"] is None and reference.params_match(value["params"], params)):
-            check.hint(variant)
+            check.hint(reference.VARIANT_HINT.get(variant, variant))
             return
+
+
+def pairs_hint(check, value):
+    """Rows that reached net.loss with a label other than their own (measured in the child)."""
+    batches, rows, mislabelled, _, _ = value.get("watched") or (0, 0, 0, 0, 0)
+    if mislabelled:
+        check.say("pairs-misaligned", count=mislabelled, rows=rows, batches=batches)
+        check.hint("train-shuffle-misaligned")
+    return bool(mislabelled)
+
+
+def watched_descent(value):
+    """Did every parameter change the child saw between net.backward and the next net.loss (or the end)
+    have the form params −= c·grads, c > 0, on spiral rows that kept their labels?"""
+    _, rows, mislabelled, steps, other = value.get("watched") or (0, 0, 0, 0, 0)
+    return steps > 0 and other == 0 and rows > 0 and mislabelled == 0
 
 
 def batches(name):
@@ -102,10 +121,13 @@ def test_accuracy(student, check):
         check.say("accuracy-untrained")
         return finish(check, 0)
     if accuracy < SPIRAL_MIN_ACCURACY:
+        pairs_hint(check, reply.value)
         return finish(check, 0)
     # Accuracy is paid for training: a run whose parameters (or losses) are those of mini-batch SGD
-    # on the spiral from the given start, not weights found elsewhere.
-    if not reference.trained_by_sgd("accuracy", params, losses):
+    # on the spiral from the given start, or whose every update the child watched was a gradient-descent
+    # step after net.backward on spiral rows with their own labels; not weights found elsewhere.
+    if not (reference.trained_by_sgd("accuracy", params, losses) or watched_descent(reply.value)):
         check.say("accuracy-not-sgd")
+        pairs_hint(check, reply.value)
         return finish(check, 0)
     return finish(check, kept)

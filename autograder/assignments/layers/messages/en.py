@@ -5,8 +5,13 @@ MESSAGES = {
     "values": ("{what}: {right}/{total} inputs match the reference (largest relative error {error:.1e}, threshold "
                "{tol:g})"),
     "case-shape": "{what} ({case}) has shape {got}, expected {expected}",
-    "gradient": ("{what} gradient check: largest relative error against the reference's analytic gradient "
-                 "{error:.1e} → {share:.0%} of the points; tiers: {tiers}"),
+    "gradient": ("{what} gradient check against the reference's analytic gradient: {right} of {total} inputs within "
+                 "the first tier ({measured} computed, largest relative error {error:.1e}); each input earns its own "
+                 "tier and the test their mean → {share:.0%} of the points; tiers: {tiers}"),
+    "default-dout-wrong": ("backward() called without an argument (as MLPClassifier.backward calls it) returns a "
+                           "gradient other than the one for dout = 1.0 (relative error {error:.1e})"),
+    "pairs-misaligned": ("of the {rows} rows train_classifier passed to net.loss, {count} came with a label other than "
+                         "their own ({batches} batches): the rows and the labels were shuffled into different orders"),
     "gradient-none": "{what} is None after backward: backward must set self.dW and self.db",
     "extreme-ok": "the loss is finite and correct with scores of ±1000 and ±50",
     "extreme-wrong": "with scores of ±1000 and ±50 the loss is {got}, expected {expected:.6g}",
@@ -14,8 +19,8 @@ MESSAGES = {
     "init-ok": "W has shape {shape} and std {std:.3g} (He: {he:.3g}); b is zeros",
     "init-shape": "Conv2D({C}, {F}, {K}): {name} has shape {got}, expected {expected}",
     "init-scale": "W has std {std:.3g}; He initialisation gives about sqrt(2 / (C·K·K)) = {he:.3g}",
-    "init-unverified": ("Conv2D.forward is right for none of the inputs, so this cannot be confirmed as your "
-                        "Conv2D: no points for the initialisation"),
+    "init-unverified": ("Conv2D.forward returns an output of the right shape for none of the inputs, so this cannot "
+                        "be confirmed as your Conv2D: no points for the initialisation"),
     "init-bias": "b should start as zeros",
     "losses-none": "train_classifier must return the list of per-batch losses ({error})",
     "losses-count": "{run}: returned {count} losses, expected {expected} ({batches} batches per epoch)",
@@ -59,6 +64,13 @@ HINTS = {
     "ce-missing-onehot": "dscores must subtract the one-hot of the correct class: dout × (p − onehot) / N.",
     "ce-ignores-dout": "backward must multiply by the scalar dout it is given (the chain rule), not assume it is 1.",
     "ce-backward-no-dout": "backward must take the argument dout (default 1.0): def backward(self, dout=1.0).",
+    "ce-default-dout": ("backward() without an argument must use dout = 1.0 (def backward(self, dout=1.0)): the "
+                        "gradient of the loss with respect to itself is 1."),
+    "softmax-shift-not-added-back": ("After subtracting each row's maximum m, add m back to the log-sum-exp: "
+                                     "log Σ exp(s) = m + log Σ exp(s − m)."),
+    "relu-dx-bool-dtype": ("dx is a boolean array: an array made from the mask keeps its bool dtype, so the dout "
+                           "stored in it becomes True/1; make dx a float array."),
+    "relu-leaky": "That is leaky ReLU: ReLU's output and gradient for x ≤ 0 are 0, not a small slope.",
     "ce-log-prob-underflow": ("Compute the loss from the log-softmax (shifted − log Σ exp(shifted)), not log of p: "
                               "p underflows to 0."),
     "ce-log-epsilon": "log(p + ε) gives a wrong loss at extreme scores: use the log-softmax.",

@@ -4,8 +4,13 @@ MESSAGES = {
     # Per-test sentences (checks/: check.say)
     "values": "{what}：{right}/{total} 組輸入與參考答案相符（最大相對誤差 {error:.1e}，門檻 {tol:g}）",
     "case-shape": "{what}（{case}）的形狀是 {got}，應為 {expected}",
-    "gradient": ("{what} 梯度檢驗 (gradient check)：與參考答案的解析梯度最大相對誤差 {error:.1e} → {share:.0%} 分；"
+    "gradient": ("{what} 梯度檢驗 (gradient check)：與參考答案的解析梯度比較，{total} 組輸入中 {right} 組在第一級門檻內"
+                 "（算出 {measured} 組，最大相對誤差 {error:.1e}）；每組依自己的誤差給分，再取平均 → {share:.0%} 分；"
                  "門檻：{tiers}"),
+    "default-dout-wrong": ("不帶參數呼叫 backward()（如 MLPClassifier.backward 的用法）得到的梯度"
+                           "和 dout = 1.0 的梯度不同（相對誤差 {error:.1e}）"),
+    "pairs-misaligned": ("訓練時傳給 net.loss 的 {rows} 列資料中，有 {count} 列的標籤不是它自己的（{batches} 個批次）："
+                         "資料和標籤被打亂成不同的順序"),
     "gradient-none": "backward 之後 {what} 是 None：backward 要設定 self.dW 和 self.db",
     "extreme-ok": "分數為 ±1000、±50 時損失有限且正確",
     "extreme-wrong": "分數為 ±1000、±50 時損失是 {got}，應為 {expected:.6g}",
@@ -13,7 +18,8 @@ MESSAGES = {
     "init-ok": "W 的形狀 {shape}、標準差 {std:.3g}（He：{he:.3g}），b 為 0",
     "init-shape": "Conv2D({C}, {F}, {K}) 的 {name} 形狀是 {got}，應為 {expected}",
     "init-scale": "W 的標準差是 {std:.3g}，He 初始化應約為 sqrt(2 / (C·K·K)) = {he:.3g}",
-    "init-unverified": "Conv2D.forward 沒有任何一組輸入算對，無法確認這是你完成的 Conv2D：初始化這一項不給分",
+    "init-unverified": ("Conv2D.forward 沒有任何一組輸入回傳正確形狀的輸出，無法確認這是你完成的 Conv2D：初始化這一項"
+                        "不給分"),
     "init-bias": "b 應初始化為 0",
     "losses-none": "train_classifier 要回傳每個批次的 loss 組成的 list（{error}）",
     "losses-count": "{run}：回傳了 {count} 個 loss，應為 {expected} 個（每個 epoch {batches} 個批次）",
@@ -53,6 +59,13 @@ HINTS = {
     "ce-missing-onehot": "dscores 要減去正確類別的 one-hot：dout × (p − onehot) / N。",
     "ce-ignores-dout": "backward 要乘上傳進來的純量 dout（連鎖律），不是假設它等於 1。",
     "ce-backward-no-dout": "backward 要接受參數 dout（預設 1.0）：def backward(self, dout=1.0)。",
+    "ce-default-dout": ("不帶參數呼叫 backward() 時 dout 要是 1.0（def backward(self, dout=1.0)）："
+                        "損失對自己的梯度是 1。"),
+    "softmax-shift-not-added-back": ("減去每一列的最大值 m 之後，log-sum-exp 要把 m 加回來："
+                                     "log Σ exp(s) = m + log Σ exp(s − m)。"),
+    "relu-dx-bool-dtype": ("dx 是布林 (bool) 陣列：從遮罩建立的陣列沿用 bool 型別，存進去的 dout 會變成 "
+                           "True/1；dx 要用浮點數陣列。"),
+    "relu-leaky": "這是 Leaky ReLU：ReLU 在 x ≤ 0 的輸出和梯度都是 0，不是一個小斜率。",
     "ce-log-prob-underflow": ("用 log-softmax（shifted − log Σ exp(shifted)）計算損失，不要對機率 p 取 log：p 會 "
                               "underflow 成 0。"),
     "ce-log-epsilon": "log(p + ε) 在分數極端時會算錯損失：改用 log-softmax。",
