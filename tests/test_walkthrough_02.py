@@ -17,19 +17,12 @@ CORPORA = {"walkthrough02": FILES / "walkthrough02", "issue22": FILES / "issue22
 NOT_MEASURED = {
     "conv-dW-accumulates-across-calls.py": "every request builds a new layer; no test calls backward twice",
     "train-batch-count-floor-plus-one.py": "no graded run has a batch size that divides N, so no empty batch",
-    "train-inplace-shuffle-from-copy.py": "the notebook does not state yet that train_classifier must not "
-                                          "change X and y (issue 22 §2, the notebook side)",
 }
 # Correct code that does not score 100 yet, with why (open; see the report of issue 22's grader side).
 NOT_FULL_YET = {
     "w09_fft_correlation.py": "dx by inverse FFT has ~6e-16 noise at entries that are exactly 0; with the "
                               "gradient floor 1e-10 that is a relative error of 6e-6 in one case (tier 70%)",
 }
-# Files whose points depend on a rule the notebook does not state yet: train_classifier must not change
-# X and y (issue 22 §2, the notebook side). Until it does, the overwrite share halves each train test.
-RULE_NOT_STATED = {"train-inplace-shuffle-from-copy.py", "train-inplace-shuffle-composed.py"}
-
-
 def manifest(corpus):
     return json.loads((CORPORA[corpus] / "manifest.json").read_text(encoding="utf-8"))
 
@@ -70,8 +63,6 @@ def test_each_file_loses_points_only_where_its_mistake_is_and_every_hint_is_true
     result = graded[corpus][name.rsplit(".", 1)[0]]
     assert result["status"] == "graded", result.get("reason")
     parts, lost, hints = outcome(result)
-    if name in RULE_NOT_STATED:
-        return   # asserted once the notebook states the rule (see the dicts above)
     allowed = set(entry["true_hints"]) | ({entry["new_hint"]} if entry.get("new_hint") else set())
     assert hints <= allowed, f"{entry['diagnosis']}: hints not true of this code: {sorted(hints - allowed)}"
     if name in NOT_FULL_YET:
@@ -94,7 +85,7 @@ def test_one_mistake_costs_its_part_once(graded):
     manifest names, and the number of parts that lost points is at most ``deductions``."""
     for corpus, name in cases():
         entry = manifest(corpus)[name]
-        if name in RULE_NOT_STATED or name in NOT_FULL_YET:
+        if name in NOT_FULL_YET:
             continue
         parts, _, _ = outcome(graded[corpus][name.rsplit(".", 1)[0]])
         losing = [part for part, (got, full) in parts.items() if got < full - 1e-9]
