@@ -10,14 +10,20 @@ hostname) and a receiver graded next reports what it sees: exactly what it sees 
 import errno
 import json
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
 from autograder.sandbox import forkserver, seccomp, unprivileged
 from autograder import sandbox
 
-from .conftest import FILES, run_cli
+from .conftest import FILES, ROOT, run_cli
 from .probes import FULL, run_probe
+
+# The first folder under /tmp of each path the sandbox binds Python from (none for a checkout elsewhere).
+BOUND_UNDER_TMP = {Path(p).resolve().parts[2] for p in (sys.prefix, sandbox.site_packages(), ROOT)
+                   if len(Path(p).resolve().parts) > 2 and Path(p).resolve().parts[1] == "tmp"}
 
 TEMPLATE, FRESH, LIMITS_ONLY = "template", "fresh bubblewrap", "limits only"
 PATHS = [LIMITS_ONLY]
@@ -245,7 +251,10 @@ def test_a_submission_reads_the_same_whatever_was_graded_before_it(tmp_path, pat
     after, reply, handle = run_probe(tmp_path, READINGS, "after.py", kind=path)
     assert reply.ok, reply.error
     assert after == alone
-    assert alone["ipc"] == [-1, -1, -1] and alone["abstract"] != "connected" and alone["tmp"] == []
+    assert alone["ipc"] == [-1, -1, -1] and alone["abstract"] != "connected"
+    # /tmp is the sandbox's own: empty but for the folders the sandbox binds its Python in (a checkout
+    # under /tmp, as `mktemp -d` makes one, has its venv bound at the same path)
+    assert set(alone["tmp"]) <= BOUND_UNDER_TMP, alone["tmp"]
     assert all(value == "PermissionError" for value in alone["masked"].values()), alone["masked"]
     assert alone["cgroup"].strip().endswith(":/") and ":/autograder" not in alone["cgroup"]
 
@@ -285,12 +294,25 @@ def test_the_reference_scores_full_marks_in_every_kind_of_sandbox(tmp_path, assi
 
 def test_without_bubblewrap_a_class_is_not_graded_where_code_could_read_the_reference(tmp_path):
     """Without bubblewrap nothing hides the reference (or the classmates) from student code: the
-    run stops with one line saying so, unless the instructor sets AUTOGRADER_UNSANDBOXED=1."""
+    run stops with one line saying so, unless the instructor sets AUTOGRADER_UNSANDBOXED=1. One
+    submission alone is graded only where its uid cannot read the reference (wherever this checkout
+    lies: a folder only root may enter, as `mktemp -d` makes, hides it)."""
+    import shutil
     from autograder import assignments
     reference = assignments.get("01_backprop_basics").reference
-    done = run_cli("grade", reference, "--quiet", "--results-dir", tmp_path / "r", check=False,
-                   env={"AUTOGRADER_NO_BWRAP": "1"})
-    assert done.returncode == 2
-    assert "without bubblewrap" in done.stderr and sandbox.UNSANDBOXED_ENV in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "r").exists() or not list((tmp_path / "r").glob("*.json"))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("a.py", "b.py"):
+        shutil.copy(reference, folder / name)
+    runs = {"class": folder, "one": reference}
+    uid = unprivileged.sandbox_uid()
+    for which, given in runs.items():
+        done = run_cli("grade", given, "--quiet", "--results-dir", tmp_path / which, check=False,
+                       env={"AUTOGRADER_NO_BWRAP": "1"})
+        if which == "one" and not unprivileged.can_read(reference, uid, uid):
+            assert done.returncode == 0, done.stderr
+            continue
+        assert done.returncode == 2, (which, done.stderr)
+        assert "without bubblewrap" in done.stderr and sandbox.UNSANDBOXED_ENV in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / which).exists() or not list((tmp_path / which).glob("*.json"))
