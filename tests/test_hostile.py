@@ -57,10 +57,9 @@ NAMES = sorted(MANIFEST)
 
 # The batch runs under shorter time limits than the defaults (passed with --limit): what is tested is
 # that every limit holds, whatever its value, and the attacks that run into them (a pipe filled, a
-# loop at import, a sleeping child) then end in seconds instead of minutes. (With the default 90 s budget
-# instead of 40 s, fork_loop's train_xor ran and one of its `sleep 300` children outlived the grader once
-# in a clean clone: open, see the closing note of this stop; on a loaded machine a memory bomb's kills
-# can use up the 40 s budget before train_xor.)
+# loop at import, a sleeping child) then end in seconds instead of minutes. (Open: in one run with the
+# default 90 s budget instead of 40 s, popen_sleep.py's `sleep 300` outlived the grader; and on a loaded
+# machine a memory bomb's kills can use up the 40 s budget before train_xor.)
 BATCH_LIMITS = {"request_seconds": 4.0, "load_seconds": 8.0, "submission_seconds": 40.0}
 LIMITS = sandbox.Limits(**BATCH_LIMITS)
 # Where time limits count the submission's CPU time, wall clock ends them at wall_factor times as
